@@ -1,0 +1,119 @@
+from google.protobuf import struct_pb2 as _struct_pb2
+from ocrbatch.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class BatchHeader(_message.Message):
+    __slots__ = ("scope", "name", "template_id", "metadata", "priority")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    name: str
+    template_id: str
+    metadata: _struct_pb2.Struct
+    priority: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ...) -> None: ...
+
+class FileHeader(_message.Message):
+    __slots__ = ("file_name", "mime_type")
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    file_name: str
+    mime_type: str
+    def __init__(self, file_name: _Optional[str] = ..., mime_type: _Optional[str] = ...) -> None: ...
+
+class CreateBatchRequest(_message.Message):
+    __slots__ = ("header", "file", "chunk")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: BatchHeader
+    file: FileHeader
+    chunk: bytes
+    def __init__(self, header: _Optional[_Union[BatchHeader, _Mapping]] = ..., file: _Optional[_Union[FileHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class GetBatchRequest(_message.Message):
+    __slots__ = ("scope", "batch_id")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    batch_id: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., batch_id: _Optional[str] = ...) -> None: ...
+
+class ListBatchesRequest(_message.Message):
+    __slots__ = ("scope", "page", "limit", "status")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    page: int
+    limit: int
+    status: _common_pb2.BatchStatus
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., page: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.BatchStatus, str]] = ...) -> None: ...
+
+class ListBatchesResponse(_message.Message):
+    __slots__ = ("data", "pagination")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    data: _containers.RepeatedCompositeFieldContainer[_common_pb2.Batch]
+    pagination: _common_pb2.Pagination
+    def __init__(self, data: _Optional[_Iterable[_Union[_common_pb2.Batch, _Mapping]]] = ..., pagination: _Optional[_Union[_common_pb2.Pagination, _Mapping]] = ...) -> None: ...
+
+class DeleteBatchRequest(_message.Message):
+    __slots__ = ("scope", "batch_id")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    batch_id: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., batch_id: _Optional[str] = ...) -> None: ...
+
+class GetRecordRequest(_message.Message):
+    __slots__ = ("scope", "record_id")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    record_id: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., record_id: _Optional[str] = ...) -> None: ...
+
+class StreamRecordsRequest(_message.Message):
+    __slots__ = ("scope", "batch_id", "status", "include_text", "include_pages", "limit")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_PAGES_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    batch_id: str
+    status: _common_pb2.RecordStatus
+    include_text: bool
+    include_pages: bool
+    limit: int
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., batch_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., include_text: _Optional[bool] = ..., include_pages: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class AuthenticateRequest(_message.Message):
+    __slots__ = ("api_key",)
+    API_KEY_FIELD_NUMBER: _ClassVar[int]
+    api_key: str
+    def __init__(self, api_key: _Optional[str] = ...) -> None: ...
+
+class Principal(_message.Message):
+    __slots__ = ("organization_id", "project_id", "key_id", "user_id")
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    organization_id: str
+    project_id: str
+    key_id: str
+    user_id: str
+    def __init__(self, organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., key_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...

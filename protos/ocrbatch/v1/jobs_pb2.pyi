@@ -1,0 +1,84 @@
+import datetime
+
+from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from ocrbatch.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ResultKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RESULT_KIND_UNSPECIFIED: _ClassVar[ResultKind]
+    RESULT_KIND_STARTED: _ClassVar[ResultKind]
+    RESULT_KIND_COMPLETED: _ClassVar[ResultKind]
+    RESULT_KIND_FAILED: _ClassVar[ResultKind]
+RESULT_KIND_UNSPECIFIED: ResultKind
+RESULT_KIND_STARTED: ResultKind
+RESULT_KIND_COMPLETED: ResultKind
+RESULT_KIND_FAILED: ResultKind
+
+class OcrJob(_message.Message):
+    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation")
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    GENERATION_FIELD_NUMBER: _ClassVar[int]
+    record_id: str
+    batch_id: str
+    upload_id: str
+    file_name: str
+    mime_type: str
+    file_size: int
+    template_id: str
+    priority: str
+    generation: int
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ...) -> None: ...
+
+class OcrResult(_message.Message):
+    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at")
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    GENERATION_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    PAGES_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    record_id: str
+    batch_id: str
+    generation: int
+    kind: ResultKind
+    delivery: int
+    text: str
+    pages: _containers.RepeatedCompositeFieldContainer[_common_pb2.Page]
+    processing_result: _struct_pb2.Struct
+    error: str
+    worker_id: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ReadJobFileRequest(_message.Message):
+    __slots__ = ("record_id",)
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    record_id: str
+    def __init__(self, record_id: _Optional[str] = ...) -> None: ...
+
+class FileChunk(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""ocrbatch services: gateway, batch, worker, export, and the local stack runner."""

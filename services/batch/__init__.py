@@ -1,0 +1,1 @@
+"""Batch service: owns batches, uploads, processing records and keys in MongoDB; publishes jobs; applies results."""

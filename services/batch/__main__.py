@@ -1,0 +1,17 @@
+"""Runs the batch service: python -m services.batch."""
+
+import asyncio
+
+from services.batch.bootstrap import serve
+from services.batch.settings import BatchSettings
+from services.common.logs import configure_logging
+
+
+def main() -> None:
+    settings = BatchSettings()
+    configure_logging("batch", settings.log_level)
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

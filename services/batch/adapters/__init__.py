@@ -1,0 +1,1 @@
+"""Adapters behind small ports: the MongoDB store and the JetStream job publisher."""

@@ -1,0 +1,31 @@
+"""JetStream adapter: publishes one job per file and progress events, with trace context in headers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+
+from ocrbatch.v1 import jobs_pb2
+from services.common.jetstream import job_subject, progress_subject
+from services.common.telemetry import inject_headers
+
+
+def job_message_id(record_id: str, generation: int) -> str:
+    """The JetStream dedup id: the record id for a first run, so a repeated publish is dropped."""
+    return record_id if generation <= 1 else f"{record_id}.{generation}"
+
+
+class JetStreamJobs:
+    def __init__(self, nc: NatsClient, js: JetStreamContext) -> None:
+        self._nc = nc
+        self._js = js
+
+    async def publish_job(self, job: jobs_pb2.OcrJob) -> None:
+        headers = inject_headers({"Nats-Msg-Id": job_message_id(job.record_id, job.generation)})
+        await self._js.publish(job_subject(job.priority), job.SerializeToString(), headers=headers)
+
+    async def publish_progress(self, batch_id: str, event: dict[str, Any]) -> None:
+        await self._nc.publish(progress_subject(batch_id), json.dumps(event).encode())

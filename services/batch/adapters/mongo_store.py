@@ -1,0 +1,271 @@
+"""MongoDB implementation of the Store port: PyMongo's async API, blobs in GridFS."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from gridfs import AsyncGridFSBucket
+from gridfs.errors import NoFile
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+
+from services.batch.adapters.store import Doc, Scope, StoredBlob
+from services.batch.domain.rules import OPEN_RECORD_STATUSES, RecordStatus
+
+BLOB_CHUNK_BYTES = 255 * 1024
+
+
+def _oid(value: str) -> ObjectId | None:
+    try:
+        return ObjectId(value)
+    except (InvalidId, TypeError):
+        return None
+
+
+def _out(doc: dict[str, Any] | None) -> Doc | None:
+    """A stored document as the service sees it: string `id`, no internal bookkeeping."""
+    if doc is None:
+        return None
+    doc = dict(doc)
+    doc["id"] = str(doc.pop("_id"))
+    doc.pop("countedRecordIds", None)
+    return doc
+
+
+def _to_db(doc: Doc) -> dict[str, Any]:
+    """A service document as stored: its string `id` becomes the ObjectId `_id`."""
+    stored = {k: v for k, v in doc.items() if k != "id"}
+    stored["_id"] = ObjectId(doc["id"])
+    return stored
+
+
+def _scoped(scope: Scope) -> dict[str, Any]:
+    return {"organizationId": scope.organization_id, "projectId": scope.project_id}
+
+
+class GridFsBlobWriter:
+    def __init__(self, bucket: AsyncGridFSBucket, file_name: str, mime_type: str) -> None:
+        self._stream = bucket.open_upload_stream(
+            file_name, chunk_size_bytes=BLOB_CHUNK_BYTES, metadata={"contentType": mime_type}
+        )
+        self._sha = hashlib.sha256()
+        self._size = 0
+
+    async def write(self, data: bytes) -> None:
+        self._sha.update(data)
+        self._size += len(data)
+        await self._stream.write(data)
+
+    async def finish(self) -> StoredBlob:
+        await self._stream.close()
+        return StoredBlob(blob_id=str(self._stream._id), size=self._size, sha256=self._sha.hexdigest())
+
+    async def abort(self) -> None:
+        await self._stream.abort()
+
+
+class MongoStore:
+    def __init__(self, client: AsyncMongoClient, db_name: str) -> None:
+        self._client = client
+        self._db = client[db_name]
+        self._bucket = AsyncGridFSBucket(self._db, bucket_name="blobs")
+        self.batches = self._db["batches"]
+        self.uploads = self._db["uploads"]
+        self.records = self._db["processing_history"]
+        self.templates = self._db["templates"]
+        self.api_keys = self._db["api_keys"]
+        self.organizations = self._db["organizations"]
+        self.projects = self._db["projects"]
+
+    async def ping(self) -> None:
+        await self._db.command("ping")
+
+    async def ensure_indexes(self) -> None:
+        await self.batches.create_index(
+            [
+                ("organizationId", ASCENDING),
+                ("projectId", ASCENDING),
+                ("deletedAt", ASCENDING),
+                ("createdAt", DESCENDING),
+            ]
+        )
+        await self.records.create_index([("batchId", ASCENDING), ("seq", ASCENDING)])
+        await self.records.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
+        await self.records.create_index([("projectId", ASCENDING), ("createdAt", DESCENDING)])
+        await self.uploads.create_index([("batchId", ASCENDING)])
+        await self.api_keys.create_index([("keyHash", ASCENDING)], unique=True)
+
+    # --- blobs -------------------------------------------------------------------------------
+    async def open_blob_writer(self, file_name: str, mime_type: str) -> GridFsBlobWriter:
+        return GridFsBlobWriter(self._bucket, file_name, mime_type)
+
+    async def read_blob(self, blob_id: str) -> AsyncIterator[bytes]:
+        oid = _oid(blob_id)
+        if oid is None:
+            return
+        try:
+            stream = await self._bucket.open_download_stream(oid)
+        except NoFile:
+            return
+        while chunk := await stream.readchunk():
+            yield chunk
+
+    async def delete_blob(self, blob_id: str) -> None:
+        oid = _oid(blob_id)
+        if oid is None:
+            return
+        try:
+            await self._bucket.delete(oid)
+        except NoFile:
+            pass
+
+    # --- batches -----------------------------------------------------------------------------
+    def new_id(self) -> str:
+        return str(ObjectId())
+
+    async def insert_batch(self, batch: Doc, uploads: list[Doc], records: list[Doc]) -> None:
+        if uploads:
+            await self.uploads.insert_many([_to_db(u) for u in uploads], ordered=True)
+        if records:
+            await self.records.insert_many([_to_db(r) for r in records], ordered=True)
+        await self.batches.insert_one({**_to_db(batch), "countedRecordIds": []})
+
+    async def get_batch(self, scope: Scope, batch_id: str) -> Doc | None:
+        oid = _oid(batch_id)
+        if oid is None:
+            return None
+        return _out(await self.batches.find_one({"_id": oid, **_scoped(scope), "deletedAt": None}))
+
+    async def list_batches(self, scope: Scope, page: int, limit: int, status: str | None) -> tuple[list[Doc], int]:
+        query: dict[str, Any] = {**_scoped(scope), "deletedAt": None}
+        if status:
+            query["status"] = status
+        total = await self.batches.count_documents(query)
+        cursor = (
+            self.batches.find(query, {"countedRecordIds": 0})
+            .sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+            .skip((page - 1) * limit)
+            .limit(limit)
+        )
+        return [d for d in [_out(doc) async for doc in cursor] if d is not None], total
+
+    async def soft_delete_batch(self, scope: Scope, batch_id: str, at: datetime) -> Doc | None:
+        oid = _oid(batch_id)
+        if oid is None:
+            return None
+        doc = await self.batches.find_one_and_update(
+            {"_id": oid, **_scoped(scope), "deletedAt": None},
+            {"$set": {"deletedAt": at, "updatedAt": at}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _out(doc)
+
+    async def set_batch_status(self, batch_id: str, status: str, at: datetime) -> None:
+        await self.batches.update_one({"_id": ObjectId(batch_id)}, {"$set": {"status": status, "updatedAt": at}})
+
+    async def count_record_outcome(self, batch_id: str, record_id: str, outcome: str, at: datetime) -> Doc | None:
+        """Adds one final record to the batch counters, at most once per record; returns the batch after."""
+        counter = "completedFiles" if outcome == RecordStatus.COMPLETED else "failedFiles"
+        oid = ObjectId(batch_id)
+        doc = await self.batches.find_one_and_update(
+            {"_id": oid, "countedRecordIds": {"$ne": record_id}},
+            {"$inc": {counter: 1}, "$push": {"countedRecordIds": record_id}, "$set": {"updatedAt": at}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:  # already counted (a redelivered result): report the batch as it is
+            doc = await self.batches.find_one({"_id": oid})
+        return _out(doc)
+
+    async def set_batch_progress(
+        self, batch_id: str, completed: int, failed: int, status: str, progress: float, at: datetime
+    ) -> None:
+        # Guarded by the counters it was derived from, so a slower writer never overwrites a newer state.
+        await self.batches.update_one(
+            {"_id": ObjectId(batch_id), "completedFiles": completed, "failedFiles": failed},
+            {"$set": {"status": status, "progress": progress, "updatedAt": at}},
+        )
+
+    # --- records -----------------------------------------------------------------------------
+    async def get_record(self, scope: Scope, record_id: str) -> Doc | None:
+        oid = _oid(record_id)
+        if oid is None:
+            return None
+        doc = await self.records.find_one({"_id": oid, **_scoped(scope)})
+        if doc is None or not await self._batch_visible(doc["batchId"]):
+            return None
+        return _out(doc)
+
+    async def _batch_visible(self, batch_id: str) -> bool:
+        return await self.batches.count_documents({"_id": ObjectId(batch_id), "deletedAt": None}, limit=1) > 0
+
+    async def get_record_unscoped(self, record_id: str) -> Doc | None:
+        oid = _oid(record_id)
+        return None if oid is None else _out(await self.records.find_one({"_id": oid}))
+
+    async def stream_records(
+        self, scope: Scope, batch_id: str, status: str | None, include_text: bool, include_pages: bool
+    ) -> AsyncIterator[Doc]:
+        query: dict[str, Any] = {"batchId": batch_id, **_scoped(scope)}
+        if status:
+            query["status"] = status
+        projection: dict[str, int] = {}
+        if not include_text:
+            projection["text"] = 0
+        if not include_pages:
+            projection["pages"] = 0
+        cursor = self.records.find(query, projection or None, batch_size=100).sort("seq", ASCENDING)
+        async for doc in cursor:
+            out = _out(doc)
+            if out is not None:
+                yield out
+
+    async def mark_records_queued(self, record_ids: list[str], at: datetime) -> None:
+        await self.records.update_many(
+            {"_id": {"$in": [ObjectId(r) for r in record_ids]}, "status": RecordStatus.PENDING},
+            {"$set": {"status": RecordStatus.QUEUED, "updatedAt": at}},
+        )
+
+    async def mark_record_started(self, record_id: str, generation: int, delivery: int, at: datetime) -> None:
+        await self.records.update_one(
+            {
+                "_id": ObjectId(record_id),
+                "generation": generation,
+                "status": {"$in": [RecordStatus.PENDING, RecordStatus.QUEUED, RecordStatus.IN_PROGRESS]},
+            },
+            {
+                "$set": {"status": RecordStatus.IN_PROGRESS, "attempts": delivery, "updatedAt": at},
+                "$min": {"startedAt": at},
+            },
+        )
+
+    async def finish_record(self, record_id: str, generation: int, fields: Doc) -> None:
+        """Sets a final status once: a record already final, or of another generation, is left alone."""
+        await self.records.update_one(
+            {"_id": ObjectId(record_id), "generation": generation, "status": {"$in": list(OPEN_RECORD_STATUSES)}},
+            {"$set": fields},
+        )
+
+    async def pending_records(self, older_than: datetime, limit: int) -> list[Doc]:
+        cursor = self.records.find(
+            {"status": RecordStatus.PENDING, "createdAt": {"$lt": older_than}}, {"text": 0, "pages": 0}
+        ).limit(limit)
+        return [d for d in [_out(doc) async for doc in cursor] if d is not None]
+
+    # --- templates and keys ------------------------------------------------------------------
+    async def get_template(self, scope: Scope, template_id: str) -> Doc | None:
+        oid = _oid(template_id)
+        if oid is None:
+            return None
+        return _out(await self.templates.find_one({"_id": oid, "projectId": scope.project_id}))
+
+    async def find_api_key(self, key_hash: str) -> Doc | None:
+        return _out(await self.api_keys.find_one({"keyHash": key_hash, "revokedAt": None}))
+
+    async def insert_tenant(self, organization: Doc, project: Doc, api_key: Doc) -> None:
+        await self.organizations.insert_one(_to_db(organization))
+        await self.projects.insert_one(_to_db(project))
+        await self.api_keys.insert_one(_to_db(api_key))

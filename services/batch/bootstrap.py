@@ -1,0 +1,110 @@
+"""Wires the batch service: MongoDB store, JetStream, gRPC servicers, consumers; stops them in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from pathlib import Path
+
+import grpc
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
+
+from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, jobs_pb2, jobs_pb2_grpc
+from services.batch.adapters.jobs import JetStreamJobs
+from services.batch.adapters.mongo_store import MongoStore
+from services.batch.entrypoints.grpc_servicer import AuthServicer, BatchServicer, JobFileServicer
+from services.batch.entrypoints.jetstream_consumers import DeadJobHandler, ResultsHandler
+from services.batch.service.auth import ensure_local_tenant
+from services.batch.service.requeue import requeue_loop
+from services.batch.service.results import ResultApplier
+from services.batch.settings import BatchSettings
+from services.common.connect import connect_nats
+from services.common.consumer import consume
+from services.common.grpc_runtime import new_server, set_serving, stop_event_on_signals
+from services.common.jetstream import DEAD_CONSUMER, DEAD_STREAM, RESULTS_CONSUMER, RESULTS_STREAM, ensure_topology
+from services.common.telemetry import init_tracing
+
+log = logging.getLogger(__name__)
+SERVICE_NAMES = [
+    batch_pb2.DESCRIPTOR.services_by_name["BatchService"].full_name,
+    batch_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name,
+    jobs_pb2.DESCRIPTOR.services_by_name["JobFileService"].full_name,
+]
+
+
+def create_server(
+    settings: BatchSettings, store: MongoStore, jobs: JetStreamJobs
+) -> tuple[grpc.aio.Server, object, int]:
+    """The gRPC server with every servicer added and bound; port 0 picks a free port (tests)."""
+    server, health = new_server(SERVICE_NAMES)
+    batch_pb2_grpc.add_BatchServiceServicer_to_server(
+        BatchServicer(
+            store,
+            jobs,
+            max_files=settings.max_files_per_batch,
+            max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+        ),
+        server,
+    )
+    batch_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(store), server)
+    jobs_pb2_grpc.add_JobFileServiceServicer_to_server(JobFileServicer(store), server)
+    port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
+    return server, health, port
+
+
+async def _wait_for_mongo(store: MongoStore, uri: str, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            await store.ping()
+            return
+        except PyMongoError as exc:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"could not reach MongoDB: {exc}") from exc
+            log.info("waiting for MongoDB: %s", exc)
+            await asyncio.sleep(1.0)
+
+
+async def serve(settings: BatchSettings) -> None:
+    stop = stop_event_on_signals()
+    async with contextlib.AsyncExitStack() as stack:
+        provider = init_tracing("ocrbatch-batch", settings.otel_exporter, settings.otel_endpoint)
+        stack.callback(provider.shutdown)
+        client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=3000)
+        stack.push_async_callback(client.close)
+        store = MongoStore(client, settings.mongodb_db)
+        await _wait_for_mongo(store, settings.mongodb_uri)
+        await store.ensure_indexes()
+
+        nc = await connect_nats(settings.nats_url, "ocrbatch-batch")
+        stack.push_async_callback(nc.drain)
+        js = nc.jetstream()
+        await ensure_topology(js, ack_wait_s=settings.job_ack_wait_s, max_deliver=settings.job_max_deliver)
+        jobs = JetStreamJobs(nc, js)
+
+        if settings.bootstrap_key_file:
+            await ensure_local_tenant(store, Path(settings.bootstrap_key_file))
+
+        server, health, port = create_server(settings, store, jobs)
+        await server.start()
+        await set_serving(health, SERVICE_NAMES, True)
+        log.info("batch service listening on %s:%d", settings.batch_host, port)
+
+        applier = ResultApplier(store, jobs)
+        tasks = [
+            asyncio.create_task(
+                consume(js, RESULTS_STREAM, RESULTS_CONSUMER, ResultsHandler(applier), stop, span_name="apply result")
+            ),
+            asyncio.create_task(
+                consume(js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job")
+            ),
+            asyncio.create_task(requeue_loop(store, jobs, settings.requeue_interval_s, stop)),
+        ]
+        await stop.wait()
+        log.info("stopping: health NOT_SERVING, then gRPC, consumers, NATS, MongoDB")
+        await set_serving(health, SERVICE_NAMES, False)
+        await server.stop(settings.grace_period_s)
+        await asyncio.gather(*tasks, return_exceptions=True)

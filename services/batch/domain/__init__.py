@@ -1,0 +1,1 @@
+"""Plain rules of batches and records, free of I/O."""

@@ -1,0 +1,1 @@
+"""Ways in: the gRPC servicers and the JetStream consumers."""

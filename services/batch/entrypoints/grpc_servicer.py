@@ -1,0 +1,173 @@
+"""gRPC edge of the batch service: BatchService, AuthService and JobFileService; errors mapped to codes here."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import grpc
+
+from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc
+from services.batch.adapters.store import Scope, Store
+from services.batch.entrypoints.convert import batch_to_proto, record_to_proto
+from services.batch.errors import BatchServiceError, InvalidArgument, NotFound, TooLarge, Unauthenticated
+from services.batch.service import auth
+from services.batch.service.uploads import BatchUpload, JobPublisher
+from services.common.convert import batch_status_name, record_status_name, struct_to_dict
+
+_CODES: dict[type[BatchServiceError], grpc.StatusCode] = {
+    InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    NotFound: grpc.StatusCode.NOT_FOUND,
+    TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+}
+MAX_PAGE_SIZE = 100
+
+
+def _code(exc: BatchServiceError) -> grpc.StatusCode:
+    return next((code for cls, code in _CODES.items() if isinstance(exc, cls)), grpc.StatusCode.INTERNAL)
+
+
+def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turns the service's exceptions into gRPC status codes, for unary and streaming handlers alike."""
+    if inspect.isasyncgenfunction(method):
+
+        @functools.wraps(method)
+        async def stream_wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            try:
+                async for item in method(self, request, context):
+                    yield item
+            except BatchServiceError as exc:
+                await context.abort(_code(exc), str(exc))
+
+        return stream_wrapper
+
+    @functools.wraps(method)
+    async def unary_wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        try:
+            return await method(self, request, context)
+        except BatchServiceError as exc:
+            await context.abort(_code(exc), str(exc))
+
+    return unary_wrapper
+
+
+def _scope(msg: common_pb2.Scope) -> Scope:
+    if not msg.organization_id or not msg.project_id:
+        raise InvalidArgument("projectId is required")
+    return Scope(msg.organization_id, msg.project_id, msg.user_id)
+
+
+class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
+    def __init__(self, store: Store, jobs: JobPublisher, *, max_files: int, max_file_bytes: int) -> None:
+        self._store = store
+        self._jobs = jobs
+        self._max_files = max_files
+        self._max_file_bytes = max_file_bytes
+
+    @mapped_errors
+    async def CreateBatch(
+        self, request_iterator: AsyncIterator[batch_pb2.CreateBatchRequest], context: Any
+    ) -> common_pb2.Batch:
+        upload = BatchUpload(self._store, self._jobs, max_files=self._max_files, max_file_bytes=self._max_file_bytes)
+        try:
+            async for request in request_iterator:
+                part = request.WhichOneof("part")
+                if part == "header":
+                    h = request.header
+                    metadata = struct_to_dict(h.metadata) if h.HasField("metadata") else {}
+                    await upload.start(_scope(h.scope), h.name, h.template_id, metadata, h.priority)
+                elif part == "file":
+                    await upload.begin_file(request.file.file_name, request.file.mime_type)
+                elif part == "chunk":
+                    await upload.write(request.chunk)
+            batch = await upload.finish()
+        except BaseException:  # an error or a cancelled client: leave nothing behind
+            await upload.abort()
+            raise
+        return batch_to_proto(batch)
+
+    @mapped_errors
+    async def GetBatch(self, request: batch_pb2.GetBatchRequest, context: Any) -> common_pb2.Batch:
+        doc = await self._store.get_batch(_scope(request.scope), request.batch_id)
+        if doc is None:
+            raise NotFound(f"batch {request.batch_id} not found")
+        return batch_to_proto(doc)
+
+    @mapped_errors
+    async def ListBatches(self, request: batch_pb2.ListBatchesRequest, context: Any) -> batch_pb2.ListBatchesResponse:
+        page = request.page or 1
+        limit = request.limit or 20
+        if page < 1:
+            raise InvalidArgument("page must be 1 or more")
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+        status = batch_status_name(request.status) if request.status else None
+        docs, total = await self._store.list_batches(_scope(request.scope), page, limit, status)
+        return batch_pb2.ListBatchesResponse(
+            data=[batch_to_proto(d) for d in docs],
+            pagination=common_pb2.Pagination(page=page, limit=limit, total=total, pages=math.ceil(total / limit)),
+        )
+
+    @mapped_errors
+    async def DeleteBatch(self, request: batch_pb2.DeleteBatchRequest, context: Any) -> common_pb2.Batch:
+        doc = await self._store.soft_delete_batch(_scope(request.scope), request.batch_id, datetime.now(UTC))
+        if doc is None:
+            raise NotFound(f"batch {request.batch_id} not found")
+        return batch_to_proto(doc)
+
+    @mapped_errors
+    async def GetRecord(self, request: batch_pb2.GetRecordRequest, context: Any) -> common_pb2.Record:
+        doc = await self._store.get_record(_scope(request.scope), request.record_id)
+        if doc is None:
+            raise NotFound(f"processing record {request.record_id} not found")
+        return record_to_proto(doc)
+
+    @mapped_errors
+    async def StreamRecords(
+        self, request: batch_pb2.StreamRecordsRequest, context: Any
+    ) -> AsyncIterator[common_pb2.Record]:
+        scope = _scope(request.scope)
+        if await self._store.get_batch(scope, request.batch_id) is None:
+            raise NotFound(f"batch {request.batch_id} not found")
+        status = record_status_name(request.status) if request.status else None
+        async for doc in self._store.stream_records(
+            scope, request.batch_id, status, request.include_text, request.include_pages
+        ):
+            yield record_to_proto(doc)
+
+
+class AuthServicer(batch_pb2_grpc.AuthServiceServicer):
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @mapped_errors
+    async def Authenticate(self, request: batch_pb2.AuthenticateRequest, context: Any) -> batch_pb2.Principal:
+        key = await auth.authenticate(self._store, request.api_key)
+        return batch_pb2.Principal(
+            organization_id=key["organizationId"],
+            project_id=key.get("projectId") or "",
+            key_id=key["id"],
+            user_id=key.get("userId") or "",
+        )
+
+
+class JobFileServicer(jobs_pb2_grpc.JobFileServiceServicer):
+    """Internal: workers read a job's file here; they never open the database."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @mapped_errors
+    async def ReadJobFile(
+        self, request: jobs_pb2.ReadJobFileRequest, context: Any
+    ) -> AsyncIterator[jobs_pb2.FileChunk]:
+        record = await self._store.get_record_unscoped(request.record_id)
+        if record is None:
+            raise NotFound(f"processing record {request.record_id} not found")
+        async for chunk in self._store.read_blob(record["blobId"]):
+            yield jobs_pb2.FileChunk(data=chunk)

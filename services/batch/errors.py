@@ -1,0 +1,21 @@
+"""The batch service's exception tree; mapped to gRPC status codes once, in entrypoints/grpc_servicer.py."""
+
+
+class BatchServiceError(Exception):
+    """Base class: the message is safe to show to the API caller."""
+
+
+class InvalidArgument(BatchServiceError):
+    pass
+
+
+class NotFound(BatchServiceError):
+    pass
+
+
+class TooLarge(BatchServiceError):
+    pass
+
+
+class Unauthenticated(BatchServiceError):
+    pass

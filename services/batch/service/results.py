@@ -1,0 +1,96 @@
+"""Use case: apply a worker's result to its record and batch exactly once, then announce progress."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from google.protobuf.json_format import MessageToDict
+
+from ocrbatch.v1 import jobs_pb2
+from services.batch.adapters.store import Doc, Store
+from services.batch.domain.rules import FINAL_RECORD_STATUSES, RecordStatus, batch_status, progress
+
+log = logging.getLogger(__name__)
+
+
+class ProgressPublisher(Protocol):
+    async def publish_progress(self, batch_id: str, event: dict[str, Any]) -> None: ...
+
+
+def _pages(result: jobs_pb2.OcrResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": page.number,
+            "width": page.width,
+            "height": page.height,
+            "source": page.source,
+            "lines": [
+                {
+                    "text": line.text,
+                    "confidence": round(line.confidence, 4),
+                    "box": [[round(p.x, 1), round(p.y, 1)] for p in line.box],
+                }
+                for line in page.lines
+            ],
+        }
+        for page in result.pages
+    ]
+
+
+class ResultApplier:
+    def __init__(self, store: Store, progress_events: ProgressPublisher) -> None:
+        self._store = store
+        self._events = progress_events
+
+    async def apply(self, result: jobs_pb2.OcrResult) -> None:
+        """Idempotent: a redelivered or stale result changes nothing."""
+        at = result.at.ToDatetime(tzinfo=UTC) if result.HasField("at") else datetime.now(UTC)
+        if result.kind == jobs_pb2.RESULT_KIND_STARTED:
+            await self._store.mark_record_started(result.record_id, result.generation, result.delivery, at)
+            return
+        if result.kind == jobs_pb2.RESULT_KIND_COMPLETED:
+            fields: Doc = {
+                "status": RecordStatus.COMPLETED,
+                "text": result.text,
+                "pages": _pages(result),
+                "processingResult": MessageToDict(result.processing_result)
+                if result.HasField("processing_result")
+                else {},
+                "error": None,
+            }
+        elif result.kind == jobs_pb2.RESULT_KIND_FAILED:
+            fields = {"status": RecordStatus.FAILED, "error": result.error or "processing failed"}
+        else:
+            log.warning("ignoring result of unknown kind %s for record %s", result.kind, result.record_id)
+            return
+        fields |= {"completedAt": at, "updatedAt": at, "attempts": max(result.delivery, 1)}
+        await self._store.finish_record(result.record_id, result.generation, fields)
+        await self.count_final_record(result.record_id)
+
+    async def count_final_record(self, record_id: str) -> None:
+        """Counts a final record into its batch (at most once) and moves the batch's status and progress."""
+        record = await self._store.get_record_unscoped(record_id)
+        if record is None or record["status"] not in FINAL_RECORD_STATUSES:
+            return
+        at = datetime.now(UTC)
+        batch = await self._store.count_record_outcome(record["batchId"], record_id, record["status"], at)
+        if batch is None:
+            return
+        total, completed, failed = batch["totalFiles"], batch["completedFiles"], batch["failedFiles"]
+        status, pct = batch_status(total, completed, failed), progress(total, completed, failed)
+        await self._store.set_batch_progress(batch["id"], completed, failed, status, pct, at)
+        event = {
+            "event": "batch_progress_updated",
+            "batchId": batch["id"],
+            "totalFiles": total,
+            "completedFiles": completed,
+            "failedFiles": failed,
+            "progress": pct,
+            "status": status.value,
+        }
+        try:
+            await self._events.publish_progress(batch["id"], event)
+        except Exception as exc:  # progress events are best effort; the batch document is the truth
+            log.warning("could not publish progress for batch %s: %s", batch["id"], exc)

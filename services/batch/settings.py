@@ -1,0 +1,20 @@
+"""Batch service settings, read once from the environment in main()."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from services.common.settings import CommonSettings
+
+
+class BatchSettings(CommonSettings):
+    mongodb_uri: str = Field("mongodb://127.0.0.1:27017/?directConnection=true", validation_alias="MONGODB_URI")
+    mongodb_db: str = "ocrbatch"
+    batch_host: str = "127.0.0.1"
+    batch_port: int = 50051
+    max_files_per_batch: int = 50
+    max_file_mb: float = 25.0
+    # Local mode: create an organization, project and API key once and write them to this file.
+    bootstrap_key_file: str = ""
+    # How often records that never reached the queue (NATS was down) are published again.
+    requeue_interval_s: float = 15.0

@@ -1,0 +1,1 @@
+"""Pieces every service shares: settings base, telemetry, gRPC server plumbing, JetStream topology."""

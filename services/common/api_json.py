@@ -1,0 +1,85 @@
+"""Protobuf messages as the public API shows them: camelCase names and values of the reference documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ocrbatch.v1 import common_pb2
+from services.common.convert import batch_status_name, iso_or_none, record_status_name, struct_to_dict
+
+
+def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": b.id,
+        "name": b.name,
+        "projectId": b.project_id,
+        "organizationId": b.organization_id,
+        "userId": b.user_id or None,
+        "templateId": b.template_id or None,
+        "templateName": b.template_name or None,
+        "metadata": struct_to_dict(b.metadata) if b.HasField("metadata") else {},
+        "totalFiles": b.total_files,
+        "completedFiles": b.completed_files,
+        "failedFiles": b.failed_files,
+        "status": batch_status_name(b.status),
+        "progress": _number(b.progress),
+    }
+    if with_ids:
+        out["uploadIds"] = list(b.upload_ids)
+        out["processingHistoryIds"] = list(b.processing_history_ids)
+    out["createdAt"] = iso_or_none(b.created_at, b.HasField("created_at"))
+    out["updatedAt"] = iso_or_none(b.updated_at, b.HasField("updated_at"))
+    return out
+
+
+def pages_json(r: common_pb2.Record) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": p.number,
+            "width": p.width,
+            "height": p.height,
+            "source": p.source,
+            "lines": [
+                {"text": line.text, "confidence": round(line.confidence, 4), "box": [[pt.x, pt.y] for pt in line.box]}
+                for line in p.lines
+            ],
+        }
+        for p in r.pages
+    ]
+
+
+def record_json(r: common_pb2.Record, *, text: bool = True, pages: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.id,
+        "uploadId": r.upload_id,
+        "batchId": r.batch_id,
+        "projectId": r.project_id,
+        "userId": r.user_id or None,
+        "fileName": r.file_name,
+        "fileUrl": r.file_url or None,
+        "filePath": r.file_path,
+        "fileSize": str(r.file_size),  # a string, as in the reference documents
+        "mimeType": r.mime_type,
+        "status": record_status_name(r.status),
+        "templateId": r.template_id or None,
+        "templateName": r.template_name or None,
+        "resultFormat": r.result_format or "json",
+        "priority": r.priority,
+        "processingResult": struct_to_dict(r.processing_result) if r.HasField("processing_result") else None,
+        "attempts": r.attempts,
+        "error": r.error or None,
+    }
+    if text:
+        out["text"] = r.text
+    if pages:
+        out["pages"] = pages_json(r)
+    out["startedAt"] = iso_or_none(r.started_at, r.HasField("started_at"))
+    out["completedAt"] = iso_or_none(r.completed_at, r.HasField("completed_at"))
+    out["createdAt"] = iso_or_none(r.created_at, r.HasField("created_at"))
+    out["updatedAt"] = iso_or_none(r.updated_at, r.HasField("updated_at"))
+    return out
+
+
+def _number(value: float) -> float | int:
+    """66.67 stays 66.67; 100.0 is shown as 100, as in the reference examples."""
+    return int(value) if float(value).is_integer() else value

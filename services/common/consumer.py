@@ -1,0 +1,48 @@
+"""A JetStream pull-consumer loop with tracing: fetch, handle, ack; nak with a delay when handling fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import nats.errors
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from opentelemetry import trace
+
+from services.common.telemetry import extract_context
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+
+async def consume(
+    js: JetStreamContext,
+    stream: str,
+    durable: str,
+    handle: Callable[[Msg], Awaitable[None]],
+    stop: asyncio.Event,
+    *,
+    batch: int = 20,
+    span_name: str,
+) -> None:
+    sub = await js.pull_subscribe_bind(durable, stream=stream)
+    while not stop.is_set():
+        try:
+            msgs = await sub.fetch(batch, timeout=1.0)
+        except nats.errors.TimeoutError:
+            continue
+        except (nats.errors.ConnectionClosedError, nats.errors.DrainTimeoutError):
+            return
+        for msg in msgs:
+            with tracer.start_as_current_span(
+                span_name, context=extract_context(msg.headers), kind=trace.SpanKind.CONSUMER
+            ):
+                try:
+                    await handle(msg)
+                except Exception:  # keep consuming; JetStream redelivers this message after the delay
+                    log.exception("handling a message from %s failed; it will be redelivered", stream)
+                    await msg.nak(delay=2.0)
+                    continue
+            await msg.ack()

@@ -1,0 +1,103 @@
+"""JetStream topology shared by the batch service and the workers: stream, subject and consumer names."""
+
+from __future__ import annotations
+
+import logging
+
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+JOBS_STREAM = "OCR_JOBS"
+JOBS_SUBJECT_PREFIX = "ocr.jobs"  # ocr.jobs.<priority>
+WORKERS_CONSUMER = "ocr-workers"
+
+RESULTS_STREAM = "OCR_RESULTS"
+RESULTS_SUBJECT = "ocr.results"
+RESULTS_CONSUMER = "batch-results"
+
+# JetStream publishes this advisory when a job used up max_deliver; a stream keeps it so none is lost
+# while the batch service is down.
+DEAD_STREAM = "OCR_DEAD_JOBS"
+MAX_DELIVERIES_ADVISORY = f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{JOBS_STREAM}.{WORKERS_CONSUMER}"
+DEAD_CONSUMER = "batch-dead-jobs"
+
+PROGRESS_SUBJECT_PREFIX = "ocr.progress"  # ocr.progress.<batchId>, core NATS
+
+PRIORITIES = ("high", "medium", "low")
+
+
+def job_subject(priority: str) -> str:
+    return f"{JOBS_SUBJECT_PREFIX}.{priority}"
+
+
+def progress_subject(batch_id: str) -> str:
+    return f"{PROGRESS_SUBJECT_PREFIX}.{batch_id}"
+
+
+async def _ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+        log.info("created stream %s", config.name)
+        return
+    await js.update_stream(config)
+
+
+async def ensure_topology(js: JetStreamContext, *, ack_wait_s: float, max_deliver: int) -> None:
+    """Creates or updates the streams and durable consumers; safe to call from every replica."""
+    await _ensure_stream(
+        js,
+        StreamConfig(
+            name=JOBS_STREAM,
+            subjects=[f"{JOBS_SUBJECT_PREFIX}.>"],
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            duplicate_window=600.0,
+        ),
+    )
+    await _ensure_stream(
+        js,
+        StreamConfig(
+            name=RESULTS_STREAM,
+            subjects=[RESULTS_SUBJECT],
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            duplicate_window=600.0,
+        ),
+    )
+    await _ensure_stream(
+        js,
+        StreamConfig(
+            name=DEAD_STREAM,
+            subjects=[MAX_DELIVERIES_ADVISORY],
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+        ),
+    )
+    await js.add_consumer(
+        JOBS_STREAM,
+        ConsumerConfig(
+            durable_name=WORKERS_CONSUMER,
+            filter_subject=f"{JOBS_SUBJECT_PREFIX}.>",
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=ack_wait_s,
+            max_deliver=max_deliver,
+            max_ack_pending=1000,
+        ),
+    )
+    for stream, durable in ((RESULTS_STREAM, RESULTS_CONSUMER), (DEAD_STREAM, DEAD_CONSUMER)):
+        await js.add_consumer(
+            stream,
+            ConsumerConfig(
+                durable_name=durable,
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                ack_wait=30.0,
+                max_deliver=-1,
+            ),
+        )

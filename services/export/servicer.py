@@ -1,0 +1,82 @@
+"""gRPC edge of the export service: checks the request, then streams the file's description and its bytes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, export_pb2, export_pb2_grpc
+from services.export.formats import FORMATS, ExportFormat
+from services.export.source import CompletedRecords, RecordSource, SingleRecord
+
+
+async def _chunked(parts: AsyncIterator[bytes], size: int) -> AsyncIterator[export_pb2.ExportChunk]:
+    buffer = bytearray()
+    async for part in parts:
+        buffer += part
+        if len(buffer) >= size:
+            yield export_pb2.ExportChunk(data=bytes(buffer))
+            buffer.clear()
+    if buffer:
+        yield export_pb2.ExportChunk(data=bytes(buffer))
+
+
+class ExportServicer(export_pb2_grpc.ExportServiceServicer):
+    def __init__(self, batches: batch_pb2_grpc.BatchServiceStub, chunk_bytes: int) -> None:
+        self._batches = batches
+        self._chunk_bytes = chunk_bytes
+
+    async def _format(self, name: str, context: grpc.aio.ServicerContext) -> ExportFormat:
+        fmt = FORMATS.get(name.lower())
+        if fmt is None:
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"format must be one of: {', '.join(FORMATS)}"
+                if name
+                else f"format is required ({', '.join(FORMATS)})",
+            )
+        return fmt
+
+    async def _forwarded(self, call: Any, context: grpc.aio.ServicerContext) -> Any:
+        """Awaits a batch-service call, passing its NOT_FOUND / INVALID_ARGUMENT on to our caller as is."""
+        try:
+            return await call
+        except grpc.aio.AioRpcError as exc:
+            await context.abort(exc.code(), exc.details() or exc.code().name)
+
+    async def _stream(
+        self, fmt: ExportFormat, batch: common_pb2.Batch | None, source: RecordSource, file_name: str
+    ) -> AsyncIterator[export_pb2.ExportChunk]:
+        yield export_pb2.ExportChunk(file=export_pb2.ExportFile(content_type=fmt.content_type, file_name=file_name))
+        async for chunk in _chunked(fmt.render(batch, source), self._chunk_bytes):
+            yield chunk
+
+    async def ExportBatch(
+        self, request: export_pb2.ExportBatchRequest, context: Any
+    ) -> AsyncIterator[export_pb2.ExportChunk]:
+        fmt = await self._format(request.format, context)
+        batch = await self._forwarded(
+            self._batches.GetBatch(batch_pb2.GetBatchRequest(scope=request.scope, batch_id=request.batch_id)), context
+        )
+        source = CompletedRecords(self._batches, request.scope, request.batch_id)
+        if not await source.any():
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "the batch has no completed records to export")
+        async for chunk in self._stream(fmt, batch, source, f"batch-{batch.id}-export.{fmt.extension}"):
+            yield chunk
+
+    async def ExportRecord(
+        self, request: export_pb2.ExportRecordRequest, context: Any
+    ) -> AsyncIterator[export_pb2.ExportChunk]:
+        record = await self._forwarded(
+            self._batches.GetRecord(batch_pb2.GetRecordRequest(scope=request.scope, record_id=request.record_id)),
+            context,
+        )
+        fmt = await self._format(request.format or record.result_format or "json", context)
+        if record.status != common_pb2.RECORD_STATUS_COMPLETED:
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION, "the record has no result yet: it is not completed"
+            )
+        async for chunk in self._stream(fmt, None, SingleRecord(record), f"record-{record.id}-result.{fmt.extension}"):
+            yield chunk

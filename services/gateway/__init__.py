@@ -1,0 +1,1 @@
+"""Gateway: thin REST edge for external clients; authenticates, enforces limits, forwards to gRPC."""

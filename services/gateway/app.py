@@ -1,0 +1,57 @@
+"""The gateway's FastAPI application: routes, error format, tracing middleware, health endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry import trace
+
+from services.gateway.clients import Backends
+from services.gateway.errors import install_error_handlers
+from services.gateway.routes import batches, records
+from services.gateway.settings import GatewaySettings
+
+tracer = trace.get_tracer(__name__)
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.backends = Backends.connect(settings.batch_target, settings.export_target)
+        try:
+            yield
+        finally:
+            await app.state.backends.close()
+
+    app = FastAPI(title="ocrbatch", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(batches.router)
+    app.include_router(records.router)
+
+    @app.middleware("http")
+    async def trace_requests(request: Request, call_next):  # noqa: ANN001, ANN202
+        if request.url.path in ("/healthz", "/readyz"):
+            return await call_next(request)
+        route = request.url.path
+        with tracer.start_as_current_span(f"{request.method} {route}", kind=trace.SpanKind.SERVER) as span:
+            response = await call_next(request)
+            span.set_attribute("http.status_code", response.status_code)
+            return response
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        backends = await request.app.state.backends.ready()
+        ok = all(backends.values())
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "backends": backends}, status_code=200 if ok else 503
+        )
+
+    return app

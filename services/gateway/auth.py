@@ -1,0 +1,53 @@
+"""API-key authentication: X-API-Key or Authorization: Bearer, resolved to a scope by the batch service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+from fastapi import Request
+
+from ocrbatch.v1 import batch_pb2, common_pb2
+from services.gateway.errors import ApiError, from_grpc
+
+
+@dataclass(frozen=True)
+class Principal:
+    organization_id: str
+    project_id: str  # empty for an organization key
+    key_id: str
+    user_id: str
+
+    def scope(self, project_id: str | None) -> common_pb2.Scope:
+        """The scope of a request: a project key implies its project; an organization key must name one."""
+        project_id = (project_id or "").strip()
+        if self.project_id:
+            if project_id and project_id != self.project_id:
+                raise ApiError(401, "projectId does not match the API key's project")
+            project_id = self.project_id
+        elif not project_id:
+            raise ApiError(400, "projectId is required for an organization key")
+        return common_pb2.Scope(organization_id=self.organization_id, project_id=project_id, user_id=self.user_id)
+
+
+def _presented_key(request: Request) -> str:
+    key = request.headers.get("x-api-key", "").strip()
+    if not key:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            key = value.strip()
+    if not key:
+        raise ApiError(401, "an API key is required (X-API-Key header or Authorization: Bearer)")
+    return key
+
+
+async def authenticate(request: Request) -> Principal:
+    """FastAPI dependency: the caller's principal, or 401."""
+    key = _presented_key(request)
+    try:
+        reply = await request.app.state.backends.auth.Authenticate(
+            batch_pb2.AuthenticateRequest(api_key=key), timeout=10
+        )
+    except grpc.aio.AioRpcError as exc:
+        raise from_grpc(exc) from None
+    return Principal(reply.organization_id, reply.project_id, reply.key_id, reply.user_id)

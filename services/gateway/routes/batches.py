@@ -1,0 +1,99 @@
+"""Open API batch routes: upload, list, detail, soft delete, export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from ocrbatch.v1 import batch_pb2, export_pb2
+from services.common.api_json import batch_json
+from services.common.convert import BATCH_STATUS_NAMES, batch_status_to_proto
+from services.gateway.auth import Principal, authenticate
+from services.gateway.errors import ApiError
+from services.gateway.streaming import stream_export
+from services.gateway.uploads import create_batch_requests, read_batch_form
+
+router = APIRouter(prefix="/v1/openapi/batch", tags=["batch"])
+Auth = Annotated[Principal, Depends(authenticate)]
+MAX_LIMIT = 100
+
+
+def page_params(page: int, limit: int) -> tuple[int, int]:
+    if page < 1:
+        raise ApiError(400, "page must be 1 or more")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, f"limit must be between 1 and {MAX_LIMIT}")
+    return page, limit
+
+
+@router.post("/upload", status_code=201)
+async def upload_batch(request: Request, principal: Auth) -> JSONResponse:
+    settings = request.app.state.settings
+    form_data, form = await read_batch_form(request, settings)
+    try:
+        scope = principal.scope(form.project_id)
+        batch = await request.app.state.backends.batches.CreateBatch(
+            create_batch_requests(form, scope, settings.upload_chunk_bytes), timeout=600
+        )
+    finally:
+        await form_data.close()
+    return JSONResponse(batch_json(batch), status_code=201)
+
+
+@router.get("")
+async def list_batches(
+    request: Request,
+    principal: Auth,
+    projectId: str | None = None,  # noqa: N803 (API field name)
+    page: int = 1,
+    limit: int = 20,
+    status: str | None = None,
+) -> dict:
+    page, limit = page_params(page, limit)
+    if status and status not in BATCH_STATUS_NAMES:
+        raise ApiError(400, f"status must be one of: {', '.join(BATCH_STATUS_NAMES)}")
+    reply = await request.app.state.backends.batches.ListBatches(
+        batch_pb2.ListBatchesRequest(
+            scope=principal.scope(projectId), page=page, limit=limit, status=batch_status_to_proto(status)
+        ),
+        timeout=30,
+    )
+    p = reply.pagination
+    return {
+        "data": [batch_json(b, with_ids=False) for b in reply.data],
+        "pagination": {"page": p.page, "limit": p.limit, "total": p.total, "pages": p.pages},
+    }
+
+
+@router.get("/{batch_id}")
+async def get_batch(request: Request, principal: Auth, batch_id: str, projectId: str | None = None) -> dict:  # noqa: N803
+    batch = await request.app.state.backends.batches.GetBatch(
+        batch_pb2.GetBatchRequest(scope=principal.scope(projectId), batch_id=batch_id), timeout=30
+    )
+    return batch_json(batch)
+
+
+@router.delete("/{batch_id}")
+async def delete_batch(request: Request, principal: Auth, batch_id: str, projectId: str | None = None) -> dict:  # noqa: N803
+    batch = await request.app.state.backends.batches.DeleteBatch(
+        batch_pb2.DeleteBatchRequest(scope=principal.scope(projectId), batch_id=batch_id), timeout=30
+    )
+    return {"id": batch.id, "deleted": True}
+
+
+@router.get("/{batch_id}/export")
+async def export_batch(
+    request: Request,
+    principal: Auth,
+    batch_id: str,
+    format: Annotated[str, Query()] = "",  # noqa: A002 (API parameter name)
+    projectId: str | None = None,  # noqa: N803
+) -> StreamingResponse:
+    if not format:
+        raise ApiError(400, "format is required")
+    call = request.app.state.backends.exports.ExportBatch(
+        export_pb2.ExportBatchRequest(scope=principal.scope(projectId), batch_id=batch_id, format=format)
+    )
+    return await stream_export(call)

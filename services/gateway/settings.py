@@ -1,0 +1,17 @@
+"""Gateway settings, read once from the environment in main()."""
+
+from __future__ import annotations
+
+from services.common.settings import CommonSettings
+
+
+class GatewaySettings(CommonSettings):
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    batch_target: str = "127.0.0.1:50051"
+    export_target: str = "127.0.0.1:50052"
+    max_files_per_batch: int = 50
+    max_file_mb: float = 25.0
+    max_metadata_kb: int = 64
+    # Bytes read from an uploaded file per gRPC message.
+    upload_chunk_bytes: int = 256 * 1024

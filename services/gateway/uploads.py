@@ -1,0 +1,103 @@
+"""Reading a batch upload's multipart form, checking its limits, and streaming it to BatchService.CreateBatch."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from google.protobuf import struct_pb2
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException
+
+from ocrbatch.v1 import batch_pb2, common_pb2
+from services.gateway.errors import ApiError
+from services.gateway.settings import GatewaySettings
+
+MULTIPART_OVERHEAD_BYTES = 1024 * 1024
+
+
+@dataclass
+class BatchForm:
+    files: list[UploadFile]
+    project_id: str | None
+    template_id: str
+    name: str
+    metadata: dict[str, Any]
+    priority: str
+
+
+def _mb(value: float) -> str:
+    return f"{value:g} MB"
+
+
+async def read_batch_form(request: Request, settings: GatewaySettings) -> tuple[FormData, BatchForm]:
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        raise ApiError(400, "the request must be multipart/form-data with one or more `files` parts")
+    max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit():
+        if int(declared) > settings.max_files_per_batch * max_file_bytes + MULTIPART_OVERHEAD_BYTES:
+            raise ApiError(
+                413, f"the upload is larger than {settings.max_files_per_batch} files of {_mb(settings.max_file_mb)}"
+            )
+    try:
+        form = await request.form(
+            max_files=settings.max_files_per_batch, max_fields=32, max_part_size=settings.max_metadata_kb * 1024 + 1
+        )
+    except MultiPartException as exc:
+        if "Too many files" in exc.message:
+            raise ApiError(400, f"a batch holds at most {settings.max_files_per_batch} files") from None
+        raise ApiError(400, f"malformed multipart body: {exc.message}") from None
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+    if not files:
+        await form.close()
+        raise ApiError(400, "no files: send one or more files in `files` parts")
+    for f in files:
+        if f.size is not None and f.size > max_file_bytes:
+            await form.close()
+            raise ApiError(413, f"file {f.filename!r} is larger than {_mb(settings.max_file_mb)}")
+    metadata_raw = _text(form, "metadata")
+    try:
+        metadata = json.loads(metadata_raw) if metadata_raw.strip() else {}
+    except json.JSONDecodeError as exc:
+        await form.close()
+        raise ApiError(400, f"metadata is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    if not isinstance(metadata, dict):
+        await form.close()
+        raise ApiError(400, "metadata must be a JSON object")
+    project_id = _text(form, "projectId") or None
+    return form, BatchForm(
+        files=files,
+        project_id=project_id,
+        template_id=_text(form, "templateId"),
+        name=_text(form, "name")[:200],
+        metadata=metadata,
+        priority=_text(form, "priority"),
+    )
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+async def create_batch_requests(
+    form: BatchForm, scope: common_pb2.Scope, chunk_bytes: int
+) -> AsyncIterator[batch_pb2.CreateBatchRequest]:
+    metadata = struct_pb2.Struct()
+    metadata.update(form.metadata)
+    yield batch_pb2.CreateBatchRequest(
+        header=batch_pb2.BatchHeader(
+            scope=scope, name=form.name, template_id=form.template_id, metadata=metadata, priority=form.priority
+        )
+    )
+    for f in form.files:
+        yield batch_pb2.CreateBatchRequest(
+            file=batch_pb2.FileHeader(file_name=f.filename or "unnamed", mime_type=f.content_type or "")
+        )
+        while chunk := await f.read(chunk_bytes):
+            yield batch_pb2.CreateBatchRequest(chunk=chunk)

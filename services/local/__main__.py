@@ -1,0 +1,5 @@
+"""python -m services.local up"""
+
+from services.local.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""`ocrbatch up`: run the whole stack locally until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from services.local.stack import LocalStack, StackConfig, StackError
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}")
+    return int(raw)
+
+
+def up() -> int:
+    config = StackConfig(
+        home=Path(os.environ.get("OCRBATCH_HOME", ".ocrbatch")).resolve(),
+        http_port=_int_env("OCRBATCH_HTTP_PORT", 8080),
+        workers=max(1, _int_env("OCRBATCH_WORKERS", 1)),
+        log_dir=Path(os.environ["OCRBATCH_LOG_DIR"]).resolve() if os.environ.get("OCRBATCH_LOG_DIR") else None,
+        nats_url=os.environ.get("NATS_URL") or None,
+        mongodb_uri=os.environ.get("MONGODB_URI") or None,
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stack = LocalStack(config)
+    print(f"starting ocrbatch in {config.home} with {config.workers} worker(s)…", flush=True)
+    try:
+        info = stack.start()
+    except StackError as exc:
+        print(f"ocrbatch could not start: {exc}", file=sys.stderr)
+        return 1
+    print(
+        "\nocrbatch is running\n"
+        f"  gateway:    {info['url']}\n"
+        f"  API key:    {info['apiKey']}\n"
+        f"  project id: {info['projectId']}\n"
+        f"  try:        curl -H 'X-API-Key: {info['apiKey']}' {info['url']}/v1/openapi/batch\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    code = 0
+    while not stop.wait(0.5):
+        dead = stack.exited()
+        if dead is not None:
+            print(f"{dead.name} exited with code {dead.process.returncode}; stopping everything", file=sys.stderr)
+            code = 1
+            break
+    print("stopping ocrbatch…", flush=True)
+    stack.stop()
+    print("stopped.", flush=True)
+    return code
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s local %(levelname)s %(message)s")
+    parser = argparse.ArgumentParser(prog="ocrbatch", description="ocrbatch local tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="run the whole stack locally until Ctrl-C")
+    args = parser.parse_args()
+    if args.command == "up":
+        raise SystemExit(up())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Worker: JetStream consumer that reads documents (PDF text layer or PP-OCR) and reports results."""

@@ -1,0 +1,17 @@
+"""Runs one OCR worker process: python -m services.worker."""
+
+import asyncio
+
+from services.common.logs import configure_logging
+from services.worker.bootstrap import serve
+from services.worker.settings import WorkerSettings
+
+
+def main() -> None:
+    settings = WorkerSettings()
+    configure_logging("worker", settings.log_level)
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""OCR engine port and its adapters."""

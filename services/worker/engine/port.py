@@ -1,0 +1,23 @@
+"""The OCR engine port: an image in, recognised lines out. Adapters: rapidocr (ONNX Runtime)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    confidence: float
+    box: tuple[tuple[float, float], ...]  # four corners, clockwise from top-left, in image pixels
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        """Lines of an RGB uint8 image (H×W×3), in reading order."""
+        ...

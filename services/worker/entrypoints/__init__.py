@@ -1,0 +1,1 @@
+"""The worker's way in: the JetStream job consumer."""

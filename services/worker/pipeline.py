@@ -1,0 +1,44 @@
+"""One job's work, free of I/O: a file's bytes in, the recognised pages and full text out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ocrbatch.v1 import common_pb2
+from services.worker.documents import Limits, load_pages
+from services.worker.engine.port import OcrEngine, OcrLine
+
+
+@dataclass
+class DocumentText:
+    text: str
+    pages: list[common_pb2.Page]
+
+
+def _page_proto(number: int, width: int, height: int, source: str, lines: list[OcrLine]) -> common_pb2.Page:
+    return common_pb2.Page(
+        number=number,
+        width=width,
+        height=height,
+        source=source,
+        lines=[
+            common_pb2.Line(
+                text=line.text,
+                confidence=line.confidence,
+                box=[common_pb2.Point(x=x, y=y) for x, y in line.box],
+            )
+            for line in lines
+        ],
+    )
+
+
+def read_document(data: bytes, engine: OcrEngine, limits: Limits) -> DocumentText:
+    """Text layer or plain text where the file has it, PP-OCR for every other page."""
+    pages: list[common_pb2.Page] = []
+    texts: list[str] = []
+    for page in load_pages(data, limits):
+        lines = engine.recognize(page.image) if page.image is not None else page.lines
+        page.image = None  # let a large page's pixels go before the next page is decoded
+        pages.append(_page_proto(page.number, page.width, page.height, page.source, lines))
+        texts.append("\n".join(line.text for line in lines))
+    return DocumentText(text="\n\n".join(texts), pages=pages)

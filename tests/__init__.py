@@ -1,0 +1,1 @@
+"""ocrbatch tests: unit, integration (real NATS, real gRPC processes) and end-to-end."""

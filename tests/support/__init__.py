@@ -1,0 +1,1 @@
+"""Helpers the tests and benchmarks share: document generators and process fixtures."""
