@@ -28,6 +28,20 @@ async def consume(
     span_name: str,
 ) -> None:
     sub = await js.pull_subscribe_bind(durable, stream=stream)
+    try:
+        await _consume_until_stopped(sub, stream, handle, stop, batch, span_name)
+    finally:
+        await sub.unsubscribe()  # a pull subscription left open makes nc.drain() wait for its full timeout
+
+
+async def _consume_until_stopped(
+    sub: JetStreamContext.PullSubscription,
+    stream: str,
+    handle: Callable[[Msg], Awaitable[None]],
+    stop: asyncio.Event,
+    batch: int,
+    span_name: str,
+) -> None:
     while not stop.is_set():
         try:
             msgs = await sub.fetch(batch, timeout=1.0)

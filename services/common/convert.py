@@ -59,5 +59,16 @@ def to_struct(value: dict[str, Any] | None) -> struct_pb2.Struct | None:
     return ParseDict(value, struct_pb2.Struct())
 
 
+def _whole_numbers(value: Any) -> Any:
+    """Struct stores every number as a double; give back 1 rather than 1.0 where the value is whole."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
+
+
 def struct_to_dict(value: struct_pb2.Struct) -> dict[str, Any]:
-    return MessageToDict(value)
+    return _whole_numbers(MessageToDict(value))

@@ -207,7 +207,7 @@ class MongoStore:
         return None if oid is None else _out(await self.records.find_one({"_id": oid}))
 
     async def stream_records(
-        self, scope: Scope, batch_id: str, status: str | None, include_text: bool, include_pages: bool
+        self, scope: Scope, batch_id: str, status: str | None, include_text: bool, include_pages: bool, limit: int = 0
     ) -> AsyncIterator[Doc]:
         query: dict[str, Any] = {"batchId": batch_id, **_scoped(scope)}
         if status:
@@ -217,7 +217,7 @@ class MongoStore:
             projection["text"] = 0
         if not include_pages:
             projection["pages"] = 0
-        cursor = self.records.find(query, projection or None, batch_size=100).sort("seq", ASCENDING)
+        cursor = self.records.find(query, projection or None, batch_size=100).sort("seq", ASCENDING).limit(limit)
         async for doc in cursor:
             out = _out(doc)
             if out is not None:

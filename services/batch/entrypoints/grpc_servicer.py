@@ -136,7 +136,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             raise NotFound(f"batch {request.batch_id} not found")
         status = record_status_name(request.status) if request.status else None
         async for doc in self._store.stream_records(
-            scope, request.batch_id, status, request.include_text, request.include_pages
+            scope, request.batch_id, status, request.include_text, request.include_pages, max(request.limit, 0)
         ):
             yield record_to_proto(doc)
 
