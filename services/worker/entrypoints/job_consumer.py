@@ -54,13 +54,16 @@ class JobConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         sub = await self._js.pull_subscribe_bind(WORKERS_CONSUMER, stream=JOBS_STREAM)
-        while not stop.is_set():
-            try:
-                msgs = await sub.fetch(1, timeout=1.0)
-            except nats.errors.TimeoutError:
-                continue
-            for msg in msgs:  # finish the job in hand even when asked to stop: that is the graceful part
-                await self.handle(msg)
+        try:
+            while not stop.is_set():
+                try:
+                    msgs = await sub.fetch(1, timeout=1.0)
+                except nats.errors.TimeoutError:
+                    continue
+                for msg in msgs:  # finish the job in hand even when asked to stop: that is the graceful part
+                    await self.handle(msg)
+        finally:
+            await sub.unsubscribe()  # a pull subscription left open makes nc.drain() wait for its full timeout
 
     async def handle(self, msg: Msg) -> None:
         job = jobs_pb2.OcrJob.FromString(msg.data)
