@@ -16,7 +16,7 @@ class CompletedRecords:
     scope: common_pb2.Scope
     batch_id: str
 
-    def open(self, *, text: bool = True, pages: bool = False) -> AsyncIterator[common_pb2.Record]:
+    def open(self, *, text: bool = True, pages: bool = False, limit: int = 0) -> AsyncIterator[common_pb2.Record]:
         return self.stub.StreamRecords(
             batch_pb2.StreamRecordsRequest(
                 scope=self.scope,
@@ -24,17 +24,17 @@ class CompletedRecords:
                 status=common_pb2.RECORD_STATUS_COMPLETED,
                 include_text=text,
                 include_pages=pages,
+                limit=limit,
             )
         )
 
     async def any(self) -> bool:
-        call = self.open(text=False, pages=False)
-        try:
-            async for _ in call:
-                return True
-            return False
-        finally:
-            call.cancel()
+        # limit=1 lets the stream end by itself; cancelling it would trip an OpenTelemetry context bug
+        # (opentelemetry-python-contrib#2357) in the batch service's interceptor.
+        found = False
+        async for _ in self.open(text=False, pages=False, limit=1):
+            found = True
+        return found
 
 
 @dataclass
