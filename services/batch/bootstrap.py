@@ -22,7 +22,7 @@ from services.batch.service.requeue import requeue_loop
 from services.batch.service.results import ResultApplier
 from services.batch.settings import BatchSettings
 from services.common.connect import connect_nats
-from services.common.consumer import consume
+from services.common.consumer import consume, supervise
 from services.common.grpc_runtime import new_server, set_serving, stop_event_on_signals
 from services.common.jetstream import DEAD_CONSUMER, DEAD_STREAM, RESULTS_CONSUMER, RESULTS_STREAM, ensure_topology
 from services.common.telemetry import init_tracing
@@ -94,17 +94,20 @@ async def serve(settings: BatchSettings) -> None:
         log.info("batch service listening on %s:%d", settings.batch_host, port)
 
         applier = ResultApplier(store, jobs)
-        tasks = [
-            asyncio.create_task(
-                consume(js, RESULTS_STREAM, RESULTS_CONSUMER, ResultsHandler(applier), stop, span_name="apply result")
+        loops = {
+            "results consumer": consume(
+                js, RESULTS_STREAM, RESULTS_CONSUMER, ResultsHandler(applier), stop, span_name="apply result"
             ),
-            asyncio.create_task(
-                consume(js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job")
+            "dead-job consumer": consume(
+                js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job"
             ),
-            asyncio.create_task(requeue_loop(store, jobs, settings.requeue_interval_s, stop)),
-        ]
+            "re-queue loop": requeue_loop(store, jobs, settings.requeue_interval_s, stop),
+        }
+        tasks = [supervise(asyncio.create_task(coro, name=name), stop) for name, coro in loops.items()]
         await stop.wait()
         log.info("stopping: health NOT_SERVING, then gRPC, consumers, NATS, MongoDB")
         await set_serving(health, SERVICE_NAMES, False)
         await server.stop(settings.grace_period_s)
         await asyncio.gather(*tasks, return_exceptions=True)
+    if any(not t.cancelled() and t.exception() is not None for t in tasks):
+        raise SystemExit(1)

@@ -17,6 +17,18 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 
+def supervise(task: asyncio.Task, stop: asyncio.Event) -> asyncio.Task:
+    """A background loop that dies takes the service down with it (and a logged reason), never silently."""
+
+    def done(t: asyncio.Task) -> None:
+        if not t.cancelled() and t.exception() is not None:
+            log.error("%s failed, stopping the service", t.get_name(), exc_info=t.exception())
+            stop.set()
+
+    task.add_done_callback(done)
+    return task
+
+
 async def consume(
     js: JetStreamContext,
     stream: str,
@@ -45,7 +57,7 @@ async def _consume_until_stopped(
     while not stop.is_set():
         try:
             msgs = await sub.fetch(batch, timeout=1.0)
-        except nats.errors.TimeoutError:
+        except TimeoutError:  # nats-py raises both its own TimeoutError and asyncio's: nothing to fetch
             continue
         except (nats.errors.ConnectionClosedError, nats.errors.DrainTimeoutError):
             return

@@ -7,7 +7,6 @@ import logging
 import os
 import signal
 import sys
-import threading
 from pathlib import Path
 
 from services.local.stack import LocalStack, StackConfig, StackError
@@ -31,10 +30,10 @@ def up() -> int:
         nats_url=os.environ.get("NATS_URL") or None,
         mongodb_uri=os.environ.get("MONGODB_URI") or None,
     )
-    stop = threading.Event()
+    stack = LocalStack(config)
+    stop = stack.interrupted
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stack = LocalStack(config)
     print(f"starting ocrbatch in {config.home} with {config.workers} worker(s)…", flush=True)
     try:
         info = stack.start()

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -78,6 +79,7 @@ class LocalStack:
         self.children: list[Child] = []
         self.env: dict[str, str] = {}
         self.info: dict[str, object] = {}
+        self.interrupted = threading.Event()  # set by Ctrl-C, also while starting
 
     # --- starting ------------------------------------------------------------------------------
     def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Child:
@@ -104,9 +106,12 @@ class LocalStack:
     def _wait(self, child: Child, ready, what: str) -> None:  # noqa: ANN001 (callable returning bool)
         deadline = time.monotonic() + self.config.start_timeout_s
         while time.monotonic() < deadline:
-            if child.process.poll() is not None:
-                where = f"; see {child.log_path}" if child.log_path else ""
-                raise StackError(f"{child.name} exited with code {child.process.returncode} while starting{where}")
+            if self.interrupted.is_set():
+                raise StackError("interrupted while starting")
+            dead = self.exited()
+            if dead is not None:
+                where = f"; see {dead.log_path}" if dead.log_path else ""
+                raise StackError(f"{dead.name} exited with code {dead.process.returncode} while starting{where}")
             if ready():
                 return
             time.sleep(0.2)

@@ -87,8 +87,8 @@ async def create(stack: BatchStack, files: list[tuple[str, bytes]], **header) ->
     return await stack.batches.CreateBatch(gen())
 
 
-async def wait_for_batch(stack: BatchStack, batch_id: str, status: int, timeout: float = 20) -> common_pb2.Batch:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_for_batch(stack: BatchStack, batch_id: str, status: int, within_s: float = 20) -> common_pb2.Batch:
+    deadline = asyncio.get_running_loop().time() + within_s
     while True:
         batch = await stack.batches.GetBatch(batch_pb2.GetBatchRequest(scope=stack.scope, batch_id=batch_id))
         if batch.status == status:

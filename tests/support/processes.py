@@ -60,7 +60,9 @@ class Proc:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited ({self.process.returncode}) before {what}:\n{self.log()[-4000:]}")
+                raise RuntimeError(
+                    f"{self.name} exited ({self.process.returncode}) before {what}:\n{self.log()[-4000:]}"
+                )
             if ready():
                 return
             time.sleep(0.1)

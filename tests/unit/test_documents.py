@@ -53,7 +53,7 @@ def test_every_tiff_page_is_read():
 
 
 def test_plain_text_is_read_as_lines():
-    (page,) = load_pages("Invoice No: A-1\r\n\r\nTotal: 5.00\n".encode(), Limits())
+    (page,) = load_pages(b"Invoice No: A-1\r\n\r\nTotal: 5.00\n", Limits())
     assert page.source == "text"
     assert [line.text for line in page.lines] == ["Invoice No: A-1", "Total: 5.00"]
 

@@ -68,7 +68,16 @@ async def test_csv_has_one_row_per_record_and_a_column_per_field():
         ]
     )
     rows = list(csv.reader(io.StringIO((await collect(csv_renderer.render(None, source))).decode())))
-    assert rows[0] == ["recordId", "fileName", "status", "templateName", "invoiceNumber", "vendor.name", "totalAmount", "text"]
+    assert rows[0] == [
+        "recordId",
+        "fileName",
+        "status",
+        "templateName",
+        "invoiceNumber",
+        "vendor.name",
+        "totalAmount",
+        "text",
+    ]
     assert rows[1][:2] == ["r1", "a.png"] and rows[1][4] == "INV-1"
     assert rows[1][5].startswith("'=")
     assert rows[2][6] == "1250.5" and rows[2][7] == "Grüße 東京 שלום"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -38,8 +39,8 @@ async def authenticate(store: Store, api_key: str) -> dict[str, Any]:
 
 async def ensure_local_tenant(store: Store, key_file: Path) -> dict[str, str]:
     """Local mode: one organization, project and project key, kept in key_file (mode 0600) across restarts."""
-    if key_file.exists():
-        saved = json.loads(key_file.read_text())
+    if await asyncio.to_thread(key_file.exists):
+        saved = json.loads(await asyncio.to_thread(key_file.read_text))
         if await store.find_api_key(hash_key(saved["apiKey"])) is not None:
             return saved
         log.warning("the key in %s is unknown to this database; creating a new local tenant", key_file)

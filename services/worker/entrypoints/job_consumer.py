@@ -58,7 +58,7 @@ class JobConsumer:
             while not stop.is_set():
                 try:
                     msgs = await sub.fetch(1, timeout=1.0)
-                except nats.errors.TimeoutError:
+                except TimeoutError:  # nats-py raises both its own TimeoutError and asyncio's: no job
                     continue
                 for msg in msgs:  # finish the job in hand even when asked to stop: that is the graceful part
                     await self.handle(msg)

@@ -1,0 +1,114 @@
+"""Pages per second end to end (REST upload → NATS workers → results applied) for a 50-file batch,
+against the raw OCR engine on the same pages in the same run, with the same number of processes.
+
+Usage: python bench/pipeline.py [--files 50] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from services.local.stack import LocalStack, StackConfig, free_port  # noqa: E402
+from services.worker.documents import Limits  # noqa: E402
+from tests.support.documents import Invoice, invoice_image, jpeg_bytes, png_bytes, scanned  # noqa: E402
+
+
+def make_documents(count: int) -> list[tuple[str, bytes, str]]:
+    """Half clean PNG invoices, half noisy rotated JPEG scans: every page needs OCR."""
+    docs = []
+    for i in range(count):
+        invoice = Invoice(number=f"INV-2026-{i:04d}", total=f"{100 + i * 7},50")
+        page = invoice_image(invoice, width=1240, height=1000)
+        if i % 2:
+            docs.append((f"scan-{i:02d}.jpg", jpeg_bytes(scanned(page, angle=2.0 + i % 3, seed=i)), "image/jpeg"))
+        else:
+            docs.append((f"clean-{i:02d}.png", png_bytes(page), "image/png"))
+    return docs
+
+
+_ENGINE = None
+
+
+def _init_engine() -> None:
+    global _ENGINE
+    from services.worker.engine.rapidocr_engine import RapidOcrEngine
+
+    _ENGINE = RapidOcrEngine(threads=1)
+
+
+def _read(data: bytes) -> int:
+    from services.worker.pipeline import read_document
+
+    return len(read_document(data, _ENGINE, Limits()).pages)
+
+
+def raw_engine(docs: list[tuple[str, bytes, str]], processes: int) -> tuple[int, float]:
+    """The same files through the engine directly: one engine per process, like one worker per process."""
+    with mp.get_context("spawn").Pool(processes, initializer=_init_engine) as pool:
+        pool.map(_read, [docs[0][1]] * processes)  # warm every engine, as the workers' health check does
+        started = time.perf_counter()
+        pages = sum(pool.map(_read, [data for _, data, _ in docs], chunksize=1))
+        return pages, time.perf_counter() - started
+
+
+def end_to_end(docs: list[tuple[str, bytes, str]], workers: int) -> tuple[int, float, float]:
+    with tempfile.TemporaryDirectory() as home:
+        stack = LocalStack(
+            StackConfig(home=Path(home), http_port=free_port(), workers=workers, log_dir=Path(home) / "logs")
+        )
+        info = stack.start()
+        try:
+            client = httpx.Client(base_url=str(info["url"]), headers={"X-API-Key": str(info["apiKey"])}, timeout=600)
+            started = time.perf_counter()
+            reply = client.post("/v1/openapi/batch/upload", files=[("files", d) for d in docs])
+            reply.raise_for_status()
+            uploaded = time.perf_counter() - started
+            batch_id = reply.json()["id"]
+            while True:
+                body = client.get(f"/v1/openapi/batch/{batch_id}").json()
+                if body["status"] in ("completed", "partially_failed", "failed"):
+                    break
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - started
+            if body["status"] != "completed":
+                raise SystemExit(f"batch ended {body['status']}: see {home}/logs")
+            pages = 0
+            for rid in reply.json()["processingHistoryIds"]:
+                pages += len(client.get(f"/v1/openapi/processing-history/{rid}").json()["pages"])
+            return pages, elapsed, uploaded
+        finally:
+            stack.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("OCRBATCH_WORKERS", "2")))
+    args = parser.parse_args()
+    docs = make_documents(args.files)
+    print(
+        f"{args.files} single-page documents (1240×1000 px, half clean PNG, half noisy JPEG scans), "
+        f"{args.workers} worker process(es), 1 ONNX thread each, {os.cpu_count()} CPUs"
+    )
+    raw_pages, raw_s = raw_engine(docs, args.workers)
+    e2e_pages, e2e_s, upload_s = end_to_end(docs, args.workers)
+    raw_rate, e2e_rate = raw_pages / raw_s, e2e_pages / e2e_s
+    print(f"{'path':<36}{'pages':>7}{'seconds':>10}{'pages/s':>10}")
+    print(f"{'raw engine (same pages, same procs)':<36}{raw_pages:>7}{raw_s:>10.1f}{raw_rate:>10.2f}")
+    print(f"{'end to end (upload → final status)':<36}{e2e_pages:>7}{e2e_s:>10.1f}{e2e_rate:>10.2f}")
+    print(f"upload of the 50 files took {upload_s:.2f} s")
+    print(f"end-to-end / raw engine throughput ratio: {e2e_rate / raw_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
