@@ -48,7 +48,9 @@ class DeadJobHandler:
                 generation=job.generation,
                 kind=jobs_pb2.RESULT_KIND_FAILED,
                 delivery=deliveries,
-                error=f"processing did not finish after {deliveries} attempts (the worker crashed or timed out each time)",
+                error=(
+                    f"processing did not finish after {deliveries} attempts (the worker crashed or timed out each time)"
+                ),
             )
         )
         try:

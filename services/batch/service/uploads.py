@@ -148,6 +148,7 @@ class BatchUpload:
         batch_id = self._store.new_id()
         uploads: list[Doc] = []
         records: list[Doc] = []
+        folder = f"{scope.organization_id}/projects/{scope.project_id}/batches/{batch_id}"
         for seq, f in enumerate(self._files):
             upload_id, record_id = self._store.new_id(), self._store.new_id()
             uploads.append(
@@ -175,7 +176,7 @@ class BatchUpload:
                     "userId": scope.user_id,
                     "fileName": f["fileName"],
                     "fileUrl": None,
-                    "filePath": f"{scope.organization_id}/projects/{scope.project_id}/batches/{batch_id}/{f['fileName']}",
+                    "filePath": f"{folder}/{f['fileName']}",
                     "fileSize": f["blob"].size,
                     "mimeType": f["mimeType"],
                     "blobId": f["blob"].blob_id,
