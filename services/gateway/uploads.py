@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from google.protobuf import struct_pb2
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from ocrbatch.v1 import batch_pb2, common_pb2
@@ -48,10 +49,11 @@ async def read_batch_form(request: Request, settings: GatewaySettings) -> tuple[
         form = await request.form(
             max_files=settings.max_files_per_batch, max_fields=32, max_part_size=settings.max_metadata_kb * 1024 + 1
         )
-    except MultiPartException as exc:
-        if "Too many files" in exc.message:
+    except (MultiPartException, HTTPException) as exc:  # Starlette wraps parser errors in HTTPException(400)
+        message = str(getattr(exc, "message", None) or getattr(exc, "detail", ""))
+        if "Too many files" in message:
             raise ApiError(400, f"a batch holds at most {settings.max_files_per_batch} files") from None
-        raise ApiError(400, f"malformed multipart body: {exc.message}") from None
+        raise ApiError(400, f"malformed multipart body: {message}") from None
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
     if not files:
         await form.close()
