@@ -21,7 +21,9 @@ def create_server(
     settings: ExportSettings, batches: batch_pb2_grpc.BatchServiceStub
 ) -> tuple[grpc.aio.Server, object, int]:
     server, health = new_server(SERVICE_NAMES)
-    export_pb2_grpc.add_ExportServiceServicer_to_server(ExportServicer(batches, settings.export_chunk_bytes), server)
+    export_pb2_grpc.add_ExportServiceServicer_to_server(
+        ExportServicer(batches, settings.export_chunk_bytes, settings.pdf_font), server
+    )
     port = server.add_insecure_port(f"{settings.export_host}:{settings.export_port}")
     return server, health, port
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from ocrbatch.v1 import common_pb2
-from services.export.renderers import csv_renderer, json_renderer
-from services.export.source import RecordSource
-
-Renderer = Callable[[common_pb2.Batch | None, RecordSource], AsyncIterator[bytes]]
+from services.export.document import ExportDoc
+from services.export.renderers import (
+    csv_renderer,
+    docx_renderer,
+    html_renderer,
+    json_renderer,
+    pdf_renderer,
+    text_renderer,
+    xlsx_renderer,
+    xml_renderer,
+)
 
 
 @dataclass(frozen=True)
@@ -17,10 +23,19 @@ class ExportFormat:
     name: str
     content_type: str
     extension: str
-    render: Renderer
+    render: Callable[[ExportDoc], AsyncIterator[bytes]]
 
 
 FORMATS: dict[str, ExportFormat] = {
-    module_name: ExportFormat(module_name, module.CONTENT_TYPE, module.EXTENSION, module.render)
-    for module_name, module in (("json", json_renderer), ("csv", csv_renderer))
+    name: ExportFormat(name, module.CONTENT_TYPE, module.EXTENSION, module.render)
+    for name, module in (
+        ("json", json_renderer),
+        ("csv", csv_renderer),
+        ("text", text_renderer),
+        ("xml", xml_renderer),
+        ("html", html_renderer),
+        ("pdf", pdf_renderer),
+        ("docx", docx_renderer),
+        ("xlsx", xlsx_renderer),
+    )
 }

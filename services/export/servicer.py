@@ -8,8 +8,11 @@ from typing import Any
 import grpc
 
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, export_pb2, export_pb2_grpc
+from services.common.convert import struct_to_dict
+from services.common.flatten import flatten, ordered_columns
+from services.export.document import ExportDoc
 from services.export.formats import FORMATS, ExportFormat
-from services.export.source import CompletedRecords, RecordSource, SingleRecord
+from services.export.source import CompletedRecords, SingleRecord
 
 
 async def _chunked(parts: AsyncIterator[bytes], size: int) -> AsyncIterator[export_pb2.ExportChunk]:
@@ -24,9 +27,10 @@ async def _chunked(parts: AsyncIterator[bytes], size: int) -> AsyncIterator[expo
 
 
 class ExportServicer(export_pb2_grpc.ExportServiceServicer):
-    def __init__(self, batches: batch_pb2_grpc.BatchServiceStub, chunk_bytes: int) -> None:
+    def __init__(self, batches: batch_pb2_grpc.BatchServiceStub, chunk_bytes: int, pdf_font: str = "") -> None:
         self._batches = batches
         self._chunk_bytes = chunk_bytes
+        self._pdf_font = pdf_font
 
     async def _format(self, name: str, context: grpc.aio.ServicerContext) -> ExportFormat:
         fmt = FORMATS.get(name.lower())
@@ -46,11 +50,9 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
         except grpc.aio.AioRpcError as exc:
             await context.abort(exc.code(), exc.details() or exc.code().name)
 
-    async def _stream(
-        self, fmt: ExportFormat, batch: common_pb2.Batch | None, source: RecordSource, file_name: str
-    ) -> AsyncIterator[export_pb2.ExportChunk]:
+    async def _stream(self, fmt: ExportFormat, doc: ExportDoc, file_name: str) -> AsyncIterator[export_pb2.ExportChunk]:
         yield export_pb2.ExportChunk(file=export_pb2.ExportFile(content_type=fmt.content_type, file_name=file_name))
-        async for chunk in _chunked(fmt.render(batch, source), self._chunk_bytes):
+        async for chunk in _chunked(fmt.render(doc), self._chunk_bytes):
             yield chunk
 
     async def ExportBatch(
@@ -61,9 +63,12 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
             self._batches.GetBatch(batch_pb2.GetBatchRequest(scope=request.scope, batch_id=request.batch_id)), context
         )
         source = CompletedRecords(self._batches, request.scope, request.batch_id)
-        if not await source.any():
+        if batch.completed_files == 0 or not await source.any():
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "the batch has no completed records to export")
-        async for chunk in self._stream(fmt, batch, source, f"batch-{batch.id}-export.{fmt.extension}"):
+        doc = ExportDoc(
+            title=batch.name, batch=batch, fields=list(batch.result_fields), records=source, pdf_font=self._pdf_font
+        )
+        async for chunk in self._stream(fmt, doc, f"batch-{batch.id}-export.{fmt.extension}"):
             yield chunk
 
     async def ExportRecord(
@@ -78,5 +83,13 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
             await context.abort(
                 grpc.StatusCode.FAILED_PRECONDITION, "the record has no result yet: it is not completed"
             )
-        async for chunk in self._stream(fmt, None, SingleRecord(record), f"record-{record.id}-result.{fmt.extension}"):
+        values = struct_to_dict(record.processing_result) if record.HasField("processing_result") else {}
+        doc = ExportDoc(
+            title=record.file_name,
+            batch=None,
+            fields=ordered_columns(flatten(values)),
+            records=SingleRecord(record),
+            pdf_font=self._pdf_font,
+        )
+        async for chunk in self._stream(fmt, doc, f"record-{record.id}-result.{fmt.extension}"):
             yield chunk

@@ -11,3 +11,5 @@ class ExportSettings(CommonSettings):
     export_port: int = 50052
     # Rendered bytes are sent in gRPC messages of about this size.
     export_chunk_bytes: int = 64 * 1024
+    # TrueType font embedded in PDF exports; empty: the first of DejaVu Sans, Noto Sans, Liberation Sans found.
+    pdf_font: str = ""

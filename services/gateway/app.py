@@ -30,6 +30,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(batches.router)
+    app.include_router(batches.org_router)
     app.include_router(records.router)
 
     @app.middleware("http")

@@ -128,9 +128,10 @@ async def test_a_record_is_finished_once_and_counted_once(store):
     await store.finish_record(rid, 1, {"status": RecordStatus.FAILED, "text": "second"})  # ignored: already final
     record = await store.get_record_unscoped(rid)
     assert record["status"] == RecordStatus.COMPLETED and record["text"] == "first"
-    after = await store.count_record_outcome(batch_id, rid, RecordStatus.COMPLETED, now)
-    again = await store.count_record_outcome(batch_id, rid, RecordStatus.COMPLETED, now)
+    after = await store.count_record_outcome(batch_id, rid, RecordStatus.COMPLETED, now, ["a", "b.c"])
+    again = await store.count_record_outcome(batch_id, rid, RecordStatus.COMPLETED, now, ["a", "d"])
     assert after["completedFiles"] == 1 and again["completedFiles"] == 1
+    assert sorted(after["resultFields"]) == ["a", "b.c"] == sorted(again["resultFields"])
     assert "countedRecordIds" not in after
 
 

@@ -111,3 +111,16 @@ def start_batch_service(log_dir: Path, nats_url: str, mongodb_uri: str, **env: s
     target = f"127.0.0.1:{port}"
     proc.wait_until(lambda: grpc_serving(target), "gRPC SERVING")
     return proc, target
+
+
+def start_export_service(log_dir: Path, batch_target: str, **env: str) -> tuple[Proc, str]:
+    port = free_port()
+    proc = Proc(
+        "export",
+        [sys.executable, "-m", "services.export"],
+        log_dir,
+        {"OCRBATCH_BATCH_TARGET": batch_target, "OCRBATCH_EXPORT_PORT": str(port), **env},
+    )
+    target = f"127.0.0.1:{port}"
+    proc.wait_until(lambda: grpc_serving(target), "gRPC SERVING")
+    return proc, target

@@ -167,13 +167,22 @@ class MongoStore:
     async def set_batch_status(self, batch_id: str, status: str, at: datetime) -> None:
         await self.batches.update_one({"_id": ObjectId(batch_id)}, {"$set": {"status": status, "updatedAt": at}})
 
-    async def count_record_outcome(self, batch_id: str, record_id: str, outcome: str, at: datetime) -> Doc | None:
-        """Adds one final record to the batch counters, at most once per record; returns the batch after."""
+    async def count_record_outcome(
+        self, batch_id: str, record_id: str, outcome: str, at: datetime, result_fields: list[str]
+    ) -> Doc | None:
+        """Adds one final record to the batch counters, at most once per record; returns the batch after.
+
+        The record's field names join the batch's resultFields, so exports know their columns up front."""
         counter = "completedFiles" if outcome == RecordStatus.COMPLETED else "failedFiles"
         oid = ObjectId(batch_id)
         doc = await self.batches.find_one_and_update(
             {"_id": oid, "countedRecordIds": {"$ne": record_id}},
-            {"$inc": {counter: 1}, "$push": {"countedRecordIds": record_id}, "$set": {"updatedAt": at}},
+            {
+                "$inc": {counter: 1},
+                "$push": {"countedRecordIds": record_id},
+                "$addToSet": {"resultFields": {"$each": result_fields}},
+                "$set": {"updatedAt": at},
+            },
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:  # already counted (a redelivered result): report the batch as it is

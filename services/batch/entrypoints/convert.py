@@ -6,6 +6,7 @@ from typing import Any
 
 from ocrbatch.v1 import common_pb2
 from services.common.convert import batch_status_to_proto, record_status_to_proto, to_struct, to_timestamp
+from services.common.flatten import ordered_columns
 
 
 def _set_optional(msg: Any, **fields: Any) -> None:
@@ -34,6 +35,7 @@ def batch_to_proto(doc: dict[str, Any]) -> common_pb2.Batch:
         progress=doc.get("progress", 0.0),
         upload_ids=doc.get("uploadIds", []),
         processing_history_ids=doc.get("processingHistoryIds", []),
+        result_fields=ordered_columns(doc.get("resultFields") or []),
     )
     _set_optional(
         msg,

@@ -11,6 +11,7 @@ from google.protobuf.json_format import MessageToDict
 from ocrbatch.v1 import jobs_pb2
 from services.batch.adapters.store import Doc, Store
 from services.batch.domain.rules import FINAL_RECORD_STATUSES, RecordStatus, batch_status, progress
+from services.common.flatten import flatten
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,9 @@ class ResultApplier:
         if record is None or record["status"] not in FINAL_RECORD_STATUSES:
             return
         at = datetime.now(UTC)
-        batch = await self._store.count_record_outcome(record["batchId"], record_id, record["status"], at)
+        completed = record["status"] == RecordStatus.COMPLETED
+        fields = list(flatten(record.get("processingResult") or {})) if completed else []
+        batch = await self._store.count_record_outcome(record["batchId"], record_id, record["status"], at, fields)
         if batch is None:
             return
         total, completed, failed = batch["totalFiles"], batch["completedFiles"], batch["failedFiles"]

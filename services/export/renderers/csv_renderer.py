@@ -6,42 +6,36 @@ import csv
 import io
 from collections.abc import AsyncIterator
 
-from ocrbatch.v1 import common_pb2
-from services.common.convert import record_status_name, struct_to_dict
-from services.export.renderers.flatten import flatten, safe_cell
-from services.export.source import RecordSource
+from services.common.flatten import safe_cell
+from services.export.document import ExportDoc, rows
 
 CONTENT_TYPE = "text/csv"
 EXTENSION = "csv"
 FIXED_COLUMNS = ("recordId", "fileName", "status", "templateName")
 
 
-def _fields(record: common_pb2.Record) -> dict:
-    return flatten(struct_to_dict(record.processing_result)) if record.HasField("processing_result") else {}
+def columns(doc: ExportDoc) -> list[str]:
+    return [*FIXED_COLUMNS, *(f for f in doc.fields if f not in FIXED_COLUMNS and f != "text"), "text"]
 
 
-async def render(batch: common_pb2.Batch | None, records: RecordSource) -> AsyncIterator[bytes]:
-    # First pass reads only the fields (no text) to learn the columns, so memory stays flat.
-    columns: dict[str, None] = {}
-    async for record in records.open(text=False, pages=False):
-        columns.update(dict.fromkeys(_fields(record)))
-    field_columns = [c for c in columns if c not in FIXED_COLUMNS and c != "text"]
+async def render(doc: ExportDoc) -> AsyncIterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*FIXED_COLUMNS, *field_columns, "text"])
+    header = columns(doc)
+    field_columns = header[len(FIXED_COLUMNS) : -1]
+    writer.writerow(header)
     yield buffer.getvalue().encode()
-    async for record in records.open(text=True, pages=False):
+    async for row in rows(doc):
         buffer.seek(0)
         buffer.truncate()
-        values = _fields(record)
         writer.writerow(
             [
-                safe_cell(record.id),
-                safe_cell(record.file_name),
-                record_status_name(record.status),
-                safe_cell(record.template_name),
-                *(safe_cell(values.get(c)) for c in field_columns),
-                safe_cell(record.text),
+                safe_cell(row.id),
+                safe_cell(row.file_name),
+                row.status,
+                safe_cell(row.template_name),
+                *(safe_cell(row.values.get(c)) for c in field_columns),
+                safe_cell(row.text),
             ]
         )
         yield buffer.getvalue().encode()

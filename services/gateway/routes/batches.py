@@ -1,4 +1,4 @@
-"""Open API batch routes: upload, list, detail, soft delete, export."""
+"""Batch routes: upload, list, detail, soft delete, export; on the Open API and the organization API."""
 
 from __future__ import annotations
 
@@ -16,8 +16,16 @@ from services.gateway.streaming import stream_export
 from services.gateway.uploads import create_batch_requests, read_batch_form
 
 router = APIRouter(prefix="/v1/openapi/batch", tags=["batch"])
+org_router = APIRouter(prefix="/batch/{orgId}", tags=["organization batch"])
 Auth = Annotated[Principal, Depends(authenticate)]
 MAX_LIMIT = 100
+
+
+def in_organization(principal: Principal, org_id: str) -> Principal:
+    """The organization API names the organization in the path: a key of another one is refused."""
+    if org_id != principal.organization_id:
+        raise ApiError(401, "the API key does not belong to this organization")
+    return principal
 
 
 def page_params(page: int, limit: int) -> tuple[int, int]:
@@ -97,3 +105,55 @@ async def export_batch(
         export_pb2.ExportBatchRequest(scope=principal.scope(projectId), batch_id=batch_id, format=format)
     )
     return await stream_export(call)
+
+
+@org_router.post("/upload", status_code=201)
+async def org_upload_batch(request: Request, principal: Auth, orgId: str) -> JSONResponse:  # noqa: N803
+    return await upload_batch(request, in_organization(principal, orgId))
+
+
+@org_router.get("")
+async def org_list_batches(
+    request: Request,
+    principal: Auth,
+    orgId: str,  # noqa: N803
+    projectId: str | None = None,  # noqa: N803
+    page: int = 1,
+    limit: int = 20,
+    status: str | None = None,
+) -> dict:
+    return await list_batches(request, in_organization(principal, orgId), projectId, page, limit, status)
+
+
+@org_router.get("/{batch_id}")
+async def org_get_batch(
+    request: Request,
+    principal: Auth,
+    orgId: str,
+    batch_id: str,
+    projectId: str | None = None,  # noqa: N803
+) -> dict:
+    return await get_batch(request, in_organization(principal, orgId), batch_id, projectId)
+
+
+@org_router.delete("/{batch_id}")
+async def org_delete_batch(
+    request: Request,
+    principal: Auth,
+    orgId: str,
+    batch_id: str,
+    projectId: str | None = None,  # noqa: N803
+) -> dict:
+    return await delete_batch(request, in_organization(principal, orgId), batch_id, projectId)
+
+
+@org_router.get("/{batch_id}/export")
+async def org_export_batch(
+    request: Request,
+    principal: Auth,
+    orgId: str,  # noqa: N803
+    batch_id: str,
+    format: Annotated[str, Query()] = "",  # noqa: A002 (API parameter name)
+    projectId: str | None = None,  # noqa: N803
+) -> StreamingResponse:
+    return await export_batch(request, in_organization(principal, orgId), batch_id, format, projectId)

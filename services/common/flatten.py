@@ -1,8 +1,9 @@
-"""Flattening nested template results into dotted columns, and neutralising spreadsheet formulas."""
+"""Flattening nested template results into dotted column names, and neutralising spreadsheet formulas."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +25,15 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     else:
         out[prefix] = value
     return out
+
+
+def column_order(name: str) -> list[tuple[int, int | str]]:
+    """Sort key that keeps lineItems.2 before lineItems.10."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in name.split(".")]
+
+
+def ordered_columns(names: Iterable[str]) -> list[str]:
+    return sorted(set(names), key=column_order)
 
 
 def safe_cell(value: Any) -> str:

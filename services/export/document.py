@@ -1,0 +1,65 @@
+"""What every renderer receives: the batch (or nothing, for one record), its field columns, and the records."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ocrbatch.v1 import common_pb2
+from services.common.convert import record_status_name, struct_to_dict
+from services.common.flatten import flatten
+from services.export.source import RecordSource
+
+
+@dataclass
+class ExportDoc:
+    title: str
+    batch: common_pb2.Batch | None
+    fields: list[str]
+    records: RecordSource
+    pdf_font: str = ""  # a TrueType file for PDF text; empty: the first system font found
+
+
+@dataclass
+class RecordRow:
+    """One record as the formats show it: identity, status, flattened template fields, text."""
+
+    id: str
+    file_name: str
+    status: str
+    template_name: str
+    values: dict[str, Any] = field(default_factory=dict)
+    nested: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+    record: common_pb2.Record | None = None
+
+
+def row_of(record: common_pb2.Record) -> RecordRow:
+    nested = struct_to_dict(record.processing_result) if record.HasField("processing_result") else {}
+    return RecordRow(
+        id=record.id,
+        file_name=record.file_name,
+        status=record_status_name(record.status),
+        template_name=record.template_name,
+        values=flatten(nested),
+        nested=nested,
+        text=record.text,
+        record=record,
+    )
+
+
+async def rows(doc: ExportDoc, *, text: bool = True, pages: bool = False) -> AsyncIterator[RecordRow]:
+    async for record in doc.records.open(text=text, pages=pages):
+        yield row_of(record)
+
+
+def display(value: Any) -> str:
+    """A field value as a person reads it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,266 @@
+"""A small PDF writer that emits pages as they are laid out (flat memory), with an embedded TrueType font.
+
+Text is written as CIDs: each distinct character gets its own CID, a CIDToGIDMap points it at the font's
+glyph and a ToUnicode map back at the character, so every character (accents, CJK, right-to-left) can be
+extracted again even where the font has no glyph for it. Lines are laid out in visual order (Unicode bidi
+algorithm), as PDF viewers draw glyphs left to right; Arabic letters are not joined (no shaping).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bidi import get_display
+
+PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
+MARGIN = 50.0
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+)
+
+
+def find_font(configured: str = "") -> Path | None:
+    for candidate in ([configured] if configured else []) + list(FONT_CANDIDATES):
+        path = Path(candidate)
+        if path.is_file():
+            return path
+    return None
+
+
+class PdfFont:
+    """Glyph ids and advance widths (1/1000 em) of one TrueType font; without a file, a default width."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.cmap: dict[int, str] = {}
+        self.glyph_ids: dict[str, int] = {}
+        self.advances: dict[str, int] = {}
+        self.name = "Helvetica"
+        self.ascent, self.descent, self.bbox, self.cap_height = 900, -200, [-200, -250, 1200, 950], 700
+        if path is None:
+            return
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(path), lazy=True)
+        scale = 1000 / font["head"].unitsPerEm
+        self.cmap = font.getBestCmap()
+        self.glyph_ids = {name: font.getGlyphID(name) for name in set(self.cmap.values())}
+        hmtx = font["hmtx"]
+        self.advances = {name: round(hmtx[name][0] * scale) for name in self.glyph_ids}
+        self.name = "".join(c for c in font["name"].getDebugName(6) or "Embedded" if c.isalnum() or c == "-")
+        head, hhea = font["head"], font["hhea"]
+        self.ascent, self.descent = round(hhea.ascent * scale), round(hhea.descent * scale)
+        self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+        os2 = font.get("OS/2")
+        self.cap_height = round(getattr(os2, "sCapHeight", 0) * scale) or self.ascent
+        font.close()
+
+    def glyph(self, ch: str) -> tuple[int, int]:
+        name = self.cmap.get(ord(ch))
+        if name is None:
+            return 0, 600 if self.path is None else 500
+        return self.glyph_ids[name], self.advances[name]
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self.glyph(ch)[1] for ch in text) * size / 1000
+
+
+@dataclass
+class _Line:
+    text: str
+    size: float
+    gap_before: float = 0.0
+
+
+class StreamingPdf:
+    """Lay out headings and paragraphs; finished pages come out of `drain()` as bytes, the rest from `close()`."""
+
+    _CATALOG, _PAGES, _TYPE0, _CIDFONT, _DESCRIPTOR, _FONTFILE, _TOUNICODE, _CIDTOGID, _INFO = range(1, 10)
+
+    def __init__(self, font: PdfFont, title: str) -> None:
+        self.font = font
+        self._title = title
+        self._offset = 0
+        self._xref: dict[int, int] = {}
+        self._next = 10
+        self._page_ids: list[int] = []
+        self._cids: dict[str, int] = {}
+        self._out: list[bytes] = []
+        self._ops: list[str] = []
+        self._y = PAGE_H - MARGIN
+        self._emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    # --- low level ---------------------------------------------------------------------------
+    def _emit(self, data: bytes) -> None:
+        self._out.append(data)
+        self._offset += len(data)
+
+    def _object(self, number: int, body: bytes) -> None:
+        self._xref[number] = self._offset
+        self._emit(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+
+    def _stream(self, number: int, data: bytes, extra: str = "") -> None:
+        packed = zlib.compress(data, 6)
+        self._object(
+            number,
+            f"<< /Length {len(packed)} /Filter /FlateDecode {extra}>>\nstream\n".encode() + packed + b"\nendstream",
+        )
+
+    def _cid(self, ch: str) -> int:
+        cid = self._cids.get(ch)
+        if cid is None:
+            cid = self._cids[ch] = len(self._cids) + 1
+        return cid
+
+    def _hex(self, text: str) -> str:
+        return "".join(f"{self._cid(ch):04X}" for ch in text)
+
+    # --- layout ------------------------------------------------------------------------------
+    def _wrap(self, text: str, size: float) -> Iterator[str]:
+        limit = PAGE_W - 2 * MARGIN
+        text = "".join(ch if ch >= " " else " " for ch in text.replace("\t", "    "))
+        line = ""
+        for word in text.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if self.font.width(candidate, size) <= limit:
+                line = candidate
+                continue
+            if line:
+                yield line
+            line = ""
+            for ch in word:  # a word wider than the page is cut where it overflows
+                if self.font.width(line + ch, size) > limit:
+                    yield line
+                    line = ""
+                line += ch
+        yield line
+
+    def _place(self, line: _Line) -> None:
+        leading = line.size * 1.35
+        if self._y - line.gap_before - leading < MARGIN:
+            self.new_page()
+        else:
+            self._y -= line.gap_before
+        self._y -= leading
+        if line.text:
+            visual = get_display(line.text)
+            self._ops.append(f"BT /F1 {line.size:g} Tf {MARGIN:g} {self._y:.2f} Td <{self._hex(visual)}> Tj ET")
+
+    def heading(self, text: str, size: float = 15) -> None:
+        for i, part in enumerate(self._wrap(text, size)):
+            self._place(_Line(part, size, gap_before=size * 0.6 if i == 0 else 0))
+
+    def paragraph(self, text: str, size: float = 10) -> None:
+        for part in self._wrap(text, size):
+            self._place(_Line(part, size))
+
+    def new_page(self) -> None:
+        if not self._ops:
+            self._y = PAGE_H - MARGIN
+            return
+        content, page = self._next, self._next + 1
+        self._next += 2
+        self._stream(content, "\n".join(self._ops).encode())
+        self._object(
+            page,
+            (
+                f"<< /Type /Page /Parent {self._PAGES} 0 R /MediaBox [0 0 {PAGE_W:g} {PAGE_H:g}] "
+                f"/Resources << /Font << /F1 {self._TYPE0} 0 R >> >> /Contents {content} 0 R >>"
+            ).encode(),
+        )
+        self._page_ids.append(page)
+        self._ops = []
+        self._y = PAGE_H - MARGIN
+
+    def drain(self) -> bytes:
+        out = b"".join(self._out)
+        self._out.clear()
+        return out
+
+    # --- the end: fonts, page tree, cross-reference table ----------------------------------------
+    def close(self) -> bytes:
+        self.new_page()
+        if not self._page_ids:
+            self.paragraph(" ")
+            self._ops.append("")
+            self.new_page()
+        by_cid = sorted((cid, ch) for ch, cid in self._cids.items())
+        self._write_fonts(by_cid)
+        kids = " ".join(f"{p} 0 R" for p in self._page_ids)
+        self._object(self._PAGES, f"<< /Type /Pages /Kids [{kids}] /Count {len(self._page_ids)} >>".encode())
+        self._object(self._CATALOG, f"<< /Type /Catalog /Pages {self._PAGES} 0 R >>".encode())
+        title = self._title.encode("utf-16-be").hex().upper()
+        self._object(self._INFO, f"<< /Title <FEFF{title}> /Producer (ocrbatch) >>".encode())
+        xref_at = self._offset
+        size = self._next
+        table = [f"xref\n0 {size}\n0000000000 65535 f \n"]
+        for number in range(1, size):
+            offset = self._xref.get(number)
+            table.append(f"{offset:010d} 00000 n \n" if offset is not None else "0000000000 65535 f \n")
+        self._emit("".join(table).encode())
+        self._emit(
+            f"trailer\n<< /Size {size} /Root {self._CATALOG} 0 R /Info {self._INFO} 0 R >>\n"
+            f"startxref\n{xref_at}\n%%EOF\n".encode()
+        )
+        return self.drain()
+
+    def _write_fonts(self, by_cid: list[tuple[int, str]]) -> None:
+        f = self.font
+        base = f"OCRB+{f.name}"
+        widths = " ".join(f"{cid} [{f.glyph(ch)[1]}]" for cid, ch in by_cid)
+        self._object(
+            self._TYPE0,
+            (
+                f"<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H "
+                f"/DescendantFonts [{self._CIDFONT} 0 R] /ToUnicode {self._TOUNICODE} 0 R >>"
+            ).encode(),
+        )
+        self._object(
+            self._CIDFONT,
+            (
+                f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base} "
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+                f"/FontDescriptor {self._DESCRIPTOR} 0 R /DW 1000 /W [{widths}] /CIDToGIDMap {self._CIDTOGID} 0 R >>"
+            ).encode(),
+        )
+        file_ref = f"/FontFile2 {self._FONTFILE} 0 R " if f.path is not None else ""
+        self._object(
+            self._DESCRIPTOR,
+            (
+                f"<< /Type /FontDescriptor /FontName /{base} /Flags 32 /FontBBox [{' '.join(map(str, f.bbox))}] "
+                f"/ItalicAngle 0 /Ascent {f.ascent} /Descent {f.descent} /CapHeight {f.cap_height} /StemV 80 "
+                f"{file_ref}>>"
+            ).encode(),
+        )
+        if f.path is not None:
+            data = f.path.read_bytes()
+            self._stream(self._FONTFILE, data, f"/Length1 {len(data)} ")
+        gid_map = bytearray(2 * (len(by_cid) + 1))
+        for cid, ch in by_cid:
+            gid = f.glyph(ch)[0]
+            gid_map[2 * cid : 2 * cid + 2] = gid.to_bytes(2, "big")
+        self._stream(self._CIDTOGID, bytes(gid_map))
+        self._stream(self._TOUNICODE, self._to_unicode(by_cid))
+
+    @staticmethod
+    def _to_unicode(by_cid: list[tuple[int, str]]) -> bytes:
+        lines = [
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+            "1 begincodespacerange <0000> <FFFF> endcodespacerange",
+        ]
+        for start in range(0, len(by_cid), 100):
+            block = by_cid[start : start + 100]
+            lines.append(f"{len(block)} beginbfchar")
+            lines += [f"<{cid:04X}> <{ch.encode('utf-16-be').hex().upper()}>" for cid, ch in block]
+            lines.append("endbfchar")
+        lines.append("endcmap CMapName currentdict /CMap defineresource pop end end")
+        return "\n".join(lines).encode()

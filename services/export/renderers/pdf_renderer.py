@@ -1,0 +1,41 @@
+"""PDF export, streamed page by page: a title page for the batch, then one section per file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from functools import lru_cache
+
+from services.export.document import ExportDoc, display, rows
+from services.export.pdf_writer import PdfFont, StreamingPdf, find_font
+
+CONTENT_TYPE = "application/pdf"
+EXTENSION = "pdf"
+
+
+@lru_cache(maxsize=1)
+def _font(path: str) -> PdfFont:
+    return PdfFont(find_font(path))
+
+
+async def render(doc: ExportDoc) -> AsyncIterator[bytes]:
+    pdf = StreamingPdf(_font(doc.pdf_font), doc.title)
+    pdf.heading(doc.title, 20)
+    if doc.batch is not None:
+        b = doc.batch
+        pdf.paragraph(f"Batch {b.id}")
+        pdf.paragraph(f"{b.completed_files} completed, {b.failed_files} failed of {b.total_files} files")
+        pdf.new_page()
+    async for row in rows(doc):
+        pdf.heading(row.file_name)
+        pdf.paragraph(f"Status: {row.status}")
+        fields = [name for name in doc.fields if name in row.values]
+        if fields:
+            pdf.heading("Fields", 12)
+            for name in fields:
+                pdf.paragraph(f"{name}: {display(row.values[name])}")
+        pdf.heading("Recognised text", 12)
+        for line in row.text.split("\n"):
+            pdf.paragraph(line)
+        pdf.new_page()
+        yield pdf.drain()
+    yield pdf.close()
