@@ -39,7 +39,8 @@ def main() -> None:
         export, export_target = start_export_service(logs, batch_target)
         try:
             scope = common_pb2.Scope(organization_id=ORG, project_id=PROJECT)
-            print(f"{'format':<7}{'records':>8}{'MB':>9}{'seconds':>9}{'MB/s':>8}{'first byte s':>14}{'RSS growth MB':>15}")
+            header = f"{'format':<7}{'records':>8}{'MB':>9}{'seconds':>9}{'MB/s':>8}"
+            print(header + f"{'first byte s':>14}{'RSS growth MB':>15}")
             for size in sizes:
                 batch_id = asyncio.run(seed_completed_batch(uri, "bench", ORG, PROJECT, size))
                 for fmt in formats:

@@ -3,11 +3,13 @@
 Text is written as CIDs: each distinct character gets its own CID, a CIDToGIDMap points it at the font's
 glyph and a ToUnicode map back at the character, so every character (accents, CJK, right-to-left) can be
 extracted again even where the font has no glyph for it. Lines are laid out in visual order (Unicode bidi
-algorithm), as PDF viewers draw glyphs left to right; Arabic letters are not joined (no shaping).
+algorithm), as PDF viewers draw glyphs left to right, with the logical text as ActualText for extraction;
+Arabic letters are not joined (no shaping).
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 from bidi import get_display
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
+_LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff]")
 MARGIN = 50.0
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -151,7 +154,13 @@ class StreamingPdf:
         self._y -= leading
         if line.text:
             visual = get_display(line.text)
-            self._ops.append(f"BT /F1 {line.size:g} Tf {MARGIN:g} {self._y:.2f} Td <{self._hex(visual)}> Tj ET")
+            show = f"BT /F1 {line.size:g} Tf {MARGIN:g} {self._y:.2f} Td <{self._hex(visual)}> Tj ET"
+            if visual != line.text and _LTR.search(line.text):
+                # A mixed-direction line reordered for display: ActualText gives extractors the logical order
+                # (a purely right-to-left line is left to them: they reverse it themselves)
+                actual = line.text.encode("utf-16-be").hex().upper()
+                show = f"/Span << /ActualText <FEFF{actual}> >> BDC {show} EMC"
+            self._ops.append(show)
 
     def heading(self, text: str, size: float = 15) -> None:
         for i, part in enumerate(self._wrap(text, size)):

@@ -1,4 +1,4 @@
-"""The whole stack started the way `make up` starts it (python -m services.local up), once per module."""
+"""The whole stack started the way `make up` starts it (python -m services.local up), once per session."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class RunningStack:
         )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     home = tmp_path_factory.mktemp("ocrbatch-home")
     spans = home / "spans.jsonl"
