@@ -117,3 +117,53 @@ class Principal(_message.Message):
     key_id: str
     user_id: str
     def __init__(self, organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., key_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class ListRecordsRequest(_message.Message):
+    __slots__ = ("scope", "page", "limit", "status", "template_id", "from_date", "to_date", "search", "batch_id")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    SEARCH_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    page: int
+    limit: int
+    status: _common_pb2.RecordStatus
+    template_id: str
+    from_date: str
+    to_date: str
+    search: str
+    batch_id: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., page: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., template_id: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., search: _Optional[str] = ..., batch_id: _Optional[str] = ...) -> None: ...
+
+class ListRecordsResponse(_message.Message):
+    __slots__ = ("data", "pagination")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    data: _containers.RepeatedCompositeFieldContainer[_common_pb2.Record]
+    pagination: _common_pb2.Pagination
+    def __init__(self, data: _Optional[_Iterable[_Union[_common_pb2.Record, _Mapping]]] = ..., pagination: _Optional[_Union[_common_pb2.Pagination, _Mapping]] = ...) -> None: ...
+
+class RecordStatsRequest(_message.Message):
+    __slots__ = ("scope",)
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ...) -> None: ...
+
+class RecordStatsResponse(_message.Message):
+    __slots__ = ("total", "pending", "processing", "completed", "failed")
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    total: int
+    pending: int
+    processing: int
+    completed: int
+    failed: int
+    def __init__(self, total: _Optional[int] = ..., pending: _Optional[int] = ..., processing: _Optional[int] = ..., completed: _Optional[int] = ..., failed: _Optional[int] = ...) -> None: ...

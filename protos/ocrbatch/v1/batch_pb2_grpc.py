@@ -65,6 +65,21 @@ class BatchServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_batch__pb2.StreamRecordsRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
                 _registered_method=True)
+        self.ListRecords = channel.unary_unary(
+                '/ocrbatch.v1.BatchService/ListRecords',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.ListRecordsRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_batch__pb2.ListRecordsResponse.FromString,
+                _registered_method=True)
+        self.RecordStats = channel.unary_unary(
+                '/ocrbatch.v1.BatchService/RecordStats',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.RecordStatsRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_batch__pb2.RecordStatsResponse.FromString,
+                _registered_method=True)
+        self.RetryRecord = channel.unary_unary(
+                '/ocrbatch.v1.BatchService/RetryRecord',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+                _registered_method=True)
 
 
 class BatchServiceServicer:
@@ -110,6 +125,26 @@ class BatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListRecords(self, request, context):
+        """Processing history: every per-file record of a project, filtered and paged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordStats(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryRecord(self, request, context):
+        """Queues a failed record again; its batch's counters and status move back accordingly.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BatchServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -141,6 +176,21 @@ def add_BatchServiceServicer_to_server(servicer, server):
             'StreamRecords': grpc.unary_stream_rpc_method_handler(
                     servicer.StreamRecords,
                     request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.StreamRecordsRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_common__pb2.Record.SerializeToString,
+            ),
+            'ListRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecords,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.ListRecordsRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_batch__pb2.ListRecordsResponse.SerializeToString,
+            ),
+            'RecordStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordStats,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.RecordStatsRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_batch__pb2.RecordStatsResponse.SerializeToString,
+            ),
+            'RetryRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryRecord,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_common__pb2.Record.SerializeToString,
             ),
     }
@@ -305,6 +355,87 @@ class BatchService:
             target,
             '/ocrbatch.v1.BatchService/StreamRecords',
             ocrbatch_dot_v1_dot_batch__pb2.StreamRecordsRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.BatchService/ListRecords',
+            ocrbatch_dot_v1_dot_batch__pb2.ListRecordsRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_batch__pb2.ListRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.BatchService/RecordStats',
+            ocrbatch_dot_v1_dot_batch__pb2.RecordStatsRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_batch__pb2.RecordStatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.BatchService/RetryRecord',
+            ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
             ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
             options,
             channel_credentials,

@@ -3,6 +3,7 @@ import datetime
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from ocrbatch.v1 import common_pb2 as _common_pb2
+from ocrbatch.v1 import templates_pb2 as _templates_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -24,7 +25,7 @@ RESULT_KIND_COMPLETED: ResultKind
 RESULT_KIND_FAILED: ResultKind
 
 class OcrJob(_message.Message):
-    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation")
+    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -34,6 +35,7 @@ class OcrJob(_message.Message):
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     upload_id: str
@@ -43,10 +45,11 @@ class OcrJob(_message.Message):
     template_id: str
     priority: str
     generation: int
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ...) -> None: ...
+    template: _templates_pb2.Template
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ...) -> None: ...
 
 class OcrResult(_message.Message):
-    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at")
+    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -58,6 +61,7 @@ class OcrResult(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     AT_FIELD_NUMBER: _ClassVar[int]
+    FIELD_DETAILS_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     generation: int
@@ -69,7 +73,8 @@ class OcrResult(_message.Message):
     error: str
     worker_id: str
     at: _timestamp_pb2.Timestamp
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    field_details: _struct_pb2.Struct
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class ReadJobFileRequest(_message.Message):
     __slots__ = ("record_id",)
