@@ -12,14 +12,15 @@ import grpc
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, jobs_pb2, jobs_pb2_grpc
+from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, jobs_pb2, jobs_pb2_grpc, templates_pb2, templates_pb2_grpc
 from services.batch.adapters.jobs import JetStreamJobs
 from services.batch.adapters.mongo_store import MongoStore
-from services.batch.entrypoints.grpc_servicer import AuthServicer, BatchServicer, JobFileServicer
+from services.batch.entrypoints.grpc_servicer import AuthServicer, BatchServicer, JobFileServicer, TemplateServicer
 from services.batch.entrypoints.jetstream_consumers import DeadJobHandler, ResultsHandler
 from services.batch.service.auth import ensure_local_tenant
 from services.batch.service.requeue import requeue_loop
 from services.batch.service.results import ResultApplier
+from services.batch.service.templates import Templates
 from services.batch.settings import BatchSettings
 from services.common.connect import connect_nats
 from services.common.consumer import consume, supervise
@@ -32,24 +33,29 @@ SERVICE_NAMES = [
     batch_pb2.DESCRIPTOR.services_by_name["BatchService"].full_name,
     batch_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name,
     jobs_pb2.DESCRIPTOR.services_by_name["JobFileService"].full_name,
+    templates_pb2.DESCRIPTOR.services_by_name["TemplateService"].full_name,
 ]
 
 
 def create_server(
-    settings: BatchSettings, store: MongoStore, jobs: JetStreamJobs
+    settings: BatchSettings, store: MongoStore, jobs: JetStreamJobs, applier: ResultApplier
 ) -> tuple[grpc.aio.Server, object, int]:
     """The gRPC server with every servicer added and bound; port 0 picks a free port (tests)."""
     server, health = new_server(SERVICE_NAMES)
+    templates = Templates(store)
     batch_pb2_grpc.add_BatchServiceServicer_to_server(
         BatchServicer(
             store,
             jobs,
+            templates,
+            applier,
             max_files=settings.max_files_per_batch,
             max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
         ),
         server,
     )
     batch_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(store), server)
+    templates_pb2_grpc.add_TemplateServiceServicer_to_server(TemplateServicer(templates), server)
     jobs_pb2_grpc.add_JobFileServiceServicer_to_server(JobFileServicer(store), server)
     port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
     return server, health, port
@@ -88,12 +94,12 @@ async def serve(settings: BatchSettings) -> None:
         if settings.bootstrap_key_file:
             await ensure_local_tenant(store, Path(settings.bootstrap_key_file))
 
-        server, health, port = create_server(settings, store, jobs)
+        applier = ResultApplier(store, jobs)
+        server, health, port = create_server(settings, store, jobs, applier)
         await server.start()
         await set_serving(health, SERVICE_NAMES, True)
         log.info("batch service listening on %s:%d", settings.batch_host, port)
 
-        applier = ResultApplier(store, jobs)
         loops = {
             "results consumer": consume(
                 js, RESULTS_STREAM, RESULTS_CONSUMER, ResultsHandler(applier), stop, span_name="apply result"

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 JOBS_STREAM = "OCR_JOBS"
 JOBS_SUBJECT_PREFIX = "ocr.jobs"  # ocr.jobs.<priority>
-WORKERS_CONSUMER = "ocr-workers"
+LEGACY_WORKERS_CONSUMER = "ocr-workers"  # one consumer for every priority, before priorities were honoured
 
 RESULTS_STREAM = "OCR_RESULTS"
 RESULTS_SUBJECT = "ocr.results"
@@ -21,16 +21,21 @@ RESULTS_CONSUMER = "batch-results"
 # JetStream publishes this advisory when a job used up max_deliver; a stream keeps it so none is lost
 # while the batch service is down.
 DEAD_STREAM = "OCR_DEAD_JOBS"
-MAX_DELIVERIES_ADVISORY = f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{JOBS_STREAM}.{WORKERS_CONSUMER}"
+MAX_DELIVERIES_ADVISORY = f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{JOBS_STREAM}.*"
 DEAD_CONSUMER = "batch-dead-jobs"
 
 PROGRESS_SUBJECT_PREFIX = "ocr.progress"  # ocr.progress.<batchId>, core NATS
 
-PRIORITIES = ("high", "medium", "low")
+PRIORITIES = ("high", "medium", "low")  # the order workers take jobs in
 
 
 def job_subject(priority: str) -> str:
     return f"{JOBS_SUBJECT_PREFIX}.{priority}"
+
+
+def workers_consumer(priority: str) -> str:
+    """One durable consumer per priority, shared by all workers, so high jobs can be taken first."""
+    return f"ocr-workers-{priority}"
 
 
 def progress_subject(batch_id: str) -> str:
@@ -78,18 +83,23 @@ async def ensure_topology(js: JetStreamContext, *, ack_wait_s: float, max_delive
             storage=StorageType.FILE,
         ),
     )
-    await js.add_consumer(
-        JOBS_STREAM,
-        ConsumerConfig(
-            durable_name=WORKERS_CONSUMER,
-            filter_subject=f"{JOBS_SUBJECT_PREFIX}.>",
-            ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL,
-            ack_wait=ack_wait_s,
-            max_deliver=max_deliver,
-            max_ack_pending=1000,
-        ),
-    )
+    try:  # its filter overlaps the per-priority consumers, which a work-queue stream refuses
+        await js.delete_consumer(JOBS_STREAM, LEGACY_WORKERS_CONSUMER)
+    except NotFoundError:
+        pass
+    for priority in PRIORITIES:
+        await js.add_consumer(
+            JOBS_STREAM,
+            ConsumerConfig(
+                durable_name=workers_consumer(priority),
+                filter_subject=job_subject(priority),
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                ack_wait=ack_wait_s,
+                max_deliver=max_deliver,
+                max_ack_pending=1000,
+            ),
+        )
     for stream, durable in ((RESULTS_STREAM, RESULTS_CONSUMER), (DEAD_STREAM, DEAD_CONSUMER)):
         await js.add_consumer(
             stream,

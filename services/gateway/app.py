@@ -11,7 +11,7 @@ from opentelemetry import trace
 
 from services.gateway.clients import Backends
 from services.gateway.errors import install_error_handlers
-from services.gateway.routes import batches, records
+from services.gateway.routes import batches, records, templates
 from services.gateway.settings import GatewaySettings
 
 tracer = trace.get_tracer(__name__)
@@ -32,6 +32,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(batches.router)
     app.include_router(batches.org_router)
     app.include_router(records.router)
+    app.include_router(templates.router)
 
     @app.middleware("http")
     async def trace_requests(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from ocrbatch.v1 import common_pb2
+from ocrbatch.v1 import common_pb2, templates_pb2
 from services.worker.documents import Limits, load_pages
 from services.worker.engine.port import OcrEngine, OcrLine
+from services.worker.extraction import extract
 
 
 @dataclass
 class DocumentText:
     text: str
     pages: list[common_pb2.Page]
+    values: dict[str, Any] | None = None  # the template's fields, when the job has a template
+    details: dict[str, Any] | None = None
 
 
 def _page_proto(number: int, width: int, height: int, source: str, lines: list[OcrLine]) -> common_pb2.Page:
@@ -32,8 +36,10 @@ def _page_proto(number: int, width: int, height: int, source: str, lines: list[O
     )
 
 
-def read_document(data: bytes, engine: OcrEngine, limits: Limits) -> DocumentText:
-    """Text layer or plain text where the file has it, PP-OCR for every other page."""
+def read_document(
+    data: bytes, engine: OcrEngine, limits: Limits, template: templates_pb2.Template | None = None
+) -> DocumentText:
+    """Text layer or plain text where the file has it, PP-OCR for every other page; then the template."""
     pages: list[common_pb2.Page] = []
     texts: list[str] = []
     for page in load_pages(data, limits):
@@ -41,4 +47,8 @@ def read_document(data: bytes, engine: OcrEngine, limits: Limits) -> DocumentTex
         page.image = None  # let a large page's pixels go before the next page is decoded
         pages.append(_page_proto(page.number, page.width, page.height, page.source, lines))
         texts.append("\n".join(line.text for line in lines))
-    return DocumentText(text="\n\n".join(texts), pages=pages)
+    document = DocumentText(text="\n\n".join(texts), pages=pages)
+    if template is not None:
+        extracted = extract(template, pages, document.text)
+        document.values, document.details = extracted.values, extracted.details
+    return document

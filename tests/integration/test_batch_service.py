@@ -15,7 +15,7 @@ from gridfs import AsyncGridFSBucket
 from pymongo import AsyncMongoClient
 
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc
-from services.common.jetstream import JOBS_STREAM, RESULTS_SUBJECT, WORKERS_CONSUMER, job_subject
+from services.common.jetstream import JOBS_STREAM, RESULTS_SUBJECT, job_subject, workers_consumer
 from tests.support.processes import start_batch_service, start_nats
 
 MAX_FILE_MB = 1
@@ -173,7 +173,7 @@ async def test_results_are_applied_exactly_once_and_move_the_batch(stack):
 async def test_a_job_that_crashes_every_worker_still_fails_its_record(stack):
     """max_deliver=2, ack_wait=1s: a consumer that takes the job and never acks stands in for a crashing worker."""
     batch = await create(stack, [("poison.png", b"boom")])
-    sub = await stack.js.pull_subscribe_bind(WORKERS_CONSUMER, stream=JOBS_STREAM)
+    sub = await stack.js.pull_subscribe_bind(workers_consumer("medium"), stream=JOBS_STREAM)
     deliveries = 0
     for _ in range(10):
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
 
-from services.batch.adapters.store import Doc, Scope, StoredBlob
+from services.batch.adapters.store import Doc, RecordQuery, Scope, StoredBlob
 from services.batch.domain.rules import OPEN_RECORD_STATUSES, RecordStatus
 
 BLOB_CHUNK_BYTES = 255 * 1024
@@ -97,6 +98,7 @@ class MongoStore:
         await self.records.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
         await self.records.create_index([("projectId", ASCENDING), ("createdAt", DESCENDING)])
         await self.uploads.create_index([("batchId", ASCENDING)])
+        await self.templates.create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.api_keys.create_index([("keyHash", ASCENDING)], unique=True)
 
     # --- blobs -------------------------------------------------------------------------------
@@ -162,6 +164,8 @@ class MongoStore:
             {"$set": {"deletedAt": at, "updatedAt": at}},
             return_document=ReturnDocument.AFTER,
         )
+        if doc is not None:  # its records leave the processing history with it
+            await self.records.update_many({"batchId": batch_id}, {"$set": {"deletedAt": at}})
         return _out(doc)
 
     async def set_batch_status(self, batch_id: str, status: str, at: datetime) -> None:
@@ -203,13 +207,7 @@ class MongoStore:
         oid = _oid(record_id)
         if oid is None:
             return None
-        doc = await self.records.find_one({"_id": oid, **_scoped(scope)})
-        if doc is None or not await self._batch_visible(doc["batchId"]):
-            return None
-        return _out(doc)
-
-    async def _batch_visible(self, batch_id: str) -> bool:
-        return await self.batches.count_documents({"_id": ObjectId(batch_id), "deletedAt": None}, limit=1) > 0
+        return _out(await self.records.find_one({"_id": oid, **_scoped(scope), "deletedAt": None}))
 
     async def get_record_unscoped(self, record_id: str) -> Doc | None:
         oid = _oid(record_id)
@@ -258,6 +256,76 @@ class MongoStore:
             {"$set": fields},
         )
 
+    def _record_filter(self, scope: Scope, query: RecordQuery) -> dict[str, Any]:
+        flt: dict[str, Any] = {**_scoped(scope), "deletedAt": None}
+        if query.status:
+            flt["status"] = query.status
+        if query.template_id:
+            flt["templateId"] = query.template_id
+        if query.batch_id:
+            flt["batchId"] = query.batch_id
+        created: dict[str, datetime] = {}
+        if query.created_from:
+            created["$gte"] = query.created_from
+        if query.created_before:
+            created["$lt"] = query.created_before
+        if created:
+            flt["createdAt"] = created
+        if query.search:
+            pattern = {"$regex": re.escape(query.search), "$options": "i"}
+            flt["$or"] = [{"fileName": pattern}, {"templateName": pattern}]
+        return flt
+
+    async def list_records(self, scope: Scope, query: RecordQuery, page: int, limit: int) -> tuple[list[Doc], int]:
+        flt = self._record_filter(scope, query)
+        total = await self.records.count_documents(flt)
+        cursor = (
+            self.records.find(flt, {"text": 0, "pages": 0, "templateSnapshot": 0})
+            .sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+            .skip((page - 1) * limit)
+            .limit(limit)
+        )
+        return [d for d in [_out(doc) async for doc in cursor] if d is not None], total
+
+    async def record_counts(self, scope: Scope) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        pipeline = [{"$match": {**_scoped(scope), "deletedAt": None}}, {"$group": {"_id": "$status", "n": {"$sum": 1}}}]
+        async for row in await self.records.aggregate(pipeline):
+            counts[row["_id"]] = row["n"]
+        return counts
+
+    async def requeue_failed_record(self, scope: Scope, record_id: str, at: datetime) -> Doc | None:
+        """A failed record becomes pending again, in a new generation (results of the old one are ignored)."""
+        oid = _oid(record_id)
+        if oid is None:
+            return None
+        doc = await self.records.find_one_and_update(
+            {"_id": oid, **_scoped(scope), "deletedAt": None, "status": RecordStatus.FAILED},
+            {
+                "$set": {
+                    "status": RecordStatus.PENDING,
+                    "error": None,
+                    "attempts": 0,
+                    "updatedAt": at,
+                    "retriedAt": at,
+                },
+                "$inc": {"generation": 1},
+                "$unset": {"startedAt": "", "completedAt": ""},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        return _out(doc)
+
+    async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Doc | None:
+        """Takes a failed record back out of its batch's counters (once); returns the batch after."""
+        oid = ObjectId(batch_id)
+        doc = await self.batches.find_one_and_update(
+            {"_id": oid, "countedRecordIds": record_id},
+            {"$inc": {"failedFiles": -1}, "$pull": {"countedRecordIds": record_id}, "$set": {"updatedAt": at}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _out(doc if doc is not None else await self.batches.find_one({"_id": oid}))
+
     async def pending_records(self, older_than: datetime, limit: int) -> list[Doc]:
         cursor = self.records.find(
             {"status": RecordStatus.PENDING, "createdAt": {"$lt": older_than}}, {"text": 0, "pages": 0}
@@ -269,7 +337,26 @@ class MongoStore:
         oid = _oid(template_id)
         if oid is None:
             return None
-        return _out(await self.templates.find_one({"_id": oid, "projectId": scope.project_id}))
+        return _out(await self.templates.find_one({"_id": oid, **_scoped(scope), "deletedAt": None}))
+
+    async def list_templates(self, scope: Scope) -> list[Doc]:
+        cursor = self.templates.find({**_scoped(scope), "deletedAt": None}).sort("createdAt", ASCENDING)
+        return [d for d in [_out(doc) async for doc in cursor] if d is not None]
+
+    async def insert_template(self, doc: Doc) -> None:
+        await self.templates.insert_one(_to_db(doc))
+
+    async def update_template(self, scope: Scope, template_id: str, fields: Doc) -> Doc | None:
+        oid = _oid(template_id)
+        if oid is None:
+            return None
+        doc = await self.templates.find_one_and_update(
+            {"_id": oid, **_scoped(scope), "deletedAt": None}, {"$set": fields}, return_document=ReturnDocument.AFTER
+        )
+        return _out(doc)
+
+    async def delete_template(self, scope: Scope, template_id: str, at: datetime) -> Doc | None:
+        return await self.update_template(scope, template_id, {"deletedAt": at, "updatedAt": at})
 
     async def find_api_key(self, key_hash: str) -> Doc | None:
         return _out(await self.api_keys.find_one({"keyHash": key_hash, "revokedAt": None}))

@@ -88,6 +88,8 @@ def record_to_proto(doc: dict[str, Any]) -> common_pb2.Record:
     _set_optional(
         msg,
         processing_result=to_struct(doc.get("processingResult")),
+        field_details=to_struct(doc.get("fieldDetails")),
+        retried_at=to_timestamp(doc.get("retriedAt")),
         started_at=to_timestamp(doc.get("startedAt")),
         completed_at=to_timestamp(doc.get("completedAt")),
         created_at=to_timestamp(doc.get("createdAt")),

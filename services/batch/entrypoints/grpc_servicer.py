@@ -11,11 +11,21 @@ from typing import Any
 
 import grpc
 
-from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc
+from ocrbatch.v1 import (
+    batch_pb2,
+    batch_pb2_grpc,
+    common_pb2,
+    jobs_pb2,
+    jobs_pb2_grpc,
+    templates_pb2,
+    templates_pb2_grpc,
+)
 from services.batch.adapters.store import Scope, Store
 from services.batch.entrypoints.convert import batch_to_proto, record_to_proto
 from services.batch.errors import BatchServiceError, InvalidArgument, NotFound, TooLarge, Unauthenticated
-from services.batch.service import auth
+from services.batch.service import auth, history
+from services.batch.service.results import ResultApplier
+from services.batch.service.templates import Templates
 from services.batch.service.uploads import BatchUpload, JobPublisher
 from services.common.convert import batch_status_name, record_status_name, struct_to_dict
 
@@ -63,9 +73,20 @@ def _scope(msg: common_pb2.Scope) -> Scope:
 
 
 class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
-    def __init__(self, store: Store, jobs: JobPublisher, *, max_files: int, max_file_bytes: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        jobs: JobPublisher,
+        templates: Templates,
+        applier: ResultApplier,
+        *,
+        max_files: int,
+        max_file_bytes: int,
+    ) -> None:
         self._store = store
         self._jobs = jobs
+        self._templates = templates
+        self._applier = applier
         self._max_files = max_files
         self._max_file_bytes = max_file_bytes
 
@@ -73,7 +94,9 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
     async def CreateBatch(
         self, request_iterator: AsyncIterator[batch_pb2.CreateBatchRequest], context: Any
     ) -> common_pb2.Batch:
-        upload = BatchUpload(self._store, self._jobs, max_files=self._max_files, max_file_bytes=self._max_file_bytes)
+        upload = BatchUpload(
+            self._store, self._jobs, self._templates, max_files=self._max_files, max_file_bytes=self._max_file_bytes
+        )
         try:
             async for request in request_iterator:
                 part = request.WhichOneof("part")
@@ -139,6 +162,64 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             scope, request.batch_id, status, request.include_text, request.include_pages, max(request.limit, 0)
         ):
             yield record_to_proto(doc)
+
+    @mapped_errors
+    async def ListRecords(self, request: batch_pb2.ListRecordsRequest, context: Any) -> batch_pb2.ListRecordsResponse:
+        page = request.page or 1
+        limit = request.limit or 10
+        if page < 1:
+            raise InvalidArgument("page must be 1 or more")
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+        query = history.record_query(
+            record_status_name(request.status) if request.status else None,
+            request.template_id,
+            request.from_date,
+            request.to_date,
+            request.search,
+            request.batch_id,
+        )
+        docs, total = await self._store.list_records(_scope(request.scope), query, page, limit)
+        return batch_pb2.ListRecordsResponse(
+            data=[record_to_proto(d) for d in docs],
+            pagination=common_pb2.Pagination(page=page, limit=limit, total=total, pages=math.ceil(total / limit)),
+        )
+
+    @mapped_errors
+    async def RecordStats(self, request: batch_pb2.RecordStatsRequest, context: Any) -> batch_pb2.RecordStatsResponse:
+        return batch_pb2.RecordStatsResponse(**await history.stats(self._store, _scope(request.scope)))
+
+    @mapped_errors
+    async def RetryRecord(self, request: batch_pb2.GetRecordRequest, context: Any) -> common_pb2.Record:
+        doc = await history.retry(self._store, self._jobs, self._applier, _scope(request.scope), request.record_id)
+        return record_to_proto(doc)
+
+
+class TemplateServicer(templates_pb2_grpc.TemplateServiceServicer):
+    def __init__(self, templates: Templates) -> None:
+        self._templates = templates
+
+    @mapped_errors
+    async def CreateTemplate(self, request: templates_pb2.SaveTemplateRequest, context: Any) -> templates_pb2.Template:
+        return await self._templates.create(_scope(request.scope), request.template)
+
+    @mapped_errors
+    async def GetTemplate(self, request: templates_pb2.GetTemplateRequest, context: Any) -> templates_pb2.Template:
+        return await self._templates.get(_scope(request.scope), request.template_id)
+
+    @mapped_errors
+    async def ListTemplates(
+        self, request: templates_pb2.ListTemplatesRequest, context: Any
+    ) -> templates_pb2.ListTemplatesResponse:
+        return templates_pb2.ListTemplatesResponse(data=await self._templates.list(_scope(request.scope)))
+
+    @mapped_errors
+    async def UpdateTemplate(self, request: templates_pb2.SaveTemplateRequest, context: Any) -> templates_pb2.Template:
+        return await self._templates.update(_scope(request.scope), request.template)
+
+    @mapped_errors
+    async def DeleteTemplate(self, request: templates_pb2.GetTemplateRequest, context: Any) -> templates_pb2.Template:
+        return await self._templates.delete(_scope(request.scope), request.template_id)
 
 
 class AuthServicer(batch_pb2_grpc.AuthServiceServicer):

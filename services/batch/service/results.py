@@ -6,11 +6,10 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from google.protobuf.json_format import MessageToDict
-
 from ocrbatch.v1 import jobs_pb2
 from services.batch.adapters.store import Doc, Store
 from services.batch.domain.rules import FINAL_RECORD_STATUSES, RecordStatus, batch_status, progress
+from services.common.convert import struct_to_dict
 from services.common.flatten import flatten
 
 log = logging.getLogger(__name__)
@@ -56,9 +55,10 @@ class ResultApplier:
                 "status": RecordStatus.COMPLETED,
                 "text": result.text,
                 "pages": _pages(result),
-                "processingResult": MessageToDict(result.processing_result)
+                "processingResult": struct_to_dict(result.processing_result)
                 if result.HasField("processing_result")
                 else {},
+                "fieldDetails": struct_to_dict(result.field_details) if result.HasField("field_details") else {},
                 "error": None,
             }
         elif result.kind == jobs_pb2.RESULT_KIND_FAILED:
@@ -79,6 +79,10 @@ class ResultApplier:
         completed = record["status"] == RecordStatus.COMPLETED
         fields = list(flatten(record.get("processingResult") or {})) if completed else []
         batch = await self._store.count_record_outcome(record["batchId"], record_id, record["status"], at, fields)
+        await self.settle_batch(batch, at)
+
+    async def settle_batch(self, batch: Doc | None, at: datetime) -> None:
+        """Derives the batch's status and progress from its counters, stores them, and announces them."""
         if batch is None:
             return
         total, completed, failed = batch["totalFiles"], batch["completedFiles"], batch["failedFiles"]

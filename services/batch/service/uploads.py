@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import nats.errors
+from google.protobuf.json_format import MessageToDict, ParseDict
 
-from ocrbatch.v1 import jobs_pb2
+from ocrbatch.v1 import jobs_pb2, templates_pb2
 from services.batch.adapters.store import BlobWriter, Doc, Scope, Store
 from services.batch.domain.rules import (
     DEFAULT_PRIORITY,
@@ -19,7 +20,8 @@ from services.batch.domain.rules import (
     clean_file_name,
     default_batch_name,
 )
-from services.batch.errors import InvalidArgument, TooLarge
+from services.batch.errors import InvalidArgument, NotFound, TooLarge
+from services.batch.service.templates import Templates
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,10 @@ def now() -> datetime:
 
 
 def job_for(record: Doc) -> jobs_pb2.OcrJob:
+    snapshot = record.get("templateSnapshot")
+    template = ParseDict(snapshot, templates_pb2.Template(), ignore_unknown_fields=True) if snapshot else None
     return jobs_pb2.OcrJob(
+        template=template,
         record_id=record["id"],
         batch_id=record["batchId"],
         upload_id=record["uploadId"],
@@ -67,8 +72,11 @@ async def publish_records(store: Store, jobs: JobPublisher, records: list[Doc]) 
 class BatchUpload:
     """One CreateBatch call: header, then files chunk by chunk; nothing is visible until finish()."""
 
-    def __init__(self, store: Store, jobs: JobPublisher, *, max_files: int, max_file_bytes: int) -> None:
+    def __init__(
+        self, store: Store, jobs: JobPublisher, templates: Templates, *, max_files: int, max_file_bytes: int
+    ) -> None:
         self._store = store
+        self._templates = templates
         self._jobs = jobs
         self._max_files = max_files
         self._max_file_bytes = max_file_bytes
@@ -84,17 +92,19 @@ class BatchUpload:
         priority = priority or DEFAULT_PRIORITY
         if priority not in PRIORITIES:
             raise InvalidArgument(f"priority must be one of {', '.join(PRIORITIES)}")
-        template_name = ""
+        template = None
         if template_id:
-            template = await self._store.get_template(scope, template_id)
-            if template is None:
-                raise InvalidArgument(f"templateId {template_id!r} does not name a template of this project")
-            template_name = template.get("name", "")
+            try:
+                template = await self._templates.get(scope, template_id)
+            except NotFound:
+                raise InvalidArgument(f"templateId {template_id!r} does not name a template of this project") from None
         self._header = {
             "scope": scope,
             "name": name.strip() or default_batch_name(now()),
             "templateId": template_id or None,
-            "templateName": template_name or None,
+            "templateName": template.name if template else None,
+            "resultFormat": template.result_format if template else "json",
+            "templateSnapshot": MessageToDict(template) if template else None,
             "metadata": metadata,
             "priority": priority,
         }
@@ -183,7 +193,8 @@ class BatchUpload:
                     "status": RecordStatus.PENDING,
                     "templateId": header["templateId"],
                     "templateName": header["templateName"],
-                    "resultFormat": "json",
+                    "templateSnapshot": header["templateSnapshot"],
+                    "resultFormat": header["resultFormat"],
                     "priority": header["priority"],
                     "processingResult": None,
                     "text": None,

@@ -1,4 +1,4 @@
-"""Open API processing-history routes: one record with its result and timing, and its result as a file."""
+"""Open API processing-history routes: filtered list, stats, one record, its result as a file, retry."""
 
 from __future__ import annotations
 
@@ -9,11 +9,74 @@ from fastapi.responses import StreamingResponse
 
 from ocrbatch.v1 import batch_pb2, export_pb2
 from services.common.api_json import record_json
+from services.common.convert import RECORD_STATUS_NAMES, record_status_to_proto
 from services.gateway.auth import Principal, authenticate
+from services.gateway.errors import ApiError
+from services.gateway.routes.batches import page_params
 from services.gateway.streaming import stream_export
 
 router = APIRouter(prefix="/v1/openapi/processing-history", tags=["processing-history"])
 Auth = Annotated[Principal, Depends(authenticate)]
+
+
+@router.get("")
+async def list_records(
+    request: Request,
+    principal: Auth,
+    projectId: str | None = None,  # noqa: N803 (API field names)
+    page: int = 1,
+    limit: int = 10,
+    status: str | None = None,
+    templateId: str = "",  # noqa: N803
+    fromDate: str = "",  # noqa: N803
+    toDate: str = "",  # noqa: N803
+    search: str = "",
+    batchId: str = "",  # noqa: N803
+) -> dict:
+    page, limit = page_params(page, limit)
+    if status and status not in RECORD_STATUS_NAMES:
+        raise ApiError(400, f"status must be one of: {', '.join(RECORD_STATUS_NAMES)}")
+    reply = await request.app.state.backends.batches.ListRecords(
+        batch_pb2.ListRecordsRequest(
+            scope=principal.scope(projectId),
+            page=page,
+            limit=limit,
+            status=record_status_to_proto(status),
+            template_id=templateId,
+            from_date=fromDate,
+            to_date=toDate,
+            search=search,
+            batch_id=batchId,
+        ),
+        timeout=30,
+    )
+    p = reply.pagination
+    return {
+        "data": [record_json(r, text=False, pages=False) for r in reply.data],
+        "pagination": {"page": p.page, "limit": p.limit, "total": p.total, "pages": p.pages},
+    }
+
+
+@router.get("/stats")
+async def record_stats(request: Request, principal: Auth, projectId: str | None = None) -> dict:  # noqa: N803
+    reply = await request.app.state.backends.batches.RecordStats(
+        batch_pb2.RecordStatsRequest(scope=principal.scope(projectId)), timeout=30
+    )
+    return {
+        "total": reply.total,
+        "pending": reply.pending,
+        "processing": reply.processing,
+        "completed": reply.completed,
+        "failed": reply.failed,
+    }
+
+
+@router.post("/{record_id}/retry")
+async def retry_record(request: Request, principal: Auth, record_id: str, projectId: str | None = None) -> dict:  # noqa: N803
+    record = await request.app.state.backends.batches.RetryRecord(
+        batch_pb2.GetRecordRequest(scope=principal.scope(projectId), record_id=record_id), timeout=30
+    )
+    return record_json(record, text=False, pages=False)
 
 
 @router.get("/{record_id}")

@@ -15,7 +15,8 @@ from nats.js import JetStreamContext
 from opentelemetry import trace
 
 from ocrbatch.v1 import jobs_pb2, jobs_pb2_grpc
-from services.common.jetstream import JOBS_STREAM, RESULTS_SUBJECT, WORKERS_CONSUMER
+from services.common.convert import to_struct
+from services.common.jetstream import JOBS_STREAM, PRIORITIES, RESULTS_SUBJECT, workers_consumer
 from services.common.telemetry import extract_context, inject_headers
 from services.worker.documents import DocumentError, Limits
 from services.worker.engine.port import OcrEngine
@@ -53,17 +54,32 @@ class JobConsumer:
         self.jobs_done = 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        sub = await self._js.pull_subscribe_bind(WORKERS_CONSUMER, stream=JOBS_STREAM)
+        subs = {p: await self._js.pull_subscribe_bind(workers_consumer(p), stream=JOBS_STREAM) for p in PRIORITIES}
         try:
             while not stop.is_set():
-                try:
-                    msgs = await sub.fetch(1, timeout=1.0)
-                except TimeoutError:  # nats-py raises both its own TimeoutError and asyncio's: no job
-                    continue
-                for msg in msgs:  # finish the job in hand even when asked to stop: that is the graceful part
+                msg = await self._next_job(subs)
+                if msg is not None:  # finish the job in hand even when asked to stop: that is the graceful part
                     await self.handle(msg)
         finally:
-            await sub.unsubscribe()  # a pull subscription left open makes nc.drain() wait for its full timeout
+            for sub in subs.values():  # a pull subscription left open makes nc.drain() wait for its full timeout
+                await sub.unsubscribe()
+
+    async def _next_job(self, subs: dict[str, JetStreamContext.PullSubscription]) -> Msg | None:
+        """The oldest job of the highest priority that has one waiting."""
+        for priority, sub in subs.items():
+            info = await self._js.consumer_info(JOBS_STREAM, workers_consumer(priority))
+            if info.num_pending:
+                try:
+                    return (await sub.fetch(1, timeout=1.0))[0]
+                except TimeoutError:  # another worker took it first
+                    return None
+        # Nothing new anywhere: wait briefly on each, which also picks up redeliveries of unacked jobs.
+        for sub in subs.values():
+            try:
+                return (await sub.fetch(1, timeout=0.3))[0]
+            except TimeoutError:  # nats-py raises both its own TimeoutError and asyncio's: no job
+                continue
+        return None
 
     async def handle(self, msg: Msg) -> None:
         job = jobs_pb2.OcrJob.FromString(msg.data)
@@ -78,9 +94,16 @@ class JobConsumer:
                 await self._publish(job, jobs_pb2.RESULT_KIND_STARTED, delivery)
                 started = time.perf_counter()
                 data = await self._read_file(job.record_id)
-                document = await asyncio.to_thread(read_document, data, self._engine, self._limits)
+                template = job.template if job.HasField("template") else None
+                document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template)
                 await self._publish(
-                    job, jobs_pb2.RESULT_KIND_COMPLETED, delivery, text=document.text, pages=document.pages
+                    job,
+                    jobs_pb2.RESULT_KIND_COMPLETED,
+                    delivery,
+                    text=document.text,
+                    pages=document.pages,
+                    processing_result=to_struct(document.values),
+                    field_details=to_struct(document.details),
                 )
                 log.info(
                     "record %s: %d pages in %.2fs", job.record_id, len(document.pages), time.perf_counter() - started

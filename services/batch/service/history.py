@@ -1,0 +1,61 @@
+"""Use cases of the processing history: filtered lists, per-status counts, and retrying a failed record."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from services.batch.adapters.store import Doc, RecordQuery, Scope, Store
+from services.batch.domain.rules import RecordStatus
+from services.batch.errors import InvalidArgument, NotFound
+from services.batch.service.results import ResultApplier
+from services.batch.service.uploads import JobPublisher, publish_records
+
+
+def _day(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument(f"{name} must be a date as YYYY-MM-DD, got {value[:40]!r}") from None
+
+
+def record_query(
+    status: str | None, template_id: str, from_date: str, to_date: str, search: str, batch_id: str
+) -> RecordQuery:
+    start = _day(from_date, "fromDate") if from_date else None
+    end = _day(to_date, "toDate") if to_date else None
+    if start and end and start > end:
+        raise InvalidArgument("fromDate is after toDate")
+    return RecordQuery(
+        status=status,
+        template_id=template_id or None,
+        created_from=datetime(start.year, start.month, start.day, tzinfo=UTC) if start else None,
+        created_before=datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1) if end else None,
+        search=search.strip()[:200] or None,
+        batch_id=batch_id or None,
+    )
+
+
+async def stats(store: Store, scope: Scope) -> dict[str, int]:
+    counts = await store.record_counts(scope)
+    return {
+        "total": sum(counts.values()),
+        "pending": counts.get(RecordStatus.PENDING, 0),
+        "processing": counts.get(RecordStatus.QUEUED, 0) + counts.get(RecordStatus.IN_PROGRESS, 0),
+        "completed": counts.get(RecordStatus.COMPLETED, 0),
+        "failed": counts.get(RecordStatus.FAILED, 0),
+    }
+
+
+async def retry(store: Store, jobs: JobPublisher, applier: ResultApplier, scope: Scope, record_id: str) -> Doc:
+    """A failed record goes back to the queue; its batch counts it as open again until the new result."""
+    current = await store.get_record(scope, record_id)
+    if current is None:
+        raise NotFound(f"processing record {record_id} not found")
+    at = datetime.now(UTC)
+    record = await store.requeue_failed_record(scope, record_id, at)
+    if record is None:
+        raise InvalidArgument(f"only failed records can be retried; this one is {current['status']}")
+    batch = await store.uncount_record(record["batchId"], record_id, at)
+    await applier.settle_batch(batch, at)
+    await publish_records(store, jobs, [record])
+    return await store.get_record(scope, record_id) or record
