@@ -17,7 +17,10 @@ from services.worker.normalise import fold, normalise
 
 LABEL_MATCH = 0.8  # similarity a label needs (0..1) to count as found despite OCR noise
 _WORD = re.compile(r"[^\W_]+|[#°№]", re.UNICODE)
-_SEPARATORS = " \t:#.-–—=|"
+_SEPARATORS = " \t:#.-–—=|"  # stripped before a value
+_TRAILING = " \t:|"  # stripped after it (a final dot can belong to the value: "S.L.")
+# Space-grouped thousands go with a decimal comma (1 230,84); "2 125.00" stays a quantity and a price.
+_THOUSANDS_SPACE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?=,\d{1,2}\b)")
 _KEY_VALUE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(\S.*)$")
 
 
@@ -49,33 +52,49 @@ def _union(boxes: list[tuple[float, float, float, float] | None]) -> tuple[float
     return min(b[0] for b in real), min(b[1] for b in real), max(b[2] for b in real), max(b[3] for b in real)
 
 
+def _skew(lines: list[common_pb2.Line]) -> float:
+    """The page's tilt as dy/dx, the median slope of the lines' top edges (a scan is rarely straight)."""
+    slopes = sorted(
+        (line.box[1].y - line.box[0].y) / (line.box[1].x - line.box[0].x)
+        for line in lines
+        if len(line.box) == 4 and line.box[1].x - line.box[0].x > 40
+    )
+    return slopes[len(slopes) // 2] if slopes else 0.0
+
+
 def visual_rows(pages: list[common_pb2.Page]) -> list[Row]:
-    """Lines grouped into rows by vertical overlap, left to right, top to bottom."""
+    """Lines grouped into rows by vertical overlap (after undoing the page's tilt), left to right."""
     rows: list[Row] = []
     for page in pages:
-        lines = [(line, _bounds(line)) for line in page.lines if line.text.strip()]
-        if any(b is None for _, b in lines):  # plain text: its lines are the rows
-            rows += [Row(line.text, line.confidence or 1.0, page.number, b) for line, b in lines]
+        lines = [line for line in page.lines if line.text.strip()]
+        if any(not line.box for line in lines):  # plain text: its lines are the rows
+            rows += [Row(line.text, line.confidence or 1.0, page.number, None) for line in lines]
             continue
-        lines.sort(key=lambda lb: (lb[1][1] + lb[1][3]) / 2)
-        groups: list[list[tuple[common_pb2.Line, tuple[float, float, float, float]]]] = []
-        for line, box in lines:
-            centre, height = (box[1] + box[3]) / 2, box[3] - box[1]
-            if groups:
-                last = groups[-1]
-                top, bottom = min(b[1] for _, b in last), max(b[3] for _, b in last)
-                if top <= centre <= bottom or abs(centre - (top + bottom) / 2) < 0.35 * max(height, bottom - top):
-                    last.append((line, box))
-                    continue
-            groups.append([(line, box)])
+        skew = _skew(lines)
+        placed = []
+        for line in lines:
+            box = _bounds(line)
+            assert box is not None
+            left_x = min(p.x for p in line.box)
+            # the centre of the line's left end, moved as if the page were straight
+            centre = sum(p.y for p in line.box) / len(line.box) - skew * (left_x + (box[2] - box[0]) / 2)
+            height = max(abs(line.box[3].y - line.box[0].y), 1.0)
+            placed.append((centre, height, left_x, line, box))
+        placed.sort(key=lambda item: item[0])
+        groups: list[list[tuple[float, float, float, common_pb2.Line, tuple[float, float, float, float]]]] = []
+        for item in placed:
+            if groups and abs(item[0] - groups[-1][0][0]) < 0.5 * max(item[1], groups[-1][0][1]):
+                groups[-1].append(item)
+            else:
+                groups.append([item])
         for group in groups:
-            group.sort(key=lambda lb: lb[1][0])
+            group.sort(key=lambda item: item[2])
             rows.append(
                 Row(
-                    "   ".join(line.text for line, _ in group),
-                    min(line.confidence for line, _ in group),
+                    "   ".join(item[3].text for item in group),
+                    min(item[3].confidence for item in group),
                     page.number,
-                    _union([b for _, b in group]),
+                    _union([item[4] for item in group]),
                 )
             )
     return rows
@@ -141,19 +160,25 @@ def _label(rule: templates_pb2.LabelRule, kind: str, rows: list[Row]) -> dict[st
     # the closest match first; among equals, the one nearest the top of the document
     for ratio, index, end in sorted(candidates, key=lambda c: (-c[0], c[1])):
         row = rows[index]
-        value = normalise(kind, row.text[end:].strip(_SEPARATORS))
+        value = normalise(kind, row.text[end:].lstrip(_SEPARATORS).rstrip(_TRAILING))
         if value is not None:
             return _detail(value, row.confidence * ratio, row)
         below = rows[index + 1] if index + 1 < len(rows) and rows[index + 1].page == row.page else None
         if below is not None and find_label(below.text, labels) is None:
-            value = normalise(kind, below.text.strip(_SEPARATORS))
+            value = normalise(kind, below.text.lstrip(_SEPARATORS).rstrip(_TRAILING))
             if value is not None:
                 return _detail(value, below.confidence * ratio, below)
     return _detail(None, 0.0, None)
 
 
+def _join_thousands(cell: str) -> str:
+    """'1 230,84' → '1230,84' inside one cell, so a space-grouped amount stays one token."""
+    return _THOUSANDS_SPACE.sub(lambda m: re.sub(r"[ \u00a0\u202f]", "", m.group()), cell)
+
+
 def _parse_table_row(text: str, columns: list[templates_pb2.TableColumn]) -> dict[str, Any] | None:
-    tokens = text.split()
+    # cells are the OCR boxes of the row (joined by wide gaps); numbers are never split across them
+    tokens = [token for cell in re.split(r"\s{3,}", text) for token in _join_thousands(cell).split()]
     values: dict[str, Any] = {}
     for column in reversed(columns):  # typed columns are read from the right, text takes what is left
         kind = column.type or "string"
@@ -170,7 +195,7 @@ def _parse_table_row(text: str, columns: list[templates_pb2.TableColumn]) -> dic
         else:
             return None
     text_columns = [c for c in columns if (c.type or "string") == "string"]
-    rest = " ".join(tokens).strip(_SEPARATORS)
+    rest = " ".join(tokens).lstrip(_SEPARATORS).rstrip(_TRAILING)
     if text_columns:
         if not rest:
             return None
