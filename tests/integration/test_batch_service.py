@@ -30,6 +30,8 @@ class BatchStack:
     db: object
     scope: common_pb2.Scope
     api_key: str
+    target: str
+    nats_url: str
 
 
 @pytest.fixture
@@ -61,6 +63,8 @@ async def stack(tmp_path: Path, secantus_uri: str, unique_db: str) -> AsyncItera
             db=client[unique_db],
             scope=common_pb2.Scope(organization_id=tenant["organizationId"], project_id=tenant["projectId"]),
             api_key=tenant["apiKey"],
+            target=target,
+            nats_url=nats_url,
         )
     finally:
         await nc.close()

@@ -124,3 +124,21 @@ def start_export_service(log_dir: Path, batch_target: str, **env: str) -> tuple[
     target = f"127.0.0.1:{port}"
     proc.wait_until(lambda: grpc_serving(target), "gRPC SERVING")
     return proc, target
+
+
+def start_worker(log_dir: Path, nats_url: str, batch_target: str, name: str = "worker", **env: str) -> Proc:
+    port = free_port()
+    proc = Proc(
+        name,
+        [sys.executable, "-m", "services.worker"],
+        log_dir,
+        {
+            "NATS_URL": nats_url,
+            "OCRBATCH_BATCH_TARGET": batch_target,
+            "OCRBATCH_WORKER_HEALTH_PORT": str(port),
+            "OCRBATCH_WORKER_ID": name,
+            **env,
+        },
+    )
+    proc.wait_until(lambda: grpc_serving(f"127.0.0.1:{port}"), "OCR health check", timeout=120)
+    return proc
