@@ -21,6 +21,7 @@ _SEPARATORS = " \t:#.-–—=|"  # stripped before a value
 _TRAILING = " \t:|"  # stripped after it (a final dot can belong to the value: "S.L.")
 # Space-grouped thousands go with a decimal comma (1 230,84); "2 125.00" stays a quantity and a price.
 _THOUSANDS_SPACE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?=,\d{1,2}\b)")
+_GLUED_NUMBER = re.compile(r"^(.*[^\W\d_])(\d[\d.,]*)$")
 _KEY_VALUE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(\S.*)$")
 
 
@@ -186,6 +187,10 @@ def _parse_table_row(text: str, columns: list[templates_pb2.TableColumn]) -> dic
             continue
         while tokens:
             token = tokens.pop()
+            glued = _GLUED_NUMBER.match(token) if kind != "date" else None
+            if glued:  # OCR dropped a space: "expenses2" is the text "expenses" and the number 2
+                tokens.append(glued.group(1))
+                token = glued.group(2)
             value = normalise(kind, token)
             if value is not None:
                 values[column.name] = value

@@ -53,7 +53,11 @@ def finished_batch(local_stack):
         reply = client.post(
             "/v1/openapi/batch/upload",
             files=files,
-            data={"name": "March 2026 Invoices", "metadata": json.dumps({"source": "e2e", "count": 5})},
+            data={
+                "name": "March 2026 Invoices",
+                "templateId": "invoice",
+                "metadata": json.dumps({"source": "e2e", "count": 5}),
+            },
         )
         assert reply.status_code == 201, reply.text
         created = reply.json()
@@ -105,6 +109,26 @@ def test_every_good_file_has_the_invoice_number_and_total_in_its_text(finished_b
     assert rec["startedAt"] and rec["completedAt"] and rec["attempts"] >= 1
 
 
+@pytest.mark.parametrize("name", ["invoice-clean.png", "invoice-scan.jpg", "invoice-text.pdf", "invoice-scanned.pdf"])
+def test_the_invoice_template_extracts_typed_fields_with_provenance(finished_batch, name):
+    _, _, records = finished_batch
+    rec = records[name]
+    assert rec["templateName"] == "Invoice"
+    assert rec["processingResult"] == {
+        "invoiceNumber": "INV-2026-0042",
+        "invoiceDate": "2026-03-31",
+        "vendor": "Acme Corp",
+        "totalAmount": 1250,
+        "lineItems": [
+            {"description": "Consulting services", "quantity": 1, "unitPrice": 1000},
+            {"description": "Travel expenses", "quantity": 2, "unitPrice": 125},
+        ],
+    }
+    detail = rec["fieldDetails"]["invoiceNumber"]
+    assert detail["value"] == "INV-2026-0042" and detail["page"] == 1
+    assert 0.5 < detail["confidence"] <= 1 and len(detail["box"]) == 4
+
+
 def test_text_layer_pdf_is_not_ocrd_but_scans_are(finished_batch):
     _, _, records = finished_batch
     assert records["invoice-text.pdf"]["pages"][0]["source"] == "text_layer"
@@ -142,6 +166,8 @@ def test_csv_export_has_a_row_per_completed_file(finished_batch, local_stack):
     assert reply.headers["content-type"].startswith("text/csv")
     assert reply.headers["content-disposition"] == f'attachment; filename="batch-{created["id"]}-export.csv"'
     rows = list(csv.DictReader(io.StringIO(reply.text)))
+    assert {"invoiceNumber", "totalAmount", "lineItems.1.unitPrice"} <= set(rows[0])
+    assert all(r["invoiceNumber"] == "INV-2026-0042" and r["totalAmount"] == "1250" for r in rows)
     assert [r["fileName"] for r in rows] == [
         "invoice-clean.png",
         "invoice-scan.jpg",
@@ -159,6 +185,27 @@ def test_the_batch_is_listed_under_its_status_only(finished_batch, local_stack):
         assert listed["pagination"]["limit"] == 20 and listed["pagination"]["page"] == 1
         completed = client.get("/v1/openapi/batch", params={"status": "completed", "limit": 100}).json()
         assert created["id"] not in [b["id"] for b in completed["data"]]
+
+
+def test_processing_history_lists_counts_and_retries(finished_batch, local_stack):
+    created, _, records = finished_batch
+    with local_stack.client() as client:
+        listed = client.get("/v1/openapi/processing-history", params={"batchId": created["id"]}).json()
+        assert listed["pagination"] == {"page": 1, "limit": 10, "total": 5, "pages": 1}
+        failed = client.get("/v1/openapi/processing-history", params={"batchId": created["id"], "status": "failed"})
+        assert [r["fileName"] for r in failed.json()["data"]] == ["broken.pdf"]
+        stats = client.get("/v1/openapi/processing-history/stats").json()
+        assert set(stats) == {"total", "pending", "processing", "completed", "failed"}
+        assert stats["completed"] >= 4 and stats["failed"] >= 1
+
+        good = client.post(f"/v1/openapi/processing-history/{records['invoice-text.pdf']['id']}/retry")
+        assert good.status_code == 400 and "only failed records" in good.json()["message"]
+        retried = client.post(f"/v1/openapi/processing-history/{records['broken.pdf']['id']}/retry")
+        assert retried.status_code == 200 and retried.json()["status"] in ("queued", "in_progress", "failed")
+        final = wait_for_final(client, created["id"])  # the corrupt file fails again
+        assert (final["status"], final["completedFiles"], final["failedFiles"]) == ("partially_failed", 4, 1)
+        again = client.get(f"/v1/openapi/processing-history/{records['broken.pdf']['id']}").json()
+        assert again["status"] == "failed" and again["error"].startswith("the PDF cannot be opened")
 
 
 def test_one_trace_follows_a_file_from_gateway_to_worker_and_back(finished_batch, local_stack):
