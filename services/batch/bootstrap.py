@@ -12,10 +12,25 @@ import grpc
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, jobs_pb2, jobs_pb2_grpc, templates_pb2, templates_pb2_grpc
+from ocrbatch.v1 import (
+    batch_pb2,
+    batch_pb2_grpc,
+    jobs_pb2,
+    jobs_pb2_grpc,
+    templates_pb2,
+    templates_pb2_grpc,
+    tenancy_pb2,
+    tenancy_pb2_grpc,
+)
 from services.batch.adapters.jobs import JetStreamJobs
 from services.batch.adapters.mongo_store import MongoStore
-from services.batch.entrypoints.grpc_servicer import AuthServicer, BatchServicer, JobFileServicer, TemplateServicer
+from services.batch.entrypoints.grpc_servicer import (
+    AdminServicer,
+    AuthServicer,
+    BatchServicer,
+    JobFileServicer,
+    TemplateServicer,
+)
 from services.batch.entrypoints.jetstream_consumers import DeadJobHandler, ResultsHandler
 from services.batch.service.auth import ensure_local_tenant
 from services.batch.service.requeue import requeue_loop
@@ -34,6 +49,7 @@ SERVICE_NAMES = [
     batch_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name,
     jobs_pb2.DESCRIPTOR.services_by_name["JobFileService"].full_name,
     templates_pb2.DESCRIPTOR.services_by_name["TemplateService"].full_name,
+    tenancy_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name,
 ]
 
 
@@ -56,6 +72,7 @@ def create_server(
     )
     batch_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(store), server)
     templates_pb2_grpc.add_TemplateServiceServicer_to_server(TemplateServicer(templates), server)
+    tenancy_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(store), server)
     jobs_pb2_grpc.add_JobFileServiceServicer_to_server(JobFileServicer(store), server)
     port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
     return server, health, port

@@ -2,7 +2,9 @@
 
 
 class BatchServiceError(Exception):
-    """Base class: the message is safe to show to the API caller."""
+    """Base class: the message is safe to show to the API caller; `reason` travels as gRPC trailing metadata."""
+
+    reason = ""
 
 
 class InvalidArgument(BatchServiceError):
@@ -14,7 +16,11 @@ class NotFound(BatchServiceError):
 
 
 class TooLarge(BatchServiceError):
-    pass
+    reason = "too_large"
+
+
+class InsufficientCredits(BatchServiceError):
+    reason = "insufficient_credits"
 
 
 class Unauthenticated(BatchServiceError):

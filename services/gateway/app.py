@@ -11,6 +11,7 @@ from opentelemetry import trace
 
 from services.gateway.clients import Backends
 from services.gateway.errors import install_error_handlers
+from services.gateway.ratelimit import RateLimiter
 from services.gateway.routes import batches, records, templates
 from services.gateway.settings import GatewaySettings
 
@@ -28,6 +29,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     app = FastAPI(title="ocrbatch", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     install_error_handlers(app)
     app.include_router(batches.router)
     app.include_router(batches.org_router)

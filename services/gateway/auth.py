@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import grpc
 from fastapi import Request
@@ -11,15 +12,21 @@ from ocrbatch.v1 import batch_pb2, common_pb2
 from services.gateway.errors import ApiError, from_grpc
 
 
+class ProjectChecker(Protocol):
+    async def __call__(self, organization_id: str, project_id: str) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Principal:
     organization_id: str
     project_id: str  # empty for an organization key
     key_id: str
     user_id: str
+    project_exists: ProjectChecker = field(compare=False, repr=False)
 
-    def scope(self, project_id: str | None) -> common_pb2.Scope:
-        """The scope of a request: a project key implies its project; an organization key must name one."""
+    async def scope(self, project_id: str | None) -> common_pb2.Scope:
+        """The scope of a request: a project key implies its project; an organization key must name one
+        of its organization's projects."""
         project_id = (project_id or "").strip()
         if self.project_id:
             if project_id and project_id != self.project_id:
@@ -27,6 +34,8 @@ class Principal:
             project_id = self.project_id
         elif not project_id:
             raise ApiError(400, "projectId is required for an organization key")
+        elif not await self.project_exists(self.organization_id, project_id):
+            raise ApiError(401, "projectId is not a project of the API key's organization")
         return common_pb2.Scope(organization_id=self.organization_id, project_id=project_id, user_id=self.user_id)
 
 
@@ -42,12 +51,22 @@ def _presented_key(request: Request) -> str:
 
 
 async def authenticate(request: Request) -> Principal:
-    """FastAPI dependency: the caller's principal, or 401."""
+    """FastAPI dependency: the caller's principal, or 401; then the key's rate limit, or 429."""
     key = _presented_key(request)
+    auth = request.app.state.backends.auth
     try:
-        reply = await request.app.state.backends.auth.Authenticate(
-            batch_pb2.AuthenticateRequest(api_key=key), timeout=10
-        )
+        reply = await auth.Authenticate(batch_pb2.AuthenticateRequest(api_key=key), timeout=10)
     except grpc.aio.AioRpcError as exc:
         raise from_grpc(exc) from None
-    return Principal(reply.organization_id, reply.project_id, reply.key_id, reply.user_id)
+    wait = request.app.state.rate_limiter.take(reply.key_id)
+    if wait:
+        raise ApiError(429, "rate limit exceeded: slow down and retry later", {"Retry-After": retry_after(wait)})
+
+    async def project_exists(organization_id: str, project_id: str) -> bool:
+        check = batch_pb2.CheckProjectRequest(organization_id=organization_id, project_id=project_id)
+        try:
+            return (await auth.CheckProject(check, timeout=10)).exists
+        except grpc.aio.AioRpcError as exc:
+            raise from_grpc(exc) from None
+
+    return Principal(reply.organization_id, reply.project_id, reply.key_id, reply.user_id, project_exists)

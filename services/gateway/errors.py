@@ -42,8 +42,13 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return JSONResponse(error_body(status, message), status_code=status, headers=headers)
 
 
+# Reasons the batch service attaches as trailing metadata, where one gRPC code covers several HTTP answers.
+REASON_TO_HTTP = {"too_large": 413, "insufficient_credits": 402}
+
+
 def from_grpc(exc: grpc.aio.AioRpcError) -> ApiError:
-    status = GRPC_TO_HTTP.get(exc.code(), 500)
+    reason = dict(exc.trailing_metadata() or ()).get("ocrbatch-reason", "")
+    status = REASON_TO_HTTP.get(reason) or GRPC_TO_HTTP.get(exc.code(), 500)
     if status == 500:
         log.error("gRPC call failed: %s %s", exc.code().name, exc.details())
         return ApiError(500, "internal error")

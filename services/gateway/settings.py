@@ -12,6 +12,10 @@ class GatewaySettings(CommonSettings):
     export_target: str = "127.0.0.1:50052"
     max_files_per_batch: int = 50
     max_file_mb: float = 25.0
+    # Bytes per upload request, all files together (checked while the body streams in).
+    max_upload_mb: float = 200.0
+    # Requests per minute per API key (0: no limit); counted in each gateway replica.
+    rate_limit_per_minute: int = 600
     max_metadata_kb: int = 64
     # Bytes read from an uploaded file per gRPC message.
     upload_chunk_bytes: int = 256 * 1024

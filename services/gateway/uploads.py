@@ -10,14 +10,42 @@ from typing import Any
 from fastapi import Request
 from google.protobuf import struct_pb2
 from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ocrbatch.v1 import batch_pb2, common_pb2
 from services.gateway.errors import ApiError
 from services.gateway.settings import GatewaySettings
 
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
+
+
+class UploadTooLarge(MultiPartException):
+    """A file or the whole body went over its limit while streaming in: 413, nothing more is read."""
+
+
+class LimitedMultiPartParser(MultiPartParser):
+    """Starlette's streaming multipart parser, counting each file's bytes and the body's as they arrive."""
+
+    def __init__(self, *args: Any, max_file_bytes: int, max_total_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._max_file_bytes = max_file_bytes
+        self._max_total_bytes = max_total_bytes
+        self._part_bytes = 0
+        self._total_bytes = 0
+
+    def on_part_begin(self) -> None:
+        super().on_part_begin()
+        self._part_bytes = 0
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        self._part_bytes += end - start
+        self._total_bytes += end - start
+        if self._current_part.file is not None and self._part_bytes > self._max_file_bytes:
+            name = self._current_part.file.filename
+            raise UploadTooLarge(f"file {name!r} is larger than {_mb(self._max_file_bytes / 1024 / 1024)}")
+        if self._total_bytes > self._max_total_bytes:
+            raise UploadTooLarge(f"the upload is larger than {_mb(self._max_total_bytes / 1024 / 1024)} in all")
+        super().on_part_data(data, start, end)
 
 
 @dataclass
@@ -45,15 +73,25 @@ async def read_batch_form(request: Request, settings: GatewaySettings) -> tuple[
             raise ApiError(
                 413, f"the upload is larger than {settings.max_files_per_batch} files of {_mb(settings.max_file_mb)}"
             )
+    parser = LimitedMultiPartParser(
+        request.headers,
+        request.stream(),
+        max_files=settings.max_files_per_batch,
+        max_fields=32,
+        max_part_size=settings.max_metadata_kb * 1024,
+        max_file_bytes=max_file_bytes,
+        max_total_bytes=int(settings.max_upload_mb * 1024 * 1024),
+    )
     try:
-        form = await request.form(
-            max_files=settings.max_files_per_batch, max_fields=32, max_part_size=settings.max_metadata_kb * 1024 + 1
-        )
-    except (MultiPartException, HTTPException) as exc:  # Starlette wraps parser errors in HTTPException(400)
-        message = str(getattr(exc, "message", None) or getattr(exc, "detail", ""))
-        if "Too many files" in message:
+        form = await parser.parse()
+    except UploadTooLarge as exc:
+        raise ApiError(413, exc.message) from None
+    except MultiPartException as exc:
+        if "Too many files" in exc.message:
             raise ApiError(400, f"a batch holds at most {settings.max_files_per_batch} files") from None
-        raise ApiError(400, f"malformed multipart body: {message}") from None
+        if "exceeded maximum size" in exc.message:
+            raise ApiError(400, f"a form field (metadata) is larger than {settings.max_metadata_kb} KB") from None
+        raise ApiError(400, f"malformed multipart body: {exc.message}") from None
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
     if not files:
         await form.close()

@@ -1,5 +1,5 @@
-"""python -m services.local up"""
+"""python -m services.local up | admin …"""
 
-from services.local.cli import main
+from services.cli.main import main
 
 main()

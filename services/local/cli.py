@@ -1,9 +1,7 @@
-"""`ocrbatch up`: run the whole stack locally until Ctrl-C."""
+"""`ocrbatch up` (and `make up`): run the whole stack locally until Ctrl-C."""
 
 from __future__ import annotations
 
-import argparse
-import logging
 import os
 import signal
 import sys
@@ -60,17 +58,3 @@ def up() -> int:
     stack.stop()
     print("stopped.", flush=True)
     return code
-
-
-def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s local %(levelname)s %(message)s")
-    parser = argparse.ArgumentParser(prog="ocrbatch", description="ocrbatch local tools")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("up", help="run the whole stack locally until Ctrl-C")
-    args = parser.parse_args()
-    if args.command == "up":
-        raise SystemExit(up())
-
-
-if __name__ == "__main__":
-    main()

@@ -188,6 +188,7 @@ class LocalStack:
             "apiKey": tenant["apiKey"],
             "organizationId": tenant["organizationId"],
             "projectId": tenant["projectId"],
+            "batchTarget": self.env["OCRBATCH_BATCH_TARGET"],
             "natsUrl": nats_url,
             "mongodbUri": mongodb_uri,
             "workers": cfg.workers,

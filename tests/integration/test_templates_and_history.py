@@ -24,8 +24,9 @@ CUSTOM = {
 
 
 @pytest.fixture
-def templates(stack):  # noqa: F811
-    return templates_pb2_grpc.TemplateServiceStub(grpc.aio.insecure_channel(stack.target))
+async def templates(stack):  # noqa: F811
+    async with grpc.aio.insecure_channel(stack.target) as channel:
+        yield templates_pb2_grpc.TemplateServiceStub(channel)
 
 
 async def test_templates_are_created_read_listed_replaced_and_deleted(stack, templates):  # noqa: F811

@@ -8,6 +8,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class CheckProjectRequest(_message.Message):
+    __slots__ = ("organization_id", "project_id")
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    organization_id: str
+    project_id: str
+    def __init__(self, organization_id: _Optional[str] = ..., project_id: _Optional[str] = ...) -> None: ...
+
+class CheckProjectResponse(_message.Message):
+    __slots__ = ("exists",)
+    EXISTS_FIELD_NUMBER: _ClassVar[int]
+    exists: bool
+    def __init__(self, exists: _Optional[bool] = ...) -> None: ...
+
 class BatchHeader(_message.Message):
     __slots__ = ("scope", "name", "template_id", "metadata", "priority")
     SCOPE_FIELD_NUMBER: _ClassVar[int]

@@ -463,6 +463,11 @@ class AuthServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_batch__pb2.AuthenticateRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_batch__pb2.Principal.FromString,
                 _registered_method=True)
+        self.CheckProject = channel.unary_unary(
+                '/ocrbatch.v1.AuthService/CheckProject',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.CheckProjectRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_batch__pb2.CheckProjectResponse.FromString,
+                _registered_method=True)
 
 
 class AuthServiceServicer:
@@ -475,6 +480,13 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckProject(self, request, context):
+        """Whether a project belongs to an organization (organization keys name their project per request).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuthServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -482,6 +494,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.Authenticate,
                     request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.AuthenticateRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_batch__pb2.Principal.SerializeToString,
+            ),
+            'CheckProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckProject,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.CheckProjectRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_batch__pb2.CheckProjectResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -512,6 +529,33 @@ class AuthService:
             '/ocrbatch.v1.AuthService/Authenticate',
             ocrbatch_dot_v1_dot_batch__pb2.AuthenticateRequest.SerializeToString,
             ocrbatch_dot_v1_dot_batch__pb2.Principal.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.AuthService/CheckProject',
+            ocrbatch_dot_v1_dot_batch__pb2.CheckProjectRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_batch__pb2.CheckProjectResponse.FromString,
             options,
             channel_credentials,
             insecure,

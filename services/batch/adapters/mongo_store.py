@@ -362,6 +362,67 @@ class MongoStore:
         return _out(await self.api_keys.find_one({"keyHash": key_hash, "revokedAt": None}))
 
     async def insert_tenant(self, organization: Doc, project: Doc, api_key: Doc) -> None:
-        await self.organizations.insert_one(_to_db(organization))
-        await self.projects.insert_one(_to_db(project))
-        await self.api_keys.insert_one(_to_db(api_key))
+        await self.insert_organization(organization)
+        await self.insert_project(project)
+        await self.insert_api_key(api_key)
+
+    # --- tenancy -------------------------------------------------------------------------------
+    async def insert_organization(self, doc: Doc) -> None:
+        await self.organizations.insert_one(_to_db(doc))
+
+    async def list_organizations(self) -> list[Doc]:
+        return [d for d in [_out(doc) async for doc in self.organizations.find().sort("createdAt", ASCENDING)] if d]
+
+    async def get_organization(self, organization_id: str) -> Doc | None:
+        oid = _oid(organization_id)
+        return None if oid is None else _out(await self.organizations.find_one({"_id": oid}))
+
+    async def add_credits(self, organization_id: str, credits: int) -> Doc | None:
+        oid = _oid(organization_id)
+        if oid is None:
+            return None
+        # taking credits away never leaves a negative balance
+        flt: dict[str, Any] = {"_id": oid} if credits >= 0 else {"_id": oid, "credits": {"$gte": -credits}}
+        doc = await self.organizations.find_one_and_update(
+            flt, {"$inc": {"credits": credits}}, return_document=ReturnDocument.AFTER
+        )
+        return _out(doc)
+
+    async def charge_credits(self, organization_id: str, credits: int) -> bool:
+        """Takes credits only if the balance covers all of them, in one atomic update (no overdraft)."""
+        oid = _oid(organization_id)
+        if oid is None:
+            return False
+        result = await self.organizations.update_one(
+            {"_id": oid, "credits": {"$gte": credits}}, {"$inc": {"credits": -credits}}
+        )
+        return result.modified_count == 1
+
+    async def insert_project(self, doc: Doc) -> None:
+        await self.projects.insert_one(_to_db(doc))
+
+    async def list_projects(self, organization_id: str) -> list[Doc]:
+        cursor = self.projects.find({"organizationId": organization_id}).sort("createdAt", ASCENDING)
+        return [d for d in [_out(doc) async for doc in cursor] if d]
+
+    async def project_exists(self, organization_id: str, project_id: str) -> bool:
+        oid = _oid(project_id)
+        if oid is None:
+            return False
+        return await self.projects.count_documents({"_id": oid, "organizationId": organization_id}, limit=1) > 0
+
+    async def insert_api_key(self, doc: Doc) -> None:
+        await self.api_keys.insert_one(_to_db(doc))
+
+    async def list_api_keys(self, organization_id: str) -> list[Doc]:
+        cursor = self.api_keys.find({"organizationId": organization_id}, {"keyHash": 0}).sort("createdAt", ASCENDING)
+        return [d for d in [_out(doc) async for doc in cursor] if d]
+
+    async def revoke_api_key(self, key_id: str, at: datetime) -> Doc | None:
+        oid = _oid(key_id)
+        if oid is None:
+            return None
+        doc = await self.api_keys.find_one_and_update(
+            {"_id": oid}, {"$set": {"revokedAt": at}}, {"keyHash": 0}, return_document=ReturnDocument.AFTER
+        )
+        return _out(doc)

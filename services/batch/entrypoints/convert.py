@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ocrbatch.v1 import common_pb2
+from ocrbatch.v1 import common_pb2, tenancy_pb2
 from services.common.convert import batch_status_to_proto, record_status_to_proto, to_struct, to_timestamp
 from services.common.flatten import ordered_columns
 
@@ -95,4 +95,28 @@ def record_to_proto(doc: dict[str, Any]) -> common_pb2.Record:
         created_at=to_timestamp(doc.get("createdAt")),
         updated_at=to_timestamp(doc.get("updatedAt")),
     )
+    return msg
+
+
+def organization_to_proto(doc: dict[str, Any]) -> tenancy_pb2.Organization:
+    msg = tenancy_pb2.Organization(id=doc["id"], name=doc.get("name", ""), credits=doc.get("credits", 0))
+    _set_optional(msg, created_at=to_timestamp(doc.get("createdAt")))
+    return msg
+
+
+def project_to_proto(doc: dict[str, Any]) -> tenancy_pb2.Project:
+    msg = tenancy_pb2.Project(id=doc["id"], organization_id=doc.get("organizationId", ""), name=doc.get("name", ""))
+    _set_optional(msg, created_at=to_timestamp(doc.get("createdAt")))
+    return msg
+
+
+def api_key_to_proto(doc: dict[str, Any]) -> tenancy_pb2.ApiKey:
+    msg = tenancy_pb2.ApiKey(
+        id=doc["id"],
+        organization_id=doc.get("organizationId", ""),
+        project_id=doc.get("projectId") or "",
+        name=doc.get("name", ""),
+        prefix=doc.get("prefix", ""),
+    )
+    _set_optional(msg, created_at=to_timestamp(doc.get("createdAt")), revoked_at=to_timestamp(doc.get("revokedAt")))
     return msg

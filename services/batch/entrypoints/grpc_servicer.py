@@ -19,13 +19,29 @@ from ocrbatch.v1 import (
     jobs_pb2_grpc,
     templates_pb2,
     templates_pb2_grpc,
+    tenancy_pb2,
+    tenancy_pb2_grpc,
 )
 from services.batch.adapters.store import Scope, Store
-from services.batch.entrypoints.convert import batch_to_proto, record_to_proto
-from services.batch.errors import BatchServiceError, InvalidArgument, NotFound, TooLarge, Unauthenticated
+from services.batch.entrypoints.convert import (
+    api_key_to_proto,
+    batch_to_proto,
+    organization_to_proto,
+    project_to_proto,
+    record_to_proto,
+)
+from services.batch.errors import (
+    BatchServiceError,
+    InsufficientCredits,
+    InvalidArgument,
+    NotFound,
+    TooLarge,
+    Unauthenticated,
+)
 from services.batch.service import auth, history
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import Templates
+from services.batch.service.tenancy import Tenancy
 from services.batch.service.uploads import BatchUpload, JobPublisher
 from services.common.convert import batch_status_name, record_status_name, struct_to_dict
 
@@ -33,13 +49,20 @@ _CODES: dict[type[BatchServiceError], grpc.StatusCode] = {
     InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
     NotFound: grpc.StatusCode.NOT_FOUND,
     TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    InsufficientCredits: grpc.StatusCode.FAILED_PRECONDITION,
     Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
 }
+REASON_KEY = "ocrbatch-reason"  # trailing metadata the gateway maps to 413, 402 …
 MAX_PAGE_SIZE = 100
 
 
 def _code(exc: BatchServiceError) -> grpc.StatusCode:
     return next((code for cls, code in _CODES.items() if isinstance(exc, cls)), grpc.StatusCode.INTERNAL)
+
+
+async def _abort(context: grpc.aio.ServicerContext, exc: BatchServiceError) -> None:
+    metadata = ((REASON_KEY, exc.reason),) if exc.reason else ()
+    await context.abort(_code(exc), str(exc), trailing_metadata=metadata)
 
 
 def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -52,7 +75,7 @@ def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
                 async for item in method(self, request, context):
                     yield item
             except BatchServiceError as exc:
-                await context.abort(_code(exc), str(exc))
+                await _abort(context, exc)
 
         return stream_wrapper
 
@@ -61,7 +84,7 @@ def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return await method(self, request, context)
         except BatchServiceError as exc:
-            await context.abort(_code(exc), str(exc))
+            await _abort(context, exc)
 
     return unary_wrapper
 
@@ -227,6 +250,13 @@ class AuthServicer(batch_pb2_grpc.AuthServiceServicer):
         self._store = store
 
     @mapped_errors
+    async def CheckProject(
+        self, request: batch_pb2.CheckProjectRequest, context: Any
+    ) -> batch_pb2.CheckProjectResponse:
+        exists = await self._store.project_exists(request.organization_id, request.project_id)
+        return batch_pb2.CheckProjectResponse(exists=exists)
+
+    @mapped_errors
     async def Authenticate(self, request: batch_pb2.AuthenticateRequest, context: Any) -> batch_pb2.Principal:
         key = await auth.authenticate(self._store, request.api_key)
         return batch_pb2.Principal(
@@ -235,6 +265,50 @@ class AuthServicer(batch_pb2_grpc.AuthServiceServicer):
             key_id=key["id"],
             user_id=key.get("userId") or "",
         )
+
+
+class AdminServicer(tenancy_pb2_grpc.AdminServiceServicer):
+    """Organizations, projects, keys and credits: the operator's CLI (`ocrbatch admin`) is its client."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._tenancy = Tenancy(store)
+
+    @mapped_errors
+    async def CreateOrganization(self, request: tenancy_pb2.CreateOrganizationRequest, context: Any) -> Any:
+        return organization_to_proto(await self._tenancy.create_organization(request.name, request.credits))
+
+    @mapped_errors
+    async def ListOrganizations(self, request: tenancy_pb2.ListOrganizationsRequest, context: Any) -> Any:
+        docs = await self._store.list_organizations()
+        return tenancy_pb2.ListOrganizationsResponse(data=[organization_to_proto(d) for d in docs])
+
+    @mapped_errors
+    async def AddCredits(self, request: tenancy_pb2.AddCreditsRequest, context: Any) -> Any:
+        return organization_to_proto(await self._tenancy.add_credits(request.organization_id, request.credits))
+
+    @mapped_errors
+    async def CreateProject(self, request: tenancy_pb2.CreateProjectRequest, context: Any) -> Any:
+        return project_to_proto(await self._tenancy.create_project(request.organization_id, request.name))
+
+    @mapped_errors
+    async def ListProjects(self, request: tenancy_pb2.ListProjectsRequest, context: Any) -> Any:
+        docs = await self._store.list_projects(request.organization_id)
+        return tenancy_pb2.ListProjectsResponse(data=[project_to_proto(d) for d in docs])
+
+    @mapped_errors
+    async def CreateApiKey(self, request: tenancy_pb2.CreateApiKeyRequest, context: Any) -> Any:
+        doc, secret = await self._tenancy.create_api_key(request.organization_id, request.project_id, request.name)
+        return tenancy_pb2.CreatedApiKey(key=api_key_to_proto(doc), secret=secret)
+
+    @mapped_errors
+    async def ListApiKeys(self, request: tenancy_pb2.ListApiKeysRequest, context: Any) -> Any:
+        docs = await self._store.list_api_keys(request.organization_id)
+        return tenancy_pb2.ListApiKeysResponse(data=[api_key_to_proto(d) for d in docs])
+
+    @mapped_errors
+    async def RevokeApiKey(self, request: tenancy_pb2.RevokeApiKeyRequest, context: Any) -> Any:
+        return api_key_to_proto(await self._tenancy.revoke_api_key(request.key_id))
 
 
 class JobFileServicer(jobs_pb2_grpc.JobFileServiceServicer):

@@ -20,7 +20,7 @@ from services.batch.domain.rules import (
     clean_file_name,
     default_batch_name,
 )
-from services.batch.errors import InvalidArgument, NotFound, TooLarge
+from services.batch.errors import InsufficientCredits, InvalidArgument, NotFound, TooLarge
 from services.batch.service.templates import Templates
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,16 @@ class BatchUpload:
             "createdAt": at,
             "updatedAt": at,
         }
-        await self._store.insert_batch(batch, uploads, records)
+        # One credit per file, taken atomically: concurrent uploads can never overdraw the balance.
+        if not await self._store.charge_credits(scope.organization_id, len(records)):
+            raise InsufficientCredits(
+                f"the organization's credit balance does not cover {len(records)} files (1 credit per file)"
+            )
+        try:
+            await self._store.insert_batch(batch, uploads, records)
+        except BaseException:
+            await self._store.add_credits(scope.organization_id, len(records))  # nothing stored: give them back
+            raise
         self._blob_ids.clear()  # owned by the batch from here on
         # Files are stored: the batch is processing even if some jobs wait for the re-queue loop.
         await self._store.set_batch_status(batch_id, BatchStatus.PROCESSING, at)

@@ -41,7 +41,7 @@ async def upload_batch(request: Request, principal: Auth) -> JSONResponse:
     settings = request.app.state.settings
     form_data, form = await read_batch_form(request, settings)
     try:
-        scope = principal.scope(form.project_id)
+        scope = await principal.scope(form.project_id)
         batch = await request.app.state.backends.batches.CreateBatch(
             create_batch_requests(form, scope, settings.upload_chunk_bytes), timeout=600
         )
@@ -64,7 +64,7 @@ async def list_batches(
         raise ApiError(400, f"status must be one of: {', '.join(BATCH_STATUS_NAMES)}")
     reply = await request.app.state.backends.batches.ListBatches(
         batch_pb2.ListBatchesRequest(
-            scope=principal.scope(projectId), page=page, limit=limit, status=batch_status_to_proto(status)
+            scope=await principal.scope(projectId), page=page, limit=limit, status=batch_status_to_proto(status)
         ),
         timeout=30,
     )
@@ -78,7 +78,7 @@ async def list_batches(
 @router.get("/{batch_id}")
 async def get_batch(request: Request, principal: Auth, batch_id: str, projectId: str | None = None) -> dict:  # noqa: N803
     batch = await request.app.state.backends.batches.GetBatch(
-        batch_pb2.GetBatchRequest(scope=principal.scope(projectId), batch_id=batch_id), timeout=30
+        batch_pb2.GetBatchRequest(scope=await principal.scope(projectId), batch_id=batch_id), timeout=30
     )
     return batch_json(batch)
 
@@ -86,7 +86,7 @@ async def get_batch(request: Request, principal: Auth, batch_id: str, projectId:
 @router.delete("/{batch_id}")
 async def delete_batch(request: Request, principal: Auth, batch_id: str, projectId: str | None = None) -> dict:  # noqa: N803
     batch = await request.app.state.backends.batches.DeleteBatch(
-        batch_pb2.DeleteBatchRequest(scope=principal.scope(projectId), batch_id=batch_id), timeout=30
+        batch_pb2.DeleteBatchRequest(scope=await principal.scope(projectId), batch_id=batch_id), timeout=30
     )
     return {"id": batch.id, "deleted": True}
 
@@ -102,7 +102,7 @@ async def export_batch(
     if not format:
         raise ApiError(400, "format is required")
     call = request.app.state.backends.exports.ExportBatch(
-        export_pb2.ExportBatchRequest(scope=principal.scope(projectId), batch_id=batch_id, format=format)
+        export_pb2.ExportBatchRequest(scope=await principal.scope(projectId), batch_id=batch_id, format=format)
     )
     return await stream_export(call)
 

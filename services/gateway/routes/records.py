@@ -38,7 +38,7 @@ async def list_records(
         raise ApiError(400, f"status must be one of: {', '.join(RECORD_STATUS_NAMES)}")
     reply = await request.app.state.backends.batches.ListRecords(
         batch_pb2.ListRecordsRequest(
-            scope=principal.scope(projectId),
+            scope=await principal.scope(projectId),
             page=page,
             limit=limit,
             status=record_status_to_proto(status),
@@ -60,7 +60,7 @@ async def list_records(
 @router.get("/stats")
 async def record_stats(request: Request, principal: Auth, projectId: str | None = None) -> dict:  # noqa: N803
     reply = await request.app.state.backends.batches.RecordStats(
-        batch_pb2.RecordStatsRequest(scope=principal.scope(projectId)), timeout=30
+        batch_pb2.RecordStatsRequest(scope=await principal.scope(projectId)), timeout=30
     )
     return {
         "total": reply.total,
@@ -74,7 +74,7 @@ async def record_stats(request: Request, principal: Auth, projectId: str | None 
 @router.post("/{record_id}/retry")
 async def retry_record(request: Request, principal: Auth, record_id: str, projectId: str | None = None) -> dict:  # noqa: N803
     record = await request.app.state.backends.batches.RetryRecord(
-        batch_pb2.GetRecordRequest(scope=principal.scope(projectId), record_id=record_id), timeout=30
+        batch_pb2.GetRecordRequest(scope=await principal.scope(projectId), record_id=record_id), timeout=30
     )
     return record_json(record, text=False, pages=False)
 
@@ -82,7 +82,7 @@ async def retry_record(request: Request, principal: Auth, record_id: str, projec
 @router.get("/{record_id}")
 async def get_record(request: Request, principal: Auth, record_id: str, projectId: str | None = None) -> dict:  # noqa: N803
     record = await request.app.state.backends.batches.GetRecord(
-        batch_pb2.GetRecordRequest(scope=principal.scope(projectId), record_id=record_id), timeout=30
+        batch_pb2.GetRecordRequest(scope=await principal.scope(projectId), record_id=record_id), timeout=30
     )
     return record_json(record)
 
@@ -96,6 +96,6 @@ async def get_record_result(
     projectId: str | None = None,  # noqa: N803
 ) -> StreamingResponse:
     call = request.app.state.backends.exports.ExportRecord(
-        export_pb2.ExportRecordRequest(scope=principal.scope(projectId), record_id=record_id, format=format)
+        export_pb2.ExportRecordRequest(scope=await principal.scope(projectId), record_id=record_id, format=format)
     )
     return await stream_export(call)

@@ -36,7 +36,7 @@ def parse_template(body: dict[str, Any]) -> templates_pb2.Template:
 @router.get("")
 async def list_templates(request: Request, principal: Auth, projectId: str | None = None) -> dict:  # noqa: N803
     reply = await request.app.state.backends.templates.ListTemplates(
-        templates_pb2.ListTemplatesRequest(scope=principal.scope(projectId)), timeout=30
+        templates_pb2.ListTemplatesRequest(scope=await principal.scope(projectId)), timeout=30
     )
     return {"data": [template_json(t) for t in reply.data]}
 
@@ -48,8 +48,9 @@ async def create_template(
     body: TemplateBody,
     projectId: str | None = None,  # noqa: N803
 ) -> JSONResponse:
+    scope = await principal.scope(projectId)
     template = await request.app.state.backends.templates.CreateTemplate(
-        templates_pb2.SaveTemplateRequest(scope=principal.scope(projectId), template=parse_template(body)), timeout=30
+        templates_pb2.SaveTemplateRequest(scope=scope, template=parse_template(body)), timeout=30
     )
     return JSONResponse(template_json(template), status_code=201)
 
@@ -57,7 +58,7 @@ async def create_template(
 @router.get("/{template_id}")
 async def get_template(request: Request, principal: Auth, template_id: str, projectId: str | None = None) -> dict:  # noqa: N803
     template = await request.app.state.backends.templates.GetTemplate(
-        templates_pb2.GetTemplateRequest(scope=principal.scope(projectId), template_id=template_id), timeout=30
+        templates_pb2.GetTemplateRequest(scope=await principal.scope(projectId), template_id=template_id), timeout=30
     )
     return template_json(template)
 
@@ -73,7 +74,7 @@ async def replace_template(
     template = parse_template(body)
     template.id = template_id
     saved = await request.app.state.backends.templates.UpdateTemplate(
-        templates_pb2.SaveTemplateRequest(scope=principal.scope(projectId), template=template), timeout=30
+        templates_pb2.SaveTemplateRequest(scope=await principal.scope(projectId), template=template), timeout=30
     )
     return template_json(saved)
 
@@ -81,6 +82,6 @@ async def replace_template(
 @router.delete("/{template_id}")
 async def delete_template(request: Request, principal: Auth, template_id: str, projectId: str | None = None) -> dict:  # noqa: N803
     await request.app.state.backends.templates.DeleteTemplate(
-        templates_pb2.GetTemplateRequest(scope=principal.scope(projectId), template_id=template_id), timeout=30
+        templates_pb2.GetTemplateRequest(scope=await principal.scope(projectId), template_id=template_id), timeout=30
     )
     return {"id": template_id, "deleted": True}

@@ -1,0 +1,1 @@
+"""The `ocrbatch` command: `up` runs the local stack, `admin` manages organizations, projects, keys and credits."""
