@@ -33,6 +33,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(batches.router)
     app.include_router(batches.org_router)
+    app.include_router(batches.file_router)
     app.include_router(records.router)
     app.include_router(templates.router)
 

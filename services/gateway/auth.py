@@ -10,6 +10,7 @@ from fastapi import Request
 
 from ocrbatch.v1 import batch_pb2, common_pb2
 from services.gateway.errors import ApiError, from_grpc
+from services.gateway.ratelimit import retry_after
 
 
 class ProjectChecker(Protocol):

@@ -62,7 +62,9 @@ def _mb(value: float) -> str:
     return f"{value:g} MB"
 
 
-async def read_batch_form(request: Request, settings: GatewaySettings) -> tuple[FormData, BatchForm]:
+async def read_batch_form(
+    request: Request, settings: GatewaySettings, file_field: str = "files"
+) -> tuple[FormData, BatchForm]:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         raise ApiError(400, "the request must be multipart/form-data with one or more `files` parts")
@@ -92,10 +94,15 @@ async def read_batch_form(request: Request, settings: GatewaySettings) -> tuple[
         if "exceeded maximum size" in exc.message:
             raise ApiError(400, f"a form field (metadata) is larger than {settings.max_metadata_kb} KB") from None
         raise ApiError(400, f"malformed multipart body: {exc.message}") from None
-    files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+    files = [f for f in form.getlist(file_field) if isinstance(f, UploadFile)]
     if not files:
         await form.close()
-        raise ApiError(400, "no files: send one or more files in `files` parts")
+        raise ApiError(400, f"no files: send one or more files in `{file_field}` parts")
+    if file_field == "file" and len(files) > 1:
+        await form.close()
+        raise ApiError(400, "send one `file` per request, or use the batch upload for several")
+    if file_field == "file" and _text(form, "fileName"):
+        files[0].filename = _text(form, "fileName")
     for f in files:
         if f.size is not None and f.size > max_file_bytes:
             await form.close()

@@ -32,6 +32,19 @@ class RunningStack:
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers={"X-API-Key": self.api_key}, timeout=120)
 
+    def admin(self, *args: str) -> dict:
+        """Runs `ocrbatch admin --json …` against this stack, as an operator would."""
+        done = subprocess.run(
+            [sys.executable, "-m", "services.cli.main", "admin", "--json", *args],
+            env={**os.environ, "OCRBATCH_HOME": str(self.home)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"ocrbatch admin {' '.join(args)} failed: {done.stderr}")
+        return json.loads(done.stdout)
+
     def logs(self) -> str:
         return "\n".join(
             f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in (self.home / "logs").glob("*.log")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from ocrbatch.v1 import batch_pb2, export_pb2
+from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
 from services.common.api_json import batch_json
 from services.common.convert import BATCH_STATUS_NAMES, batch_status_to_proto
 from services.gateway.auth import Principal, authenticate
@@ -17,6 +17,7 @@ from services.gateway.uploads import create_batch_requests, read_batch_form
 
 router = APIRouter(prefix="/v1/openapi/batch", tags=["batch"])
 org_router = APIRouter(prefix="/batch/{orgId}", tags=["organization batch"])
+file_router = APIRouter(prefix="/upload", tags=["organization upload"])
 Auth = Annotated[Principal, Depends(authenticate)]
 MAX_LIMIT = 100
 
@@ -36,18 +37,21 @@ def page_params(page: int, limit: int) -> tuple[int, int]:
     return page, limit
 
 
-@router.post("/upload", status_code=201)
-async def upload_batch(request: Request, principal: Auth) -> JSONResponse:
+async def create_batch(request: Request, principal: Principal, file_field: str) -> common_pb2.Batch:
     settings = request.app.state.settings
-    form_data, form = await read_batch_form(request, settings)
+    form_data, form = await read_batch_form(request, settings, file_field)
     try:
         scope = await principal.scope(form.project_id)
-        batch = await request.app.state.backends.batches.CreateBatch(
+        return await request.app.state.backends.batches.CreateBatch(
             create_batch_requests(form, scope, settings.upload_chunk_bytes), timeout=600
         )
     finally:
         await form_data.close()
-    return JSONResponse(batch_json(batch), status_code=201)
+
+
+@router.post("/upload", status_code=201)
+async def upload_batch(request: Request, principal: Auth) -> JSONResponse:
+    return JSONResponse(batch_json(await create_batch(request, principal, "files")), status_code=201)
 
 
 @router.get("")
@@ -157,3 +161,29 @@ async def org_export_batch(
     projectId: str | None = None,  # noqa: N803
 ) -> StreamingResponse:
     return await export_batch(request, in_organization(principal, orgId), batch_id, format, projectId)
+
+
+@file_router.post("/{orgId}/file", status_code=201)
+async def upload_file(request: Request, principal: Auth, orgId: str) -> JSONResponse:  # noqa: N803
+    """One file (field `file`, optional `fileName`, `fileType`, `projectId`, `templateId`): a batch of one."""
+    principal = in_organization(principal, orgId)
+    batch = await create_batch(request, principal, "file")
+    record = await request.app.state.backends.batches.GetRecord(
+        batch_pb2.GetRecordRequest(
+            scope=common_pb2.Scope(organization_id=batch.organization_id, project_id=batch.project_id),
+            record_id=batch.processing_history_ids[0],
+        ),
+        timeout=30,
+    )
+    return JSONResponse(
+        {
+            "id": batch.upload_ids[0],
+            "fileName": record.file_name,
+            "fileUrl": None,
+            "status": "uploaded",
+            "templateId": batch.template_id or None,
+            "batchId": batch.id,
+            "processingHistoryId": batch.processing_history_ids[0],
+        },
+        status_code=201,
+    )
