@@ -20,6 +20,7 @@ org_router = APIRouter(prefix="/batch/{orgId}", tags=["organization batch"])
 file_router = APIRouter(prefix="/upload", tags=["organization upload"])
 Auth = Annotated[Principal, Depends(authenticate)]
 MAX_LIMIT = 100
+MAX_PAGE = 1_000_000
 
 
 def in_organization(principal: Principal, org_id: str) -> Principal:
@@ -30,8 +31,8 @@ def in_organization(principal: Principal, org_id: str) -> Principal:
 
 
 def page_params(page: int, limit: int) -> tuple[int, int]:
-    if page < 1:
-        raise ApiError(400, "page must be 1 or more")
+    if not 1 <= page <= MAX_PAGE:
+        raise ApiError(400, f"page must be between 1 and {MAX_PAGE}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError(400, f"limit must be between 1 and {MAX_LIMIT}")
     return page, limit
