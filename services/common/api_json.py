@@ -81,6 +81,10 @@ def record_json(r: common_pb2.Record, *, text: bool = True, pages: bool = True) 
     return out
 
 
+def pagination_json(p: common_pb2.Pagination) -> dict[str, int]:
+    return {"page": p.page, "limit": p.limit, "total": p.total, "pages": p.pages}
+
+
 def _number(value: float) -> float | int:
     """66.67 stays 66.67; 100.0 is shown as 100, as in the reference examples."""
     return int(value) if float(value).is_integer() else value

@@ -89,6 +89,20 @@ def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
     return unary_wrapper
 
 
+def _paging(page: int, limit: int, *, default_limit: int) -> tuple[int, int]:
+    """0 means the default; anything else out of range is refused."""
+    page, limit = page or 1, limit or default_limit
+    if page < 1:
+        raise InvalidArgument("page must be 1 or more")
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    return page, limit
+
+
+def _pagination(page: int, limit: int, total: int) -> common_pb2.Pagination:
+    return common_pb2.Pagination(page=page, limit=limit, total=total, pages=math.ceil(total / limit))
+
+
 def _scope(msg: common_pb2.Scope) -> Scope:
     if not msg.organization_id or not msg.project_id:
         raise InvalidArgument("projectId is required")
@@ -146,17 +160,11 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
 
     @mapped_errors
     async def ListBatches(self, request: batch_pb2.ListBatchesRequest, context: Any) -> batch_pb2.ListBatchesResponse:
-        page = request.page or 1
-        limit = request.limit or 20
-        if page < 1:
-            raise InvalidArgument("page must be 1 or more")
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+        page, limit = _paging(request.page, request.limit, default_limit=20)
         status = batch_status_name(request.status) if request.status else None
         docs, total = await self._store.list_batches(_scope(request.scope), page, limit, status)
         return batch_pb2.ListBatchesResponse(
-            data=[batch_to_proto(d) for d in docs],
-            pagination=common_pb2.Pagination(page=page, limit=limit, total=total, pages=math.ceil(total / limit)),
+            data=[batch_to_proto(d) for d in docs], pagination=_pagination(page, limit, total)
         )
 
     @mapped_errors
@@ -188,12 +196,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
 
     @mapped_errors
     async def ListRecords(self, request: batch_pb2.ListRecordsRequest, context: Any) -> batch_pb2.ListRecordsResponse:
-        page = request.page or 1
-        limit = request.limit or 10
-        if page < 1:
-            raise InvalidArgument("page must be 1 or more")
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+        page, limit = _paging(request.page, request.limit, default_limit=10)
         query = history.record_query(
             record_status_name(request.status) if request.status else None,
             request.template_id,
@@ -204,8 +207,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
         )
         docs, total = await self._store.list_records(_scope(request.scope), query, page, limit)
         return batch_pb2.ListRecordsResponse(
-            data=[record_to_proto(d) for d in docs],
-            pagination=common_pb2.Pagination(page=page, limit=limit, total=total, pages=math.ceil(total / limit)),
+            data=[record_to_proto(d) for d in docs], pagination=_pagination(page, limit, total)
         )
 
     @mapped_errors

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
-from services.common.api_json import batch_json
+from services.common.api_json import batch_json, pagination_json
 from services.common.convert import BATCH_STATUS_NAMES, batch_status_to_proto
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError
@@ -73,10 +73,9 @@ async def list_batches(
         ),
         timeout=30,
     )
-    p = reply.pagination
     return {
         "data": [batch_json(b, with_ids=False) for b in reply.data],
-        "pagination": {"page": p.page, "limit": p.limit, "total": p.total, "pages": p.pages},
+        "pagination": pagination_json(reply.pagination),
     }
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from ocrbatch.v1 import batch_pb2, export_pb2
-from services.common.api_json import record_json
+from services.common.api_json import pagination_json, record_json
 from services.common.convert import RECORD_STATUS_NAMES, record_status_to_proto
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError
@@ -50,10 +50,9 @@ async def list_records(
         ),
         timeout=30,
     )
-    p = reply.pagination
     return {
         "data": [record_json(r, text=False, pages=False) for r in reply.data],
-        "pagination": {"page": p.page, "limit": p.limit, "total": p.total, "pages": p.pages},
+        "pagination": pagination_json(reply.pagination),
     }
 
 
