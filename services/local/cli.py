@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
-from pathlib import Path
 
+from pydantic import ValidationError
+
+from services.local.settings import LocalSettings
 from services.local.stack import LocalStack, StackConfig, StackError
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    if not raw:
-        return default
-    if not raw.isdigit():
-        raise SystemExit(f"{name} must be a whole number, got {raw!r}")
-    return int(raw)
-
-
 def up() -> int:
+    try:
+        settings = LocalSettings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        print(f"ocrbatch: OCRBATCH_{str(first['loc'][0]).upper()}: {first['msg']}", file=sys.stderr)
+        return 2
     config = StackConfig(
-        home=Path(os.environ.get("OCRBATCH_HOME", ".ocrbatch")).resolve(),
-        http_port=_int_env("OCRBATCH_HTTP_PORT", 8080),
-        workers=max(1, _int_env("OCRBATCH_WORKERS", 1)),
-        log_dir=Path(os.environ["OCRBATCH_LOG_DIR"]).resolve() if os.environ.get("OCRBATCH_LOG_DIR") else None,
-        nats_url=os.environ.get("NATS_URL") or None,
-        mongodb_uri=os.environ.get("MONGODB_URI") or None,
+        home=settings.home.resolve(),
+        http_port=settings.http_port,
+        workers=settings.workers,
+        log_dir=settings.log_dir.resolve() if settings.log_dir else None,
+        nats_url=settings.nats_url or None,
+        mongodb_uri=settings.mongodb_uri or None,
     )
     stack = LocalStack(config)
     stop = stack.interrupted
