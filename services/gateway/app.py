@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
 
+from services.common.connect import connect_nats
 from services.gateway.clients import Backends
 from services.gateway.errors import install_error_handlers
 from services.gateway.ratelimit import RateLimiter
-from services.gateway.routes import batches, records, templates
+from services.gateway.routes import batches, live, records, templates
 from services.gateway.settings import GatewaySettings
 
 tracer = trace.get_tracer(__name__)
@@ -22,9 +23,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.backends = Backends.connect(settings.batch_target, settings.export_target)
+        app.state.nats = await connect_nats(settings.nats_url, "ocrbatch-gateway")  # live progress events
         try:
             yield
         finally:
+            await app.state.nats.drain()
             await app.state.backends.close()
 
     app = FastAPI(title="ocrbatch", version="0.1.0", lifespan=lifespan)
@@ -36,6 +39,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(batches.file_router)
     app.include_router(records.router)
     app.include_router(templates.router)
+    app.include_router(live.router)
 
     @app.middleware("http")
     async def trace_requests(request: Request, call_next):  # noqa: ANN001, ANN202

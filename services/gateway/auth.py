@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import grpc
-from fastapi import Request
+from starlette.requests import HTTPConnection
 
 from ocrbatch.v1 import batch_pb2, common_pb2
 from services.gateway.errors import ApiError, from_grpc
@@ -40,8 +40,10 @@ class Principal:
         return common_pb2.Scope(organization_id=self.organization_id, project_id=project_id, user_id=self.user_id)
 
 
-def _presented_key(request: Request) -> str:
+def _presented_key(request: HTTPConnection) -> str:
     key = request.headers.get("x-api-key", "").strip()
+    if not key and request.scope["type"] == "websocket":  # browsers cannot set headers on a WebSocket
+        key = request.query_params.get("apiKey", "").strip()
     if not key:
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer":
@@ -51,7 +53,7 @@ def _presented_key(request: Request) -> str:
     return key
 
 
-async def authenticate(request: Request) -> Principal:
+async def authenticate(request: HTTPConnection) -> Principal:
     """FastAPI dependency: the caller's principal, or 401; then the key's rate limit, or 429."""
     key = _presented_key(request)
     auth = request.app.state.backends.auth

@@ -1,0 +1,52 @@
+"""WebSocket /v1/ws: a subscriber sees every batch_progress_updated event up to the final status."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from tests.support.documents import text_pdf_bytes
+
+
+def ws_url(stack, **query: str) -> str:
+    params = "&".join(f"{k}={v}" for k, v in query.items())
+    return stack.url.replace("http://", "ws://") + "/v1/ws" + (f"?{params}" if params else "")
+
+
+def test_a_subscriber_follows_a_batch_to_its_final_status(local_stack):
+    files = [("files", (f"f{i}.pdf", text_pdf_bytes([[f"Invoice No: WS-{i}"]]), "application/pdf")) for i in range(3)]
+    files.append(("files", ("broken.pdf", b"%PDF-1.7 broken", "application/pdf")))
+    with (
+        local_stack.client() as client,
+        connect(ws_url(local_stack), additional_headers={"X-API-Key": local_stack.api_key}, open_timeout=10) as ws,
+    ):
+        batch = client.post("/v1/openapi/batch/upload", files=files).json()
+        ws.send(json.dumps({"action": "subscribe", "batchId": batch["id"]}))
+        events = []
+        while not events or events[-1]["status"] not in ("completed", "partially_failed", "failed"):
+            events.append(json.loads(ws.recv(timeout=60)))
+        final = client.get(f"/v1/openapi/batch/{batch['id']}").json()
+    assert events[0]["event"] == "subscribed" and events[0]["batchId"] == batch["id"]
+    updates = [e for e in events if e["event"] == "batch_progress_updated"]
+    assert [e["progress"] for e in updates] == sorted(e["progress"] for e in updates)
+    assert events[-1]["status"] == final["status"] == "partially_failed"
+    assert (events[-1]["completedFiles"], events[-1]["failedFiles"], events[-1]["progress"]) == (3, 1, 100)
+
+
+def test_only_a_readable_batch_can_be_followed(local_stack):
+    with connect(ws_url(local_stack, apiKey=local_stack.api_key), open_timeout=10) as ws:
+        ws.send(json.dumps({"action": "subscribe", "batchId": "6b0490ffe259e5118c08ce76"}))
+        reply = json.loads(ws.recv(timeout=10))
+        assert reply["event"] == "error" and "not found" in reply["message"]
+        ws.send("not json")
+        assert json.loads(ws.recv(timeout=10))["event"] == "error"
+
+
+def test_a_websocket_without_a_valid_key_is_refused(local_stack):
+    with pytest.raises(InvalidStatus) as refused:
+        with connect(ws_url(local_stack, apiKey="ocr_wrong"), open_timeout=10) as ws:
+            ws.recv(timeout=5)
+    assert refused.value.response.status_code == 403
