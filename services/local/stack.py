@@ -35,9 +35,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _port_busy(port: int) -> bool:
+def port_open(port: int) -> bool:
+    """Something listens on this loopback port."""
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def grpc_serving(target: str) -> bool:
+    """The gRPC health service at target answers SERVING."""
+    with grpc.insecure_channel(target) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+        except grpc.RpcError:
+            return False
+        return reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
 def _die_with_parent() -> None:
@@ -118,19 +129,6 @@ class LocalStack:
         raise StackError(f"{child.name} did not become ready ({what}) within {self.config.start_timeout_s:.0f}s")
 
     @staticmethod
-    def _tcp_ready(port: int) -> bool:
-        return _port_busy(port)
-
-    @staticmethod
-    def _grpc_serving(target: str) -> bool:
-        with grpc.insecure_channel(target) as channel:
-            try:
-                reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
-            except grpc.RpcError:
-                return False
-            return reply.status == health_pb2.HealthCheckResponse.SERVING
-
-    @staticmethod
     def _http_ready(url: str) -> bool:
         try:
             with urllib.request.urlopen(url, timeout=1) as reply:
@@ -141,7 +139,7 @@ class LocalStack:
     def start(self) -> dict[str, object]:
         cfg = self.config
         cfg.home.mkdir(parents=True, exist_ok=True)
-        if _port_busy(cfg.http_port):
+        if port_open(cfg.http_port):
             raise StackError(f"port {cfg.http_port} is in use: set OCRBATCH_HTTP_PORT to a free port")
         py = sys.executable
         try:
@@ -162,9 +160,9 @@ class LocalStack:
                 [py, "-m", "services.batch"],
                 {"OCRBATCH_BATCH_PORT": str(batch_port), "OCRBATCH_BOOTSTRAP_KEY_FILE": str(key_file)},
             )
-            self._wait(batch, lambda: self._grpc_serving(f"127.0.0.1:{batch_port}"), "gRPC health")
+            self._wait(batch, lambda: grpc_serving(f"127.0.0.1:{batch_port}"), "gRPC health")
             export = self._spawn("export", [py, "-m", "services.export"], {"OCRBATCH_EXPORT_PORT": str(export_port)})
-            self._wait(export, lambda: self._grpc_serving(f"127.0.0.1:{export_port}"), "gRPC health")
+            self._wait(export, lambda: grpc_serving(f"127.0.0.1:{export_port}"), "gRPC health")
             workers = []
             for index in range(cfg.workers):
                 port = free_port()
@@ -175,7 +173,7 @@ class LocalStack:
                 )
                 workers.append((child, port))
             for child, port in workers:  # they warm up their OCR engines in parallel
-                self._wait(child, lambda p=port: self._grpc_serving(f"127.0.0.1:{p}"), "OCR health check")
+                self._wait(child, lambda p=port: grpc_serving(f"127.0.0.1:{p}"), "OCR health check")
             url = f"http://127.0.0.1:{cfg.http_port}"
             gateway = self._spawn("gateway", [py, "-m", "services.gateway"], {"OCRBATCH_HTTP_PORT": str(cfg.http_port)})
             self._wait(gateway, lambda: self._http_ready(url + "/readyz"), "/readyz")
@@ -207,7 +205,7 @@ class LocalStack:
             f'listen: "127.0.0.1:{port}"\nmax_payload: {NATS_MAX_PAYLOAD}\njetstream {{ store_dir: "{store}" }}\n'
         )
         child = self._spawn("nats", [_venv_binary("nats-server"), "-c", str(conf)])
-        self._wait(child, lambda: self._tcp_ready(port), f"port {port}")
+        self._wait(child, lambda: port_open(port), f"port {port}")
         return f"nats://127.0.0.1:{port}"
 
     def _start_secantus(self) -> str:
@@ -228,7 +226,7 @@ class LocalStack:
                 "WARNING",
             ],
         )
-        self._wait(child, lambda: self._tcp_ready(port), f"port {port}")
+        self._wait(child, lambda: port_open(port), f"port {port}")
         return f"mongodb://127.0.0.1:{port}/?directConnection=true"
 
     # --- running and stopping ------------------------------------------------------------------
