@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -13,11 +14,16 @@ from bson.errors import InvalidId
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import OperationFailure
 
 from services.batch.adapters.store import Doc, RecordQuery, Scope, StoredBlob
 from services.batch.domain.rules import OPEN_RECORD_STATUSES, RecordStatus
 
 BLOB_CHUNK_BYTES = 255 * 1024
+# "Transaction numbers are only allowed on a replica set member or mongos", "IllegalOperation"
+_NO_TRANSACTIONS = {20, 263}
+log = logging.getLogger(__name__)
 
 
 def _oid(value: str) -> ObjectId | None:
@@ -74,6 +80,7 @@ class MongoStore:
         self._client = client
         self._db = client[db_name]
         self._bucket = AsyncGridFSBucket(self._db, bucket_name="blobs")
+        self._transactions: bool | None = None  # unknown until the first batch is written
         self.batches = self._db["batches"]
         self.uploads = self._db["uploads"]
         self.records = self._db["processing_history"]
@@ -130,11 +137,29 @@ class MongoStore:
         return str(ObjectId())
 
     async def insert_batch(self, batch: Doc, uploads: list[Doc], records: list[Doc]) -> None:
+        """Uploads, records and the batch in one transaction where the server has them (replica sets,
+        SecantusDB); a standalone mongod writes them one after the other, the batch last."""
+        if self._transactions is not False:
+            try:
+                async with self._client.start_session() as session:
+                    await session.with_transaction(lambda s: self._insert_batch_documents(batch, uploads, records, s))
+                self._transactions = True
+                return
+            except OperationFailure as exc:
+                if exc.code not in _NO_TRANSACTIONS or self._transactions:
+                    raise
+                log.warning("this MongoDB has no transactions (standalone?): batches are written without one")
+                self._transactions = False
+        await self._insert_batch_documents(batch, uploads, records, None)
+
+    async def _insert_batch_documents(
+        self, batch: Doc, uploads: list[Doc], records: list[Doc], session: AsyncClientSession | None
+    ) -> None:
         if uploads:
-            await self.uploads.insert_many([_to_db(u) for u in uploads], ordered=True)
+            await self.uploads.insert_many([_to_db(u) for u in uploads], ordered=True, session=session)
         if records:
-            await self.records.insert_many([_to_db(r) for r in records], ordered=True)
-        await self.batches.insert_one({**_to_db(batch), "countedRecordIds": []})
+            await self.records.insert_many([_to_db(r) for r in records], ordered=True, session=session)
+        await self.batches.insert_one({**_to_db(batch), "countedRecordIds": []}, session=session)
 
     async def get_batch(self, scope: Scope, batch_id: str) -> Doc | None:
         oid = _oid(batch_id)
