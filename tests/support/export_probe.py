@@ -28,6 +28,7 @@ class ExportRun:
     first_byte_s: float
     idle_rss_mb: float
     peak_rss_mb: float
+    first_chunk: bytes = b""
 
     @property
     def growth_mb(self) -> float:
@@ -53,6 +54,7 @@ def run_export(target: str, pid: int, scope: common_pb2.Scope, batch_id: str, fm
     parts: list[bytes] = []
     header = None
     first_byte = None
+    first_chunk = b""
     started = time.perf_counter()
     try:
         with grpc.insecure_channel(target, options=[("grpc.max_receive_message_length", 64 << 20)]) as channel:
@@ -63,6 +65,7 @@ def run_export(target: str, pid: int, scope: common_pb2.Scope, batch_id: str, fm
                 else:
                     if first_byte is None:
                         first_byte = time.perf_counter() - started
+                        first_chunk = chunk.data
                     parts.append(chunk.data)
     finally:
         elapsed = time.perf_counter() - started
@@ -77,4 +80,5 @@ def run_export(target: str, pid: int, scope: common_pb2.Scope, batch_id: str, fm
         first_byte_s=first_byte or elapsed,
         idle_rss_mb=idle,
         peak_rss_mb=peak[0],
+        first_chunk=first_chunk,
     )
