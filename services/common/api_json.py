@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ocrbatch.v1 import common_pb2
@@ -32,7 +33,8 @@ def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
     return out
 
 
-def pages_json(r: common_pb2.Record) -> list[dict[str, Any]]:
+def pages_json(pages: Iterable[common_pb2.Page]) -> list[dict[str, Any]]:
+    """Pages as stored and shown: lines with confidence to 4 decimals and boxes to 0.1 pixel."""
     return [
         {
             "number": p.number,
@@ -40,11 +42,15 @@ def pages_json(r: common_pb2.Record) -> list[dict[str, Any]]:
             "height": p.height,
             "source": p.source,
             "lines": [
-                {"text": line.text, "confidence": round(line.confidence, 4), "box": [[pt.x, pt.y] for pt in line.box]}
+                {
+                    "text": line.text,
+                    "confidence": round(line.confidence, 4),
+                    "box": [[round(pt.x, 1), round(pt.y, 1)] for pt in line.box],
+                }
                 for line in p.lines
             ],
         }
-        for p in r.pages
+        for p in pages
     ]
 
 
@@ -73,7 +79,7 @@ def record_json(r: common_pb2.Record, *, text: bool = True, pages: bool = True) 
     if text:
         out["text"] = r.text
     if pages:
-        out["pages"] = pages_json(r)
+        out["pages"] = pages_json(r.pages)
     out["startedAt"] = iso_or_none(r.started_at, r.HasField("started_at"))
     out["completedAt"] = iso_or_none(r.completed_at, r.HasField("completed_at"))
     out["createdAt"] = iso_or_none(r.created_at, r.HasField("created_at"))

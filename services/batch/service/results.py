@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from ocrbatch.v1 import jobs_pb2
 from services.batch.adapters.store import Doc, Store
 from services.batch.domain.rules import FINAL_RECORD_STATUSES, RecordStatus, batch_status, progress
+from services.common.api_json import pages_json
 from services.common.convert import struct_to_dict
 from services.common.flatten import flatten
 
@@ -17,26 +18,6 @@ log = logging.getLogger(__name__)
 
 class ProgressPublisher(Protocol):
     async def publish_progress(self, batch_id: str, event: dict[str, Any]) -> None: ...
-
-
-def _pages(result: jobs_pb2.OcrResult) -> list[dict[str, Any]]:
-    return [
-        {
-            "number": page.number,
-            "width": page.width,
-            "height": page.height,
-            "source": page.source,
-            "lines": [
-                {
-                    "text": line.text,
-                    "confidence": round(line.confidence, 4),
-                    "box": [[round(p.x, 1), round(p.y, 1)] for p in line.box],
-                }
-                for line in page.lines
-            ],
-        }
-        for page in result.pages
-    ]
 
 
 class ResultApplier:
@@ -54,7 +35,7 @@ class ResultApplier:
             fields: Doc = {
                 "status": RecordStatus.COMPLETED,
                 "text": result.text,
-                "pages": _pages(result),
+                "pages": pages_json(result.pages),
                 "processingResult": struct_to_dict(result.processing_result)
                 if result.HasField("processing_result")
                 else {},
