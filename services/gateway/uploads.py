@@ -69,12 +69,10 @@ async def read_batch_form(
     if not content_type.startswith("multipart/form-data"):
         raise ApiError(400, "the request must be multipart/form-data with one or more `files` parts")
     max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
+    max_upload_bytes = int(settings.max_upload_mb * 1024 * 1024)
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit():
-        if int(declared) > settings.max_files_per_batch * max_file_bytes + MULTIPART_OVERHEAD_BYTES:
-            raise ApiError(
-                413, f"the upload is larger than {settings.max_files_per_batch} files of {_mb(settings.max_file_mb)}"
-            )
+    if declared and declared.isdigit() and int(declared) > max_upload_bytes + MULTIPART_OVERHEAD_BYTES:
+        raise ApiError(413, f"the upload is larger than {_mb(settings.max_upload_mb)} in all")
     parser = LimitedMultiPartParser(
         request.headers,
         request.stream(),
@@ -82,7 +80,7 @@ async def read_batch_form(
         max_fields=32,
         max_part_size=settings.max_metadata_kb * 1024,
         max_file_bytes=max_file_bytes,
-        max_total_bytes=int(settings.max_upload_mb * 1024 * 1024),
+        max_total_bytes=max_upload_bytes,
     )
     try:
         form = await parser.parse()
@@ -94,32 +92,32 @@ async def read_batch_form(
         if "exceeded maximum size" in exc.message:
             raise ApiError(400, f"a form field (metadata) is larger than {settings.max_metadata_kb} KB") from None
         raise ApiError(400, f"malformed multipart body: {exc.message}") from None
+    try:
+        return form, _checked_form(form, file_field)
+    except ApiError:
+        await form.close()
+        raise
+
+
+def _checked_form(form: FormData, file_field: str) -> BatchForm:
+    """The form's files and fields, or a 400 naming what is wrong (sizes were checked while parsing)."""
     files = [f for f in form.getlist(file_field) if isinstance(f, UploadFile)]
     if not files:
-        await form.close()
         raise ApiError(400, f"no files: send one or more files in `{file_field}` parts")
     if file_field == "file" and len(files) > 1:
-        await form.close()
         raise ApiError(400, "send one `file` per request, or use the batch upload for several")
     if file_field == "file" and _text(form, "fileName"):
         files[0].filename = _text(form, "fileName")
-    for f in files:
-        if f.size is not None and f.size > max_file_bytes:
-            await form.close()
-            raise ApiError(413, f"file {f.filename!r} is larger than {_mb(settings.max_file_mb)}")
     metadata_raw = _text(form, "metadata")
     try:
         metadata = json.loads(metadata_raw) if metadata_raw.strip() else {}
     except json.JSONDecodeError as exc:
-        await form.close()
         raise ApiError(400, f"metadata is not valid JSON: {exc.msg} at position {exc.pos}") from None
     if not isinstance(metadata, dict):
-        await form.close()
         raise ApiError(400, "metadata must be a JSON object")
-    project_id = _text(form, "projectId") or None
-    return form, BatchForm(
+    return BatchForm(
         files=files,
-        project_id=project_id,
+        project_id=_text(form, "projectId") or None,
         template_id=_text(form, "templateId"),
         name=_text(form, "name")[:200],
         metadata=metadata,
