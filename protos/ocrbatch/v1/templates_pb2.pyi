@@ -17,10 +17,14 @@ class RegexRule(_message.Message):
     def __init__(self, pattern: _Optional[str] = ...) -> None: ...
 
 class LabelRule(_message.Message):
-    __slots__ = ("labels",)
+    __slots__ = ("labels", "exclude_labels", "role")
     LABELS_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDE_LABELS_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
     labels: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, labels: _Optional[_Iterable[str]] = ...) -> None: ...
+    exclude_labels: _containers.RepeatedScalarFieldContainer[str]
+    role: str
+    def __init__(self, labels: _Optional[_Iterable[str]] = ..., exclude_labels: _Optional[_Iterable[str]] = ..., role: _Optional[str] = ...) -> None: ...
 
 class TableColumn(_message.Message):
     __slots__ = ("name", "headers", "type")
@@ -51,17 +55,19 @@ class FieldRule(_message.Message):
     def __init__(self, regex: _Optional[_Union[RegexRule, _Mapping]] = ..., label: _Optional[_Union[LabelRule, _Mapping]] = ..., table: _Optional[_Union[TableRule, _Mapping]] = ...) -> None: ...
 
 class TemplateField(_message.Message):
-    __slots__ = ("name", "type", "rule")
+    __slots__ = ("name", "type", "rule", "optional")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
+    OPTIONAL_FIELD_NUMBER: _ClassVar[int]
     name: str
     type: str
     rule: FieldRule
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., rule: _Optional[_Union[FieldRule, _Mapping]] = ...) -> None: ...
+    optional: bool
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., rule: _Optional[_Union[FieldRule, _Mapping]] = ..., optional: _Optional[bool] = ...) -> None: ...
 
 class Template(_message.Message):
-    __slots__ = ("id", "project_id", "name", "result_format", "fields", "builtin", "key_values", "created_at", "updated_at", "description")
+    __slots__ = ("id", "project_id", "name", "result_format", "fields", "builtin", "key_values", "created_at", "updated_at", "description", "review_threshold")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -72,6 +78,7 @@ class Template(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     name: str
@@ -82,7 +89,8 @@ class Template(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     description: str
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., result_format: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[TemplateField, _Mapping]]] = ..., builtin: _Optional[bool] = ..., key_values: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., description: _Optional[str] = ...) -> None: ...
+    review_threshold: float
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., result_format: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[TemplateField, _Mapping]]] = ..., builtin: _Optional[bool] = ..., key_values: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., description: _Optional[str] = ..., review_threshold: _Optional[float] = ...) -> None: ...
 
 class SaveTemplateRequest(_message.Message):
     __slots__ = ("scope", "template")

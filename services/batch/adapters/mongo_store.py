@@ -289,6 +289,8 @@ class MongoStore:
             flt["templateId"] = query.template_id
         if query.batch_id:
             flt["batchId"] = query.batch_id
+        if query.needs_review is not None:
+            flt["needsReview"] = True if query.needs_review else {"$ne": True}
         created: dict[str, datetime] = {}
         if query.created_from:
             created["$gte"] = query.created_from
@@ -313,10 +315,16 @@ class MongoStore:
         return [d for d in [_out(doc) async for doc in cursor] if d is not None], total
 
     async def record_counts(self, scope: Scope) -> dict[str, int]:
+        """Records per status, and under "needsReview" the completed ones flagged for review."""
         counts: dict[str, int] = {}
-        pipeline = [{"$match": {**_scoped(scope), "deletedAt": None}}, {"$group": {"_id": "$status", "n": {"$sum": 1}}}]
+        pipeline = [
+            {"$match": {**_scoped(scope), "deletedAt": None}},
+            {"$group": {"_id": "$status", "n": {"$sum": 1}, "review": {"$sum": {"$cond": ["$needsReview", 1, 0]}}}},
+        ]
         async for row in await self.records.aggregate(pipeline):
             counts[row["_id"]] = row["n"]
+            if row["_id"] == RecordStatus.COMPLETED:
+                counts["needsReview"] = row["review"]
         return counts
 
     async def requeue_failed_record(self, scope: Scope, record_id: str, at: datetime) -> Doc | None:

@@ -34,6 +34,7 @@ class RecordQuery:
     created_before: datetime | None = None  # exclusive
     search: str | None = None  # file or template name, case-insensitive substring
     batch_id: str | None = None
+    needs_review: bool | None = None  # completed records flagged (True) or not (False) for review
 
 
 class BlobWriter(Protocol):

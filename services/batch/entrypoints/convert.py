@@ -89,6 +89,7 @@ def record_to_proto(doc: dict[str, Any]) -> common_pb2.Record:
         msg,
         processing_result=to_struct(doc.get("processingResult")),
         field_details=to_struct(doc.get("fieldDetails")),
+        needs_review=bool(doc.get("needsReview")),
         retried_at=to_timestamp(doc.get("retriedAt")),
         started_at=to_timestamp(doc.get("startedAt")),
         completed_at=to_timestamp(doc.get("completedAt")),

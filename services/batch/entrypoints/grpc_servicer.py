@@ -204,6 +204,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.to_date,
             request.search,
             request.batch_id,
+            request.needs_review if request.HasField("needs_review") else None,
         )
         docs, total = await self._store.list_records(_scope(request.scope), query, page, limit)
         return batch_pb2.ListRecordsResponse(

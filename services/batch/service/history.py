@@ -19,7 +19,13 @@ def _day(value: str, name: str) -> date:
 
 
 def record_query(
-    status: str | None, template_id: str, from_date: str, to_date: str, search: str, batch_id: str
+    status: str | None,
+    template_id: str,
+    from_date: str,
+    to_date: str,
+    search: str,
+    batch_id: str,
+    needs_review: bool | None = None,
 ) -> RecordQuery:
     start = _day(from_date, "fromDate") if from_date else None
     end = _day(to_date, "toDate") if to_date else None
@@ -32,17 +38,20 @@ def record_query(
         created_before=datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1) if end else None,
         search=search.strip()[:200] or None,
         batch_id=batch_id or None,
+        needs_review=needs_review,
     )
 
 
 async def stats(store: Store, scope: Scope) -> dict[str, int]:
     counts = await store.record_counts(scope)
+    review = counts.pop("needsReview", 0)
     return {
         "total": sum(counts.values()),
         "pending": counts.get(RecordStatus.PENDING, 0),
         "processing": counts.get(RecordStatus.QUEUED, 0) + counts.get(RecordStatus.IN_PROGRESS, 0),
         "completed": counts.get(RecordStatus.COMPLETED, 0),
         "failed": counts.get(RecordStatus.FAILED, 0),
+        "needs_review": review,
     }
 
 

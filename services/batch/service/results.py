@@ -40,6 +40,7 @@ class ResultApplier:
                 if result.HasField("processing_result")
                 else {},
                 "fieldDetails": struct_to_dict(result.field_details) if result.HasField("field_details") else {},
+                "needsReview": result.needs_review,
                 "error": None,
             }
         elif result.kind == jobs_pb2.RESULT_KIND_FAILED:

@@ -32,6 +32,7 @@ async def list_records(
     toDate: str = "",  # noqa: N803
     search: str = "",
     batchId: str = "",  # noqa: N803
+    needsReview: bool | None = None,  # noqa: N803
 ) -> dict:
     page, limit = page_params(page, limit)
     if status and status not in RECORD_STATUS_NAMES:
@@ -47,6 +48,7 @@ async def list_records(
             to_date=toDate,
             search=search,
             batch_id=batchId,
+            **({} if needsReview is None else {"needs_review": needsReview}),
         ),
         timeout=30,
     )
@@ -67,6 +69,7 @@ async def record_stats(request: Request, principal: Auth, projectId: str | None 
         "processing": reply.processing,
         "completed": reply.completed,
         "failed": reply.failed,
+        "needsReview": reply.needs_review,
     }
 
 

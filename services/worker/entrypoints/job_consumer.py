@@ -104,6 +104,7 @@ class JobConsumer:
                     pages=document.pages,
                     processing_result=to_struct(document.values),
                     field_details=to_struct(document.details),
+                    needs_review=document.needs_review,
                 )
                 log.info(
                     "record %s: %d pages in %.2fs", job.record_id, len(document.pages), time.perf_counter() - started

@@ -1,0 +1,191 @@
+"""The real development corpora in ../shared/corpora (never copied into the repository), as documents
+with ground truth in the built-in templates' field names, and how their fields are judged."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from services.worker.normalise import parse_date, parse_number
+
+CORPORA_DIR = Path(os.environ.get("OCRBATCH_CORPORA", Path(__file__).resolve().parents[3] / "shared" / "corpora"))
+CORPORA = ("sroie-dev", "invoices-dev")
+MERCHANT_SIMILARITY = 0.8  # the issue's bar: normalised similarity to the printed name
+
+
+@dataclass
+class RealDocument:
+    name: str
+    corpus: str
+    template: str  # the built-in template that reads it
+    path: Path
+    truth: dict[str, Any]  # field name → expected value, in the template's normalised form
+    lines: list[str] = field(default_factory=list)  # ground-truth text lines (sroie-dev only)
+
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def available(corpus: str) -> bool:
+    return (CORPORA_DIR / corpus).is_dir()
+
+
+def _sroie(folder: Path) -> list[RealDocument]:
+    docs = []
+    for image in sorted((folder / "img").glob("*.jpg")):
+        key = json.loads((folder / "key" / f"{image.stem}.json").read_text(encoding="utf-8"))
+        with (folder / "box" / f"{image.stem}.csv").open(encoding="utf-8", errors="replace", newline="") as f:
+            lines = [",".join(row[8:]) for row in csv.reader(f) if len(row) > 8]
+        truth = {"merchant": key["company"], "date": parse_date(key["date"]), "total": parse_number(key["total"])}
+        docs.append(RealDocument(image.stem, "sroie-dev", "receipt", image, truth, lines))
+    return docs
+
+
+def _invoices(folder: Path) -> list[RealDocument]:
+    docs = []
+    for image in sorted(folder.glob("*.jpg")):
+        key = json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))
+        truth = {name: key[name] for name in ("invoiceNumber", "invoiceDate", "totalAmount", "lineItems")}
+        truth["invoiceDate"] = parse_date(truth["invoiceDate"])  # a few are written 01/25/2015
+        docs.append(RealDocument(image.stem, "invoices-dev", "invoice", image, truth))
+    return docs
+
+
+def load(corpus: str) -> list[RealDocument]:
+    folder = CORPORA_DIR / corpus
+    return _sroie(folder) if corpus == "sroie-dev" else _invoices(folder)
+
+
+def _squash(text: str) -> str:
+    return " ".join(str(text).upper().replace(".", " ").split())
+
+
+def similarity(expected: str, got: str) -> float:
+    """Similarity of two names ignoring case, dots and spacing (0..1)."""
+    return SequenceMatcher(None, _squash(expected), _squash(got)).ratio()
+
+
+def _same_text(expected: Any, got: Any) -> bool:
+    return got is not None and "".join(str(expected).lower().split()) == "".join(str(got).lower().split())
+
+
+def _same_number(expected: Any, got: Any) -> bool:
+    return isinstance(got, int | float) and expected is not None and abs(float(got) - float(expected)) < 0.005
+
+
+def same_row(expected: dict[str, Any], got: dict[str, Any]) -> bool:
+    return (
+        _same_text(expected["description"], got.get("description"))
+        and _same_number(expected["quantity"], got.get("quantity"))
+        and _same_number(expected["unitPrice"], got.get("unitPrice"))
+    )
+
+
+def field_right(name: str, expected: Any, got: Any) -> bool:
+    """Whether an extracted value counts as right: names by similarity, numbers to the cent, ids exactly."""
+    if name == "merchant":
+        return got is not None and similarity(expected, got) >= MERCHANT_SIMILARITY
+    if name in ("total", "totalAmount"):
+        return _same_number(expected, got)
+    return _same_text(expected, got)
+
+
+def rows_right(expected: list[dict[str, Any]], got: Any) -> tuple[int, int]:
+    """(rows found exactly, rows expected) for a line-item table, matched in order."""
+    rows = got if isinstance(got, list) else []
+    right = sum(
+        1 for want, have in zip(expected, rows, strict=False) if isinstance(have, dict) and same_row(want, have)
+    )
+    return right, len(expected)
+
+
+def word_f1(truth_lines: list[str], got_lines: list[str]) -> float:
+    """F1 of the multiset of whitespace-separated words, case aside (the ground truth is upper case): what OCR
+    got right, reading order aside."""
+    from collections import Counter
+
+    want = Counter(w.upper() for line in truth_lines for w in line.split())
+    have = Counter(w.upper() for line in got_lines for w in line.split())
+    common = sum((want & have).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(have.values()), common / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def cer(truth_lines: list[str], got_lines: list[str]) -> float:
+    """Character error rate of the text read top to bottom against the ground-truth lines, spacing and case
+    normalised."""
+    from rapidfuzz.distance import Levenshtein
+
+    expected = " ".join(" ".join(truth_lines).split()).upper()
+    got = " ".join(" ".join(got_lines).split()).upper()
+    return Levenshtein.distance(expected, got) / max(len(expected), 1)
+
+
+@dataclass
+class FieldTally:
+    right: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+
+@dataclass
+class RealScores:
+    fields: dict[str, FieldTally] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=lambda: [0, 0])  # line-item rows exact, expected
+    confident: list[bool] = field(default_factory=list)  # right or not, for every value with confidence ≥ 0.9
+    review: list[bool] = field(default_factory=list)  # needsReview, per document
+    review_wrong: list[bool] = field(default_factory=list)  # whether a document needing no review had a wrong field
+    cer: list[float] = field(default_factory=list)
+    word_f1: list[float] = field(default_factory=list)
+
+    def tally(self, name: str) -> FieldTally:
+        return self.fields.setdefault(name, FieldTally())
+
+
+CONFIDENT = 0.9
+
+
+def score(docs: list[RealDocument], extract_document) -> RealScores:
+    """Runs `extract_document(doc) -> (values, details, needs_review, row_texts)` over docs and judges every field."""
+    scores = RealScores()
+    for doc in docs:
+        values, details, needs_review, row_texts = extract_document(doc)
+        any_wrong = False
+        for name, expected in doc.truth.items():
+            got = values.get(name)
+            if name == "lineItems":
+                right, total = rows_right(expected, got)
+                scores.rows[0] += right
+                scores.rows[1] += total
+                ok = right == total and isinstance(got, list) and len(got) == total
+            else:
+                ok = field_right(name, expected, got)
+                confidence = (details.get(name) or {}).get("confidence") or 0.0
+                if got is not None and confidence >= CONFIDENT:
+                    scores.confident.append(ok)
+            tally = scores.tally(name)
+            tally.total += 1
+            tally.right += ok
+            any_wrong |= not ok
+            if not ok:
+                shown = got if name != "lineItems" else f"{rows_right(expected, got)[0]}/{len(expected)} rows"
+                tally.misses.append(f"{doc.corpus}/{doc.name} {name}: expected {expected!r}, got {shown!r}")
+        scores.review.append(needs_review)
+        if not needs_review:
+            scores.review_wrong.append(any_wrong)
+        if doc.lines:
+            scores.cer.append(cer(doc.lines, row_texts))
+            scores.word_f1.append(word_f1(doc.lines, row_texts))
+    return scores
