@@ -195,7 +195,7 @@ def test_processing_history_lists_counts_and_retries(finished_batch, local_stack
         failed = client.get("/v1/openapi/processing-history", params={"batchId": created["id"], "status": "failed"})
         assert [r["fileName"] for r in failed.json()["data"]] == ["broken.pdf"]
         stats = client.get("/v1/openapi/processing-history/stats").json()
-        assert set(stats) == {"total", "pending", "processing", "completed", "failed"}
+        assert set(stats) == {"total", "pending", "processing", "completed", "failed", "needsReview"}
         assert stats["completed"] >= 4 and stats["failed"] >= 1
 
         good = client.post(f"/v1/openapi/processing-history/{records['invoice-text.pdf']['id']}/retry")

@@ -155,3 +155,25 @@ async def test_high_priority_jobs_are_taken_before_queued_lower_ones(stack, tmp_
         rec = await record(stack, rid)
         started[rec.file_name] = rec.started_at.ToDatetime()
     assert min(started, key=started.get) == "high.txt", started
+
+
+async def test_records_flagged_for_review_are_filtered_and_counted(stack):  # noqa: F811
+    batch = await create(stack, [("unsure.png", b"1"), ("sure.png", b"2")], template_id="receipt")
+    unsure, sure = batch.processing_history_ids
+    done = {"batch_id": batch.id, "kind": jobs_pb2.RESULT_KIND_COMPLETED, "delivery": 1}
+    await publish_result(stack, "review-1", record_id=unsure, text="t", needs_review=True, **done)
+    await publish_result(stack, "review-2", record_id=sure, text="t", needs_review=False, **done)
+    await wait_for_batch(stack, batch.id, common_pb2.BATCH_STATUS_COMPLETED)
+
+    async def listed(**kw) -> list[str]:
+        reply = await stack.batches.ListRecords(
+            batch_pb2.ListRecordsRequest(scope=stack.scope, batch_id=batch.id, **kw)
+        )
+        return [r.file_name for r in reply.data]
+
+    assert await listed(needs_review=True) == ["unsure.png"]
+    assert await listed(needs_review=False) == ["sure.png"]
+    assert sorted(await listed()) == ["sure.png", "unsure.png"]
+    assert (await record(stack, unsure)).needs_review and not (await record(stack, sure)).needs_review
+    stats = await stack.batches.RecordStats(batch_pb2.RecordStatsRequest(scope=stack.scope))
+    assert stats.needs_review == 1  # no other record of this stack was flagged
