@@ -77,12 +77,16 @@ def _failures(scores) -> str:
     return "\n".join(miss for tally in scores.fields.values() for miss in tally.misses)
 
 
+def _assert_floors(scores, floors: dict[str, float]) -> None:
+    for name, floor in floors.items():
+        assert scores.fields[name].accuracy >= floor, f"{name}: {scores.fields[name].accuracy:.2f}\n{_failures(scores)}"
+
+
 def test_real_receipts_give_merchant_date_and_total(ocr):
     docs = _real_subset("sroie-dev")
     assert len(docs) == 15
     scores = _score(docs, ocr)
-    for name, floor in RECEIPT_FLOORS.items():
-        assert scores.fields[name].accuracy >= floor, f"{name}: {scores.fields[name].accuracy:.2f}\n{_failures(scores)}"
+    _assert_floors(scores, RECEIPT_FLOORS)
     assert sum(scores.word_f1) / len(scores.word_f1) >= 0.85  # the OCR itself, against the ground-truth lines
 
 
@@ -90,8 +94,7 @@ def test_real_invoices_give_number_date_total_and_line_items(ocr):
     docs = _real_subset("invoices-dev")
     assert len(docs) == 9
     scores = _score(docs, ocr)
-    for name, floor in INVOICE_FLOORS.items():
-        assert scores.fields[name].accuracy >= floor, f"{name}: {scores.fields[name].accuracy:.2f}\n{_failures(scores)}"
+    _assert_floors(scores, INVOICE_FLOORS)
     assert scores.rows[0] / scores.rows[1] >= MIN_INVOICE_ROWS, _failures(scores)
 
 
