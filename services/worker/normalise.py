@@ -33,7 +33,7 @@ _NUMBER = re.compile(r"[-+]?\d[\d.,' \u00a0\u202f]*")
 _CURRENCY = r"(?:rm|myr|usd|eur|gbp|chf|us\$|s\$|\$|€|£|¥)"
 _AMOUNT = re.compile(
     rf"(?<![\w.,/:-])(?P<neg>-|\()?\s?(?P<cur1>{_CURRENCY})?\s?"
-    r"(?P<num>\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,3})?|\d+(?:[.,]\d{1,3})?)"
+    r"(?P<num>\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,3})?|\d+(?:[.,]\d{1,3})?|[.,]\d{2})"
     rf"(?P<neg2>-(?!\d)|\))?(?:\s?(?P<cur2>{_CURRENCY}))?(?![\w/:%]|[.,-]\d|\s%)",
     re.IGNORECASE,
 )

@@ -52,6 +52,8 @@ def test_things_that_are_not_dates_give_none(text):
         ("-0.02", -0.02, True),
         ("(2.50)", -2.5, True),
         ("1.70-", -1.7, True),
+        ("RM   -.02", -0.02, True),  # a cash register's rounding line, no leading zero
+        ("RM .00", 0.0, True),
         ("3100", 3100.0, False),  # OCR lost the decimal point: an amount, but not cleanly written
     ],
 )

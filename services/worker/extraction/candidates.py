@@ -21,7 +21,7 @@ from services.worker.normalise import Found, find_amounts, find_dates, find_iden
 _SEPARATORS = " \t:#.-–—=|"  # stripped before a string value
 _TRAILING = " \t:|"  # stripped after it (a final dot can belong to the value: "S.L.")
 # "Total (incl. GST)": a tax word after one of these is part of the label, not a label of its own
-_INCLUSIVE = re.compile(r"\b(?:incl\w*|inc|including|inkl\w*|avec|con|ttc|with)\b", re.IGNORECASE)
+INCLUSIVE = re.compile(r"\(|\b(?:incl\w*|inc|including|inkl\w*|avec|con|ttc|with)\b", re.IGNORECASE)
 BELOW_ROWS = 3  # how many rows under a label a value may sit (a two-line header, a blank line)
 
 
@@ -108,8 +108,12 @@ def label_candidates(
         for match in matches:
             if any(b.overlaps(match) and b.strength >= match.strength and _one_cell(row, b) for b in blockers):
                 continue  # the label is part of a stronger excluded one: SUB TOTAL, Due date
-            if excluded and _continues_below_as(row, match, rows, excluded):
-                continue  # a header over two lines: "Date" / "d'échéance"
+            if (
+                excluded
+                and not values_in(kind, row.text[match.end :])
+                and _continues_below_as(row, match, rows, excluded)
+            ):
+                continue  # a header over two lines ("Date" / "d'échéance"), not a label with its value beside it
             if kind == "string" and not _stands_as_label(row.text, match):
                 continue  # "… STATIONERY SHOP" is a name, not the label "Shop"
             out += _right_of(kind, row, match, matches, blockers)
@@ -161,7 +165,7 @@ def _right_of(
     stops = [
         m.start
         for m in [*matches, *blockers]
-        if m.start >= match.end and not m.overlaps(match) and not _INCLUSIVE.search(row.text[match.end : m.start])
+        if m.start >= match.end and not m.overlaps(match) and not INCLUSIVE.search(row.text[match.end : m.start])
     ]
     end = min(stops, default=len(row.text))
     segment = row.text[match.end : end]
