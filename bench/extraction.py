@@ -21,12 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.support is not an installed package
 
-from services.common.templates import BUILTIN_TEMPLATES  # noqa: E402
 from services.worker.engine.rapidocr_engine import RapidOcrEngine  # noqa: E402
-from services.worker.extraction import extract, visual_rows  # noqa: E402
 from tests.support import real_corpora  # noqa: E402
 from tests.support.corpus import build_corpus  # noqa: E402
-from tests.support.ocr_cache import OcrCache, page_text  # noqa: E402
+from tests.support.ocr_cache import OcrCache  # noqa: E402
 from tests.support.scoring import score_corpus  # noqa: E402
 
 
@@ -47,23 +45,13 @@ def generated(cache: OcrCache, misses: bool) -> None:
             print("  miss:", failure)
 
 
-def extract_document(cache: OcrCache):
-    def run(doc: real_corpora.RealDocument):
-        pages = cache.pages(doc.data)
-        extracted = extract(BUILTIN_TEMPLATES[doc.template], pages, page_text(pages))
-        rows = [row.text for row in visual_rows(pages)]
-        return extracted.values, extracted.details, extracted.needs_review, rows
-
-    return run
-
-
 def real(corpus: str, cache: OcrCache, misses: bool, limit: int | None) -> None:
     if not real_corpora.available(corpus):
         print(f"\n{corpus}: not found under {real_corpora.CORPORA_DIR} (set OCRBATCH_CORPORA)")
         return
     docs = real_corpora.load(corpus)[:limit]
     started = time.perf_counter()
-    scores = real_corpora.score(docs, extract_document(cache))
+    scores = real_corpora.score(docs, cache.pages)
     seconds = time.perf_counter() - started
     print(f"\n{corpus}: {len(docs)} documents in {seconds:.1f} s (OCR cache: {cache.hits} hits, {cache.misses} misses)")
     print(f"{'field':<15}{'right':>7}{'of':>5}{'accuracy':>10}")

@@ -38,8 +38,15 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _DATE_PATTERNS = [
-    # 2018-03-23, 2018/03/23 (year first; a month over 12 is read as year-day-month)
-    (re.compile(r"(?<![\d/.-])(\d{4})\s?([-/.])\s?(\d{1,2})\2\s?(\d{1,2})(?![\d/-])"), "ymd"),
+    # 2018-03-23, 2018/03/23 (year first; a month over 12 is read as year-day-month), also after a
+    # register number ("001-2016-07-31") and with a time glued to the day ("2018-01-0522:55:25")
+    (
+        re.compile(
+            r"(?<![\d/.])(\d{4})\s?([-/.])\s?(\d{1,2})\2\s?"
+            r"(\d{2}(?=\d{2}:\d{2})|\d{1,2}(?![\d/-]))"
+        ),
+        "ymd",
+    ),
     # 25/12/2018, 9-3-18, 31.03.2026 (day first unless impossible)
     # (a time glued to the year by OCR, "9/3/201820:54:50", still ends the date)
     (

@@ -6,12 +6,17 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from ocrbatch.v1 import common_pb2
+from services.common.templates import BUILTIN_TEMPLATES
+from services.worker.extraction import extract, visual_rows
 from services.worker.normalise import parse_date, parse_number
+from tests.support.ocr_cache import page_text
 
 CORPORA_DIR = Path(os.environ.get("OCRBATCH_CORPORA", Path(__file__).resolve().parents[3] / "shared" / "corpora"))
 CORPORA = ("sroie-dev", "invoices-dev")
@@ -157,11 +162,15 @@ class RealScores:
 CONFIDENT = 0.9
 
 
-def score(docs: list[RealDocument], extract_document) -> RealScores:
-    """Runs `extract_document(doc) -> (values, details, needs_review, row_texts)` over docs and judges every field."""
+def score(docs: list[RealDocument], pages_of: Callable[[bytes], list[common_pb2.Page]]) -> RealScores:
+    """Reads every document with its built-in template (`pages_of(file bytes)` gives the recognised
+    pages, e.g. from the OCR cache) and judges every field."""
     scores = RealScores()
     for doc in docs:
-        values, details, needs_review, row_texts = extract_document(doc)
+        pages = pages_of(doc.data)
+        extracted = extract(BUILTIN_TEMPLATES[doc.template], pages, page_text(pages))
+        values, details, needs_review = extracted.values, extracted.details, extracted.needs_review
+        row_texts = [row.text for row in visual_rows(pages)]
         any_wrong = False
         for name, expected in doc.truth.items():
             got = values.get(name)

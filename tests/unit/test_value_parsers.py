@@ -14,6 +14,8 @@ from services.worker.normalise import find_amounts, find_dates, find_identifiers
         ("29-12-17", "2017-12-29"),
         ("9/3/2018", "2018-03-09"),
         ("2018-03-23", "2018-03-23"),
+        ("[Sales]2018-01-0522:55:25", "2018-01-05"),  # OCR glued the time to the day
+        ("001-2016-07-31 13:48:51", "2016-07-31"),  # after a register number
         ("20180323", "2018-03-23"),
         ("12 MAR 2018", "2018-03-12"),
         ("25/FEB/2017", "2017-02-25"),
