@@ -23,19 +23,23 @@ from ocrbatch.v1 import (
     tenancy_pb2_grpc,
 )
 from services.batch.adapters.jobs import JetStreamJobs
-from services.batch.adapters.mongo_store import MongoStore
-from services.batch.entrypoints.grpc_servicer import (
-    AdminServicer,
-    AuthServicer,
-    BatchServicer,
-    JobFileServicer,
-    TemplateServicer,
-)
+from services.batch.adapters.mongo.batches import MongoBatches
+from services.batch.adapters.mongo.blobs import GridFsBlobs
+from services.batch.adapters.mongo.database import Database
+from services.batch.adapters.mongo.templates import MongoTemplates
+from services.batch.adapters.mongo.tenancy import MongoTenancy
+from services.batch.entrypoints.grpc.admin import AdminServicer
+from services.batch.entrypoints.grpc.auth import AuthServicer
+from services.batch.entrypoints.grpc.batches import BatchServicer
+from services.batch.entrypoints.grpc.job_files import JobFileServicer
+from services.batch.entrypoints.grpc.templates import TemplateServicer
 from services.batch.entrypoints.jetstream_consumers import DeadJobHandler, ResultsHandler
 from services.batch.service.auth import ensure_local_tenant
 from services.batch.service.requeue import requeue_loop
 from services.batch.service.results import ResultApplier
-from services.batch.service.templates import Templates
+from services.batch.service.templates import TemplateCatalog
+from services.batch.service.tenancy import TenancyAdmin
+from services.batch.service.uploads import UploadPorts
 from services.batch.settings import BatchSettings
 from services.common.connect import connect_nats
 from services.common.consumer import consume, supervise
@@ -54,35 +58,37 @@ SERVICE_NAMES = [
 
 
 def create_server(
-    settings: BatchSettings, store: MongoStore, jobs: JetStreamJobs, applier: ResultApplier
-) -> tuple[grpc.aio.Server, object, int]:
-    """The gRPC server with every servicer added and bound; port 0 picks a free port (tests)."""
+    settings: BatchSettings, database: Database, jobs: JetStreamJobs
+) -> tuple[grpc.aio.Server, object, int, ResultApplier]:
+    """The gRPC server with every servicer added and bound (port 0 picks a free port), and the result
+    applier the JetStream consumers feed."""
     server, health = new_server(SERVICE_NAMES)
-    templates = Templates(store)
+    batches, tenancy, blobs = MongoBatches(database), MongoTenancy(database), GridFsBlobs(database)
+    catalog = TemplateCatalog(MongoTemplates(database))
+    applier = ResultApplier(batches, jobs)
+    ports = UploadPorts(batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs)
     batch_pb2_grpc.add_BatchServiceServicer_to_server(
         BatchServicer(
-            store,
-            jobs,
-            templates,
+            ports,
             applier,
             max_files=settings.max_files_per_batch,
             max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
         ),
         server,
     )
-    batch_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(store), server)
-    templates_pb2_grpc.add_TemplateServiceServicer_to_server(TemplateServicer(templates), server)
-    tenancy_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(store), server)
-    jobs_pb2_grpc.add_JobFileServiceServicer_to_server(JobFileServicer(store), server)
+    batch_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(tenancy), server)
+    templates_pb2_grpc.add_TemplateServiceServicer_to_server(TemplateServicer(catalog), server)
+    tenancy_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(TenancyAdmin(tenancy)), server)
+    jobs_pb2_grpc.add_JobFileServiceServicer_to_server(JobFileServicer(batches, blobs), server)
     port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
-    return server, health, port
+    return server, health, port, applier
 
 
-async def _wait_for_mongo(store: MongoStore, uri: str, timeout_s: float = 60.0) -> None:
+async def _wait_for_mongo(database: Database, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            await store.ping()
+            await database.ping()
             return
         except PyMongoError as exc:
             if time.monotonic() > deadline:
@@ -98,9 +104,9 @@ async def serve(settings: BatchSettings) -> None:
         stack.callback(provider.shutdown)
         client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=3000)
         stack.push_async_callback(client.close)
-        store = MongoStore(client, settings.mongodb_db)
-        await _wait_for_mongo(store, settings.mongodb_uri)
-        await store.ensure_indexes()
+        database = Database(client, settings.mongodb_db)
+        await _wait_for_mongo(database)
+        await database.ensure_indexes()
 
         nc = await connect_nats(settings.nats_url, "ocrbatch-batch")
         stack.push_async_callback(nc.drain)
@@ -109,10 +115,9 @@ async def serve(settings: BatchSettings) -> None:
         jobs = JetStreamJobs(nc, js)
 
         if settings.bootstrap_key_file:
-            await ensure_local_tenant(store, Path(settings.bootstrap_key_file))
+            await ensure_local_tenant(MongoTenancy(database), Path(settings.bootstrap_key_file))
 
-        applier = ResultApplier(store, jobs)
-        server, health, port = create_server(settings, store, jobs, applier)
+        server, health, port, applier = create_server(settings, database, jobs)
         await server.start()
         await set_serving(health, SERVICE_NAMES, True)
         log.info("batch service listening on %s:%d", settings.batch_host, port)
@@ -124,7 +129,7 @@ async def serve(settings: BatchSettings) -> None:
             "dead-job consumer": consume(
                 js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job"
             ),
-            "re-queue loop": requeue_loop(store, jobs, settings.requeue_interval_s, stop),
+            "re-queue loop": requeue_loop(MongoBatches(database), jobs, settings.requeue_interval_s, stop),
         }
         tasks = [supervise(asyncio.create_task(coro, name=name), stop) for name, coro in loops.items()]
         await stop.wait()

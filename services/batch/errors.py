@@ -1,4 +1,4 @@
-"""The batch service's exception tree; mapped to gRPC status codes once, in entrypoints/grpc_servicer.py."""
+"""The batch service's exception tree; mapped to gRPC status codes once, in entrypoints/grpc/errors.py."""
 
 
 class BatchServiceError(Exception):

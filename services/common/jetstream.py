@@ -8,6 +8,8 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from services.common.priorities import PRIORITIES
+
 log = logging.getLogger(__name__)
 
 JOBS_STREAM = "OCR_JOBS"
@@ -25,8 +27,6 @@ MAX_DELIVERIES_ADVISORY = f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{JOBS_STR
 DEAD_CONSUMER = "batch-dead-jobs"
 
 PROGRESS_SUBJECT_PREFIX = "ocr.progress"  # ocr.progress.<batchId>, core NATS
-
-PRIORITIES = ("high", "medium", "low")  # the order workers take jobs in
 
 
 def job_subject(priority: str) -> str:

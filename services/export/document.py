@@ -9,7 +9,7 @@ from typing import Any
 from ocrbatch.v1 import common_pb2
 from services.common.convert import record_status_name, struct_to_dict
 from services.common.flatten import flatten
-from services.export.source import RecordSource
+from services.export.source import RecordStream
 
 
 @dataclass
@@ -17,7 +17,7 @@ class ExportDoc:
     title: str
     batch: common_pb2.Batch | None
     fields: list[str]
-    records: RecordSource
+    records: RecordStream  # read once
     pdf_font: str = ""  # a TrueType file for PDF text; empty: the first system font found
 
 
@@ -49,8 +49,8 @@ def row_of(record: common_pb2.Record) -> RecordRow:
     )
 
 
-async def rows(doc: ExportDoc, *, text: bool = True, pages: bool = False) -> AsyncIterator[RecordRow]:
-    async for record in doc.records.open(text=text, pages=pages):
+async def rows(doc: ExportDoc) -> AsyncIterator[RecordRow]:
+    async for record in doc.records:
         yield row_of(record)
 
 

@@ -24,10 +24,11 @@ class ExportFormat:
     content_type: str
     extension: str
     render: Callable[[ExportDoc], AsyncIterator[bytes]]
+    pages: bool  # whether the format shows the recognised pages (they are read only then)
 
 
 FORMATS: dict[str, ExportFormat] = {
-    name: ExportFormat(name, module.CONTENT_TYPE, module.EXTENSION, module.render)
+    name: ExportFormat(name, module.CONTENT_TYPE, module.EXTENSION, module.render, module.PAGES)
     for name, module in (
         ("json", json_renderer),
         ("csv", csv_renderer),

@@ -12,7 +12,7 @@ from services.common.convert import struct_to_dict
 from services.common.flatten import flatten, ordered_columns
 from services.export.document import ExportDoc
 from services.export.formats import FORMATS, ExportFormat
-from services.export.source import CompletedRecords, SingleRecord
+from services.export.source import RecordStream, completed_records
 
 
 async def _chunked(parts: AsyncIterator[bytes], size: int) -> AsyncIterator[export_pb2.ExportChunk]:
@@ -62,11 +62,15 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
         batch = await self._forwarded(
             self._batches.GetBatch(batch_pb2.GetBatchRequest(scope=request.scope, batch_id=request.batch_id)), context
         )
-        source = CompletedRecords(self._batches, request.scope, request.batch_id)
-        if batch.completed_files == 0 or not await source.any():
+        records = None
+        if batch.completed_files:
+            records = await self._forwarded(
+                completed_records(self._batches, request.scope, request.batch_id, pages=fmt.pages), context
+            )
+        if records is None:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "the batch has no completed records to export")
         doc = ExportDoc(
-            title=batch.name, batch=batch, fields=list(batch.result_fields), records=source, pdf_font=self._pdf_font
+            title=batch.name, batch=batch, fields=list(batch.result_fields), records=records, pdf_font=self._pdf_font
         )
         async for chunk in self._stream(fmt, doc, f"batch-{batch.id}-export.{fmt.extension}"):
             yield chunk
@@ -88,7 +92,7 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
             title=record.file_name,
             batch=None,
             fields=ordered_columns(flatten(values)),
-            records=SingleRecord(record),
+            records=RecordStream(record),
             pdf_font=self._pdf_font,
         )
         async for chunk in self._stream(fmt, doc, f"record-{record.id}-result.{fmt.extension}"):

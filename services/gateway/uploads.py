@@ -137,7 +137,12 @@ async def create_batch_requests(
     metadata.update(form.metadata)
     yield batch_pb2.CreateBatchRequest(
         header=batch_pb2.BatchHeader(
-            scope=scope, name=form.name, template_id=form.template_id, metadata=metadata, priority=form.priority
+            scope=scope,
+            name=form.name,
+            template_id=form.template_id,
+            metadata=metadata,
+            priority=form.priority,
+            file_count=len(form.files),
         )
     )
     for f in form.files:

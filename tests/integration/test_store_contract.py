@@ -1,7 +1,8 @@
-"""The Store port's contract, against SecantusDB always and a real MongoDB when one can be had."""
+"""The MongoDB adapters' contract with the ports, against SecantusDB always and a real MongoDB when one can be had."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -9,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pymongo import AsyncMongoClient
 
-from services.batch.adapters.mongo_store import MongoStore
-from services.batch.adapters.store import Scope
-from services.batch.domain.rules import RecordStatus
+from services.batch.adapters.mongo.batches import MongoBatches
+from services.batch.adapters.mongo.blobs import GridFsBlobs
+from services.batch.adapters.mongo.database import Database
+from services.batch.domain.model import Batch, Outcome, Record, Scope
+from services.batch.domain.rules import BatchStatus, RecordStatus
 
 SCOPE = Scope("org-a", "proj-a", "user-1")
 OTHER = Scope("org-b", "proj-b", "")
@@ -38,145 +41,156 @@ def real_mongodb_uri() -> Iterator[str]:
 
 
 @pytest.fixture(params=["secantusdb", pytest.param("mongodb", marks=pytest.mark.mongo_container)])
-async def store(request: pytest.FixtureRequest, unique_db: str) -> AsyncIterator[MongoStore]:
+async def database(request: pytest.FixtureRequest, unique_db: str) -> AsyncIterator[Database]:
     uri = request.getfixturevalue("secantus_uri" if request.param == "secantusdb" else "real_mongodb_uri")
     client: AsyncMongoClient = AsyncMongoClient(uri, tz_aware=True)
-    store = MongoStore(client, unique_db)
-    await store.ensure_indexes()
+    database = Database(client, unique_db)
+    await database.ensure_indexes()
     try:
-        yield store
+        yield database
     finally:
         await client.drop_database(unique_db)
         await client.close()
 
 
-async def make_batch(store: MongoStore, scope: Scope = SCOPE, files: int = 2, created: datetime | None = None) -> dict:
+@pytest.fixture
+def batches(database: Database) -> MongoBatches:
+    return MongoBatches(database)
+
+
+async def make_batch(
+    batches: MongoBatches, scope: Scope = SCOPE, files: int = 2, created: datetime | None = None
+) -> tuple[Batch, list[Record]]:
     at = created or datetime.now(UTC)
-    batch_id = store.new_id()
+    batch_id = batches.new_id()
     records = [
-        {
-            "id": store.new_id(),
-            "batchId": batch_id,
-            "seq": i,
-            "organizationId": scope.organization_id,
-            "projectId": scope.project_id,
-            "fileName": f"f{i}.png",
-            "status": RecordStatus.PENDING,
-            "generation": 1,
-            "text": f"text {i}",
-            "pages": [{"number": 1, "lines": []}],
-            "createdAt": at,
-            "updatedAt": at,
-        }
+        Record(
+            id=batches.new_id(),
+            upload_id="",
+            batch_id=batch_id,
+            seq=i,
+            organization_id=scope.organization_id,
+            project_id=scope.project_id,
+            file_name=f"f{i}.png",
+            file_size=1,
+            mime_type="image/png",
+            blob_id="",
+            text=f"text {i}",
+            created_at=at,
+            updated_at=at,
+        )
         for i in range(files)
     ]
-    batch = {
-        "id": batch_id,
-        "name": "b",
-        "organizationId": scope.organization_id,
-        "projectId": scope.project_id,
-        "totalFiles": files,
-        "completedFiles": 0,
-        "failedFiles": 0,
-        "status": "processing",
-        "progress": 0.0,
-        "processingHistoryIds": [r["id"] for r in records],
-        "deletedAt": None,
-        "createdAt": at,
-        "updatedAt": at,
-    }
-    await store.insert_batch(batch, [], records)
-    return {"batch": batch, "records": records}
+    batch = Batch(
+        id=batch_id,
+        name="b",
+        organization_id=scope.organization_id,
+        project_id=scope.project_id,
+        total_files=files,
+        record_ids=[r.id for r in records],
+        created_at=at,
+        updated_at=at,
+    )
+    batch.start_processing(at)
+    await batches.add(batch, [], records)
+    return batch, records
 
 
-async def test_a_batch_is_visible_only_in_its_own_scope(store):
-    made = await make_batch(store)
-    batch_id = made["batch"]["id"]
-    assert (await store.get_batch(SCOPE, batch_id))["name"] == "b"
-    assert await store.get_batch(OTHER, batch_id) is None
-    assert await store.get_record(OTHER, made["records"][0]["id"]) is None
-    assert await store.get_batch(SCOPE, "not-an-id") is None
+def completed(at: datetime, result: dict | None = None) -> Outcome:
+    return Outcome(completed=True, at=at, attempts=1, text="read", processing_result=result or {"a": 1})
 
 
-async def test_list_pages_newest_first_with_status_filter(store):
+async def test_a_batch_is_visible_only_in_its_own_scope(batches):
+    batch, records = await make_batch(batches)
+    assert (await batches.get(SCOPE, batch.id)).name == "b"
+    assert await batches.get(OTHER, batch.id) is None
+    assert await batches.get_record(OTHER, records[0].id) is None
+    assert await batches.get(SCOPE, "not-an-id") is None
+
+
+async def test_list_pages_newest_first_with_status_filter(batches):
     base = datetime(2026, 1, 1, tzinfo=UTC)
-    ids = [(await make_batch(store, created=base + timedelta(minutes=i)))["batch"]["id"] for i in range(5)]
-    page1, total = await store.list_batches(SCOPE, 1, 2, None)
-    page3, _ = await store.list_batches(SCOPE, 3, 2, None)
+    ids = [(await make_batch(batches, created=base + timedelta(minutes=i)))[0].id for i in range(5)]
+    page1, total = await batches.list(SCOPE, 1, 2, None)
+    page3, _ = await batches.list(SCOPE, 3, 2, None)
     assert total == 5
-    assert [b["id"] for b in page1] == [ids[4], ids[3]]
-    assert [b["id"] for b in page3] == [ids[0]]
-    none, total_completed = await store.list_batches(SCOPE, 1, 10, "completed")
+    assert [b.id for b in page1] == [ids[4], ids[3]]
+    assert [b.id for b in page3] == [ids[0]]
+    none, total_completed = await batches.list(SCOPE, 1, 10, "completed")
     assert none == [] and total_completed == 0
 
 
-async def test_soft_deleted_batches_disappear_from_gets_lists_and_records(store):
-    made = await make_batch(store)
-    batch_id = made["batch"]["id"]
-    assert await store.soft_delete_batch(SCOPE, batch_id, datetime.now(UTC)) is not None
-    assert await store.get_batch(SCOPE, batch_id) is None
-    assert (await store.list_batches(SCOPE, 1, 10, None))[1] == 0
-    assert await store.get_record(SCOPE, made["records"][0]["id"]) is None
-    assert await store.soft_delete_batch(SCOPE, batch_id, datetime.now(UTC)) is None  # already gone
+async def test_soft_deleted_batches_disappear_from_gets_lists_and_records(batches):
+    batch, records = await make_batch(batches)
+    assert await batches.soft_delete(SCOPE, batch.id, datetime.now(UTC)) is not None
+    assert await batches.get(SCOPE, batch.id) is None
+    assert (await batches.list(SCOPE, 1, 10, None))[1] == 0
+    assert await batches.get_record(SCOPE, records[0].id) is None
+    assert await batches.soft_delete(SCOPE, batch.id, datetime.now(UTC)) is None  # already gone
 
 
-async def test_a_record_is_finished_once_and_counted_once(store):
-    made = await make_batch(store, files=2)
-    batch_id, rid = made["batch"]["id"], made["records"][0]["id"]
+async def test_a_record_is_finished_once_and_counted_once(batches):
+    batch, records = await make_batch(batches, files=2)
     now = datetime.now(UTC)
-    await store.finish_record(rid, 1, {"status": RecordStatus.COMPLETED, "text": "first"})
-    await store.finish_record(rid, 1, {"status": RecordStatus.FAILED, "text": "second"})  # ignored: already final
-    record = await store.get_record_unscoped(rid)
-    assert record["status"] == RecordStatus.COMPLETED and record["text"] == "first"
-    after = await store.count_record_outcome(batch_id, rid, RecordStatus.COMPLETED, now, ["a", "b.c"])
-    again = await store.count_record_outcome(batch_id, rid, RecordStatus.COMPLETED, now, ["a", "d"])
-    assert after["completedFiles"] == 1 and again["completedFiles"] == 1
-    assert sorted(after["resultFields"]) == ["a", "b.c"] == sorted(again["resultFields"])
-    assert "countedRecordIds" not in after
+    first = await batches.finish_record(records[0].id, 1, completed(now, {"a": 1, "b": {"c": 2}}))
+    failed = Outcome(completed=False, at=now, attempts=2, error="late")
+    again = await batches.finish_record(records[0].id, 1, failed)  # ignored: already final
+    assert first.status == again.status == RecordStatus.COMPLETED
+    stored = await batches.get_record(None, records[0].id)
+    assert stored.status == RecordStatus.COMPLETED and stored.text == "read" and stored.error is None
+    after = await batches.change(batch.id, lambda b: b.count(first, now))
+    repeat = await batches.change(batch.id, lambda b: b.count(again, now))  # a redelivered result
+    assert after.completed_files == 1 and repeat is None
+    stored_batch = await batches.get(SCOPE, batch.id)
+    assert (stored_batch.completed_files, stored_batch.progress, stored_batch.status) == (
+        1,
+        50.0,
+        BatchStatus.PROCESSING,
+    )
+    assert stored_batch.result_fields == ["a", "b.c"]
 
 
-async def test_a_result_of_another_generation_is_ignored(store):
-    made = await make_batch(store, files=1)
-    rid = made["records"][0]["id"]
-    await store.finish_record(rid, 2, {"status": RecordStatus.COMPLETED})
-    assert (await store.get_record_unscoped(rid))["status"] == RecordStatus.PENDING
+async def test_a_result_of_another_generation_is_ignored(batches):
+    _, records = await make_batch(batches, files=1)
+    assert await batches.finish_record(records[0].id, 2, completed(datetime.now(UTC))) is None
+    assert (await batches.get_record(None, records[0].id)).status == RecordStatus.PENDING
 
 
-async def test_progress_is_written_only_from_the_counters_it_was_derived_from(store):
-    made = await make_batch(store, files=2)
-    batch_id = made["batch"]["id"]
+async def test_concurrent_changes_of_a_batch_are_all_kept(batches):
+    """Each change is stored over the version it read; a change that lost the race is made again on the newer one."""
+    batch, records = await make_batch(batches, files=6)
     now = datetime.now(UTC)
-    await store.set_batch_progress(batch_id, 1, 0, "processing", 50.0, now)  # stale: counters are 0/0
-    assert (await store.get_batch(SCOPE, batch_id))["progress"] == 0.0
-    await store.set_batch_progress(batch_id, 0, 0, "processing", 0.0, now)
-    assert (await store.get_batch(SCOPE, batch_id))["status"] == "processing"
+    finished = [await batches.finish_record(r.id, 1, completed(now)) for r in records]
+    await asyncio.gather(*(batches.change(batch.id, lambda b, r=r: b.count(r, now)) for r in finished))
+    stored = await batches.get(SCOPE, batch.id)
+    assert (stored.completed_files, stored.status, stored.progress) == (6, BatchStatus.COMPLETED, 100.0)
 
 
-async def test_records_stream_in_upload_order_without_heavy_fields_unless_asked(store):
-    made = await make_batch(store, files=3)
-    batch_id = made["batch"]["id"]
-    light = [r async for r in store.stream_records(SCOPE, batch_id, None, False, False)]
-    assert [r["seq"] for r in light] == [0, 1, 2]
-    assert "text" not in light[0] and "pages" not in light[0]
-    full = [r async for r in store.stream_records(SCOPE, batch_id, None, True, True, limit=1)]
-    assert len(full) == 1 and full[0]["text"] == "text 0"
+async def test_records_stream_in_upload_order_without_heavy_fields_unless_asked(batches):
+    batch, _ = await make_batch(batches, files=3)
+    light = [r async for r in batches.stream_records(SCOPE, batch.id, None, False, False)]
+    assert [r.seq for r in light] == [0, 1, 2]
+    assert light[0].text is None and light[0].pages == []
+    full = [r async for r in batches.stream_records(SCOPE, batch.id, None, True, True, limit=1)]
+    assert len(full) == 1 and full[0].text == "text 0"
 
 
-async def test_blobs_round_trip_and_can_be_deleted(store):
-    writer = await store.open_blob_writer("x.bin", "application/octet-stream")
+async def test_blobs_round_trip_and_can_be_deleted(database):
+    blobs = GridFsBlobs(database)
+    writer = await blobs.open_writer("x.bin", "application/octet-stream")
     payload = bytes(range(256)) * 5000  # several GridFS chunks
     await writer.write(payload[:1000])
     await writer.write(payload[1000:])
     blob = await writer.finish()
     assert blob.size == len(payload)
-    assert b"".join([c async for c in store.read_blob(blob.blob_id)]) == payload
-    await store.delete_blob(blob.blob_id)
-    assert [c async for c in store.read_blob(blob.blob_id)] == []
+    assert b"".join([c async for c in blobs.read(blob.blob_id)]) == payload
+    await blobs.delete(blob.blob_id)
+    assert [c async for c in blobs.read(blob.blob_id)] == []
 
 
-async def test_pending_records_are_found_for_requeue(store):
+async def test_pending_records_are_found_for_requeue(batches):
     old = datetime.now(UTC) - timedelta(minutes=5)
-    made = await make_batch(store, files=2, created=old)
-    await store.mark_records_queued([made["records"][0]["id"]], datetime.now(UTC))
-    pending = await store.pending_records(datetime.now(UTC) - timedelta(seconds=30), 10)
-    assert [r["id"] for r in pending] == [made["records"][1]["id"]]
+    _, records = await make_batch(batches, files=2, created=old)
+    await batches.mark_queued([records[0].id], datetime.now(UTC))
+    pending = await batches.pending_records(datetime.now(UTC) - timedelta(seconds=30), 10)
+    assert [r.id for r in pending] == [records[1].id]

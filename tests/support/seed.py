@@ -6,7 +6,10 @@ from datetime import UTC, datetime
 
 from pymongo import AsyncMongoClient
 
-from services.batch.adapters.mongo_store import MongoStore
+from services.batch.adapters.mongo.batches import MongoBatches
+from services.batch.adapters.mongo.database import Database
+from services.batch.domain.model import Batch, Record
+from services.batch.domain.rules import RecordStatus
 
 TEXT = (
     "INVOICE\nInvoice No: {number}\nDate: 31/03/2026\nVendor: Müller & Søn GmbH — 東京支店 — שלום\n"
@@ -19,62 +22,54 @@ TEXT = (
 async def seed_completed_batch(mongodb_uri: str, db_name: str, org: str, project: str, count: int) -> str:
     """A batch of `count` completed records with template fields and about 900 characters of text each."""
     client: AsyncMongoClient = AsyncMongoClient(mongodb_uri, tz_aware=True)
-    store = MongoStore(client, db_name)
-    await store.ensure_indexes()
+    database = Database(client, db_name)
+    await database.ensure_indexes()
+    batches = MongoBatches(database)
     at = datetime.now(UTC)
-    batch_id = store.new_id()
-    fields = ["invoiceNumber", "invoiceDate", "vendor", "totalAmount"]
-    fields += ["lineItems.0.description", "lineItems.0.quantity"]
+    batch_id = batches.new_id()
     records = []
     for i in range(count):
         number, total = f"INV-{i:05d}", f"{1000 + i},00"
         records.append(
-            {
-                "id": store.new_id(),
-                "batchId": batch_id,
-                "seq": i,
-                "organizationId": org,
-                "projectId": project,
-                "fileName": f"invoice-{i:05d}.pdf",
-                "mimeType": "application/pdf",
-                "fileSize": 50_000,
-                "status": "completed",
-                "generation": 1,
-                "templateName": "invoice",
-                "resultFormat": "json",
-                "priority": "medium",
-                "processingResult": {
+            Record(
+                id=batches.new_id(),
+                upload_id="",
+                batch_id=batch_id,
+                seq=i,
+                organization_id=org,
+                project_id=project,
+                file_name=f"invoice-{i:05d}.pdf",
+                mime_type="application/pdf",
+                file_size=50_000,
+                blob_id="",
+                status=RecordStatus.COMPLETED,
+                template_name="invoice",
+                processing_result={
                     "invoiceNumber": number,
                     "invoiceDate": "2026-03-31",
                     "vendor": "Müller & Søn GmbH",
                     "totalAmount": 1000.0 + i,
                     "lineItems": [{"description": "Consulting services", "quantity": 1}],
                 },
-                "text": TEXT.format(number=number, total=total),
-                "pages": [],
-                "attempts": 1,
-                "createdAt": at,
-                "updatedAt": at,
-                "completedAt": at,
-            }
+                text=TEXT.format(number=number, total=total),
+                attempts=1,
+                created_at=at,
+                updated_at=at,
+                completed_at=at,
+            )
         )
-    batch = {
-        "id": batch_id,
-        "name": f"Export benchmark, {count} invoices",
-        "organizationId": org,
-        "projectId": project,
-        "totalFiles": count,
-        "completedFiles": count,
-        "failedFiles": 0,
-        "status": "completed",
-        "progress": 100.0,
-        "resultFields": fields,
-        "uploadIds": [],
-        "processingHistoryIds": [r["id"] for r in records],
-        "deletedAt": None,
-        "createdAt": at,
-        "updatedAt": at,
-    }
-    await store.insert_batch(batch, [], records)
+    batch = Batch(
+        id=batch_id,
+        name=f"Export benchmark, {count} invoices",
+        organization_id=org,
+        project_id=project,
+        total_files=count,
+        record_ids=[r.id for r in records],
+        created_at=at,
+        updated_at=at,
+    )
+    for record in records:
+        batch.count(record, at)
+    await batches.add(batch, [], records)
     await client.close()
     return batch_id

@@ -19,25 +19,19 @@ from ocrbatch.v1 import common_pb2
 from services.common.flatten import flatten, ordered_columns, safe_cell
 from services.export.document import ExportDoc
 from services.export.formats import FORMATS
+from services.export.source import RecordStream
 
 UNICODE_SAMPLES = ["Grüße café", "東京都 請求書", "שלום עולם", "مرحبا"]
 
 
-class ListSource:
-    """Stands in for the batch service's record stream (a fake behind the RecordSource port)."""
+async def _rest(records):
+    for r in records:
+        yield r
 
-    def __init__(self, records):
-        self.records = records
 
-    async def _gen(self):
-        for r in self.records:
-            yield r
-
-    def open(self, *, text=True, pages=False, limit=0):
-        return self._gen()
-
-    async def any(self):
-        return bool(self.records)
+def stream_of(records) -> RecordStream:
+    """The records as the export service reads them from the batch service's StreamRecords, once."""
+    return RecordStream(records[0], _rest(records[1:]))
 
 
 def record(rid, name, fields, text):
@@ -83,7 +77,7 @@ def make_doc(records=RECORDS, batch=True) -> ExportDoc:
         title=b.name if batch else records[0].file_name,
         batch=b if batch else None,
         fields=FIELDS,
-        records=ListSource(records),
+        records=stream_of(records),
     )
 
 

@@ -26,7 +26,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from ocrbatch.v1 import common_pb2 as ocrbatch_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17ocrbatch/v1/batch.proto\x12\x0bocrbatch.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18ocrbatch/v1/common.proto\"B\n\x13\x43heckProjectRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\"&\n\x14\x43heckProjectResponse\x12\x0e\n\x06\x65xists\x18\x01 \x01(\x08\"\x90\x01\n\x0b\x42\x61tchHeader\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12)\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08priority\x18\x05 \x01(\t\"2\n\nFileHeader\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x11\n\tmime_type\x18\x02 \x01(\t\"\x82\x01\n\x12\x43reateBatchRequest\x12*\n\x06header\x18\x01 \x01(\x0b\x32\x18.ocrbatch.v1.BatchHeaderH\x00\x12\'\n\x04\x66ile\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.FileHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x03 \x01(\x0cH\x00\x42\x06\n\x04part\"F\n\x0fGetBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"~\n\x12ListBatchesRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12(\n\x06status\x18\x04 \x01(\x0e\x32\x18.ocrbatch.v1.BatchStatus\"d\n\x13ListBatchesResponse\x12 \n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x12.ocrbatch.v1.Batch\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"I\n\x12\x44\x65leteBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"H\n\x10GetRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\"\xb2\x01\n\x14StreamRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12)\n\x06status\x18\x03 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x14\n\x0cinclude_text\x18\x04 \x01(\x08\x12\x15\n\rinclude_pages\x18\x05 \x01(\x08\x12\r\n\x05limit\x18\x06 \x01(\x05\"&\n\x13\x41uthenticateRequest\x12\x0f\n\x07\x61pi_key\x18\x01 \x01(\t\"Y\n\tPrincipal\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0e\n\x06key_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\"\x86\x02\n\x12ListRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x13\n\x0btemplate_id\x18\x05 \x01(\t\x12\x11\n\tfrom_date\x18\x06 \x01(\t\x12\x0f\n\x07to_date\x18\x07 \x01(\t\x12\x0e\n\x06search\x18\x08 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\t \x01(\t\x12\x19\n\x0cneeds_review\x18\n \x01(\x08H\x00\x88\x01\x01\x42\x0f\n\r_needs_review\"e\n\x13ListRecordsResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.ocrbatch.v1.Record\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"7\n\x12RecordStatsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\"\x82\x01\n\x13RecordStatsResponse\x12\r\n\x05total\x18\x01 \x01(\x05\x12\x0f\n\x07pending\x18\x02 \x01(\x05\x12\x12\n\nprocessing\x18\x03 \x01(\x05\x12\x11\n\tcompleted\x18\x04 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x05 \x01(\x05\x12\x14\n\x0cneeds_review\x18\x06 \x01(\x05\x32\x9b\x05\n\x0c\x42\x61tchService\x12\x44\n\x0b\x43reateBatch\x12\x1f.ocrbatch.v1.CreateBatchRequest\x1a\x12.ocrbatch.v1.Batch(\x01\x12<\n\x08GetBatch\x12\x1c.ocrbatch.v1.GetBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12P\n\x0bListBatches\x12\x1f.ocrbatch.v1.ListBatchesRequest\x1a .ocrbatch.v1.ListBatchesResponse\x12\x42\n\x0b\x44\x65leteBatch\x12\x1f.ocrbatch.v1.DeleteBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12?\n\tGetRecord\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a\x13.ocrbatch.v1.Record\x12I\n\rStreamRecords\x12!.ocrbatch.v1.StreamRecordsRequest\x1a\x13.ocrbatch.v1.Record0\x01\x12P\n\x0bListRecords\x12\x1f.ocrbatch.v1.ListRecordsRequest\x1a .ocrbatch.v1.ListRecordsResponse\x12P\n\x0bRecordStats\x12\x1f.ocrbatch.v1.RecordStatsRequest\x1a .ocrbatch.v1.RecordStatsResponse\x12\x41\n\x0bRetryRecord\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a\x13.ocrbatch.v1.Record2\xac\x01\n\x0b\x41uthService\x12H\n\x0c\x41uthenticate\x12 .ocrbatch.v1.AuthenticateRequest\x1a\x16.ocrbatch.v1.Principal\x12S\n\x0c\x43heckProject\x12 .ocrbatch.v1.CheckProjectRequest\x1a!.ocrbatch.v1.CheckProjectResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17ocrbatch/v1/batch.proto\x12\x0bocrbatch.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18ocrbatch/v1/common.proto\"B\n\x13\x43heckProjectRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\"&\n\x14\x43heckProjectResponse\x12\x0e\n\x06\x65xists\x18\x01 \x01(\x08\"\xa4\x01\n\x0b\x42\x61tchHeader\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12)\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08priority\x18\x05 \x01(\t\x12\x12\n\nfile_count\x18\x06 \x01(\r\"2\n\nFileHeader\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x11\n\tmime_type\x18\x02 \x01(\t\"\x82\x01\n\x12\x43reateBatchRequest\x12*\n\x06header\x18\x01 \x01(\x0b\x32\x18.ocrbatch.v1.BatchHeaderH\x00\x12\'\n\x04\x66ile\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.FileHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x03 \x01(\x0cH\x00\x42\x06\n\x04part\"F\n\x0fGetBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"~\n\x12ListBatchesRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12(\n\x06status\x18\x04 \x01(\x0e\x32\x18.ocrbatch.v1.BatchStatus\"d\n\x13ListBatchesResponse\x12 \n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x12.ocrbatch.v1.Batch\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"I\n\x12\x44\x65leteBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"H\n\x10GetRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\"\xb2\x01\n\x14StreamRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12)\n\x06status\x18\x03 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x14\n\x0cinclude_text\x18\x04 \x01(\x08\x12\x15\n\rinclude_pages\x18\x05 \x01(\x08\x12\r\n\x05limit\x18\x06 \x01(\x05\"&\n\x13\x41uthenticateRequest\x12\x0f\n\x07\x61pi_key\x18\x01 \x01(\t\"Y\n\tPrincipal\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0e\n\x06key_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\"\x86\x02\n\x12ListRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x13\n\x0btemplate_id\x18\x05 \x01(\t\x12\x11\n\tfrom_date\x18\x06 \x01(\t\x12\x0f\n\x07to_date\x18\x07 \x01(\t\x12\x0e\n\x06search\x18\x08 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\t \x01(\t\x12\x19\n\x0cneeds_review\x18\n \x01(\x08H\x00\x88\x01\x01\x42\x0f\n\r_needs_review\"e\n\x13ListRecordsResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.ocrbatch.v1.Record\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"7\n\x12RecordStatsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\"\x82\x01\n\x13RecordStatsResponse\x12\r\n\x05total\x18\x01 \x01(\x05\x12\x0f\n\x07pending\x18\x02 \x01(\x05\x12\x12\n\nprocessing\x18\x03 \x01(\x05\x12\x11\n\tcompleted\x18\x04 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x05 \x01(\x05\x12\x14\n\x0cneeds_review\x18\x06 \x01(\x05\x32\x9b\x05\n\x0c\x42\x61tchService\x12\x44\n\x0b\x43reateBatch\x12\x1f.ocrbatch.v1.CreateBatchRequest\x1a\x12.ocrbatch.v1.Batch(\x01\x12<\n\x08GetBatch\x12\x1c.ocrbatch.v1.GetBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12P\n\x0bListBatches\x12\x1f.ocrbatch.v1.ListBatchesRequest\x1a .ocrbatch.v1.ListBatchesResponse\x12\x42\n\x0b\x44\x65leteBatch\x12\x1f.ocrbatch.v1.DeleteBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12?\n\tGetRecord\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a\x13.ocrbatch.v1.Record\x12I\n\rStreamRecords\x12!.ocrbatch.v1.StreamRecordsRequest\x1a\x13.ocrbatch.v1.Record0\x01\x12P\n\x0bListRecords\x12\x1f.ocrbatch.v1.ListRecordsRequest\x1a .ocrbatch.v1.ListRecordsResponse\x12P\n\x0bRecordStats\x12\x1f.ocrbatch.v1.RecordStatsRequest\x1a .ocrbatch.v1.RecordStatsResponse\x12\x41\n\x0bRetryRecord\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a\x13.ocrbatch.v1.Record2\xac\x01\n\x0b\x41uthService\x12H\n\x0c\x41uthenticate\x12 .ocrbatch.v1.AuthenticateRequest\x1a\x16.ocrbatch.v1.Principal\x12S\n\x0c\x43heckProject\x12 .ocrbatch.v1.CheckProjectRequest\x1a!.ocrbatch.v1.CheckProjectResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,37 +38,37 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHECKPROJECTRESPONSE']._serialized_start=164
   _globals['_CHECKPROJECTRESPONSE']._serialized_end=202
   _globals['_BATCHHEADER']._serialized_start=205
-  _globals['_BATCHHEADER']._serialized_end=349
-  _globals['_FILEHEADER']._serialized_start=351
-  _globals['_FILEHEADER']._serialized_end=401
-  _globals['_CREATEBATCHREQUEST']._serialized_start=404
-  _globals['_CREATEBATCHREQUEST']._serialized_end=534
-  _globals['_GETBATCHREQUEST']._serialized_start=536
-  _globals['_GETBATCHREQUEST']._serialized_end=606
-  _globals['_LISTBATCHESREQUEST']._serialized_start=608
-  _globals['_LISTBATCHESREQUEST']._serialized_end=734
-  _globals['_LISTBATCHESRESPONSE']._serialized_start=736
-  _globals['_LISTBATCHESRESPONSE']._serialized_end=836
-  _globals['_DELETEBATCHREQUEST']._serialized_start=838
-  _globals['_DELETEBATCHREQUEST']._serialized_end=911
-  _globals['_GETRECORDREQUEST']._serialized_start=913
-  _globals['_GETRECORDREQUEST']._serialized_end=985
-  _globals['_STREAMRECORDSREQUEST']._serialized_start=988
-  _globals['_STREAMRECORDSREQUEST']._serialized_end=1166
-  _globals['_AUTHENTICATEREQUEST']._serialized_start=1168
-  _globals['_AUTHENTICATEREQUEST']._serialized_end=1206
-  _globals['_PRINCIPAL']._serialized_start=1208
-  _globals['_PRINCIPAL']._serialized_end=1297
-  _globals['_LISTRECORDSREQUEST']._serialized_start=1300
-  _globals['_LISTRECORDSREQUEST']._serialized_end=1562
-  _globals['_LISTRECORDSRESPONSE']._serialized_start=1564
-  _globals['_LISTRECORDSRESPONSE']._serialized_end=1665
-  _globals['_RECORDSTATSREQUEST']._serialized_start=1667
-  _globals['_RECORDSTATSREQUEST']._serialized_end=1722
-  _globals['_RECORDSTATSRESPONSE']._serialized_start=1725
-  _globals['_RECORDSTATSRESPONSE']._serialized_end=1855
-  _globals['_BATCHSERVICE']._serialized_start=1858
-  _globals['_BATCHSERVICE']._serialized_end=2525
-  _globals['_AUTHSERVICE']._serialized_start=2528
-  _globals['_AUTHSERVICE']._serialized_end=2700
+  _globals['_BATCHHEADER']._serialized_end=369
+  _globals['_FILEHEADER']._serialized_start=371
+  _globals['_FILEHEADER']._serialized_end=421
+  _globals['_CREATEBATCHREQUEST']._serialized_start=424
+  _globals['_CREATEBATCHREQUEST']._serialized_end=554
+  _globals['_GETBATCHREQUEST']._serialized_start=556
+  _globals['_GETBATCHREQUEST']._serialized_end=626
+  _globals['_LISTBATCHESREQUEST']._serialized_start=628
+  _globals['_LISTBATCHESREQUEST']._serialized_end=754
+  _globals['_LISTBATCHESRESPONSE']._serialized_start=756
+  _globals['_LISTBATCHESRESPONSE']._serialized_end=856
+  _globals['_DELETEBATCHREQUEST']._serialized_start=858
+  _globals['_DELETEBATCHREQUEST']._serialized_end=931
+  _globals['_GETRECORDREQUEST']._serialized_start=933
+  _globals['_GETRECORDREQUEST']._serialized_end=1005
+  _globals['_STREAMRECORDSREQUEST']._serialized_start=1008
+  _globals['_STREAMRECORDSREQUEST']._serialized_end=1186
+  _globals['_AUTHENTICATEREQUEST']._serialized_start=1188
+  _globals['_AUTHENTICATEREQUEST']._serialized_end=1226
+  _globals['_PRINCIPAL']._serialized_start=1228
+  _globals['_PRINCIPAL']._serialized_end=1317
+  _globals['_LISTRECORDSREQUEST']._serialized_start=1320
+  _globals['_LISTRECORDSREQUEST']._serialized_end=1582
+  _globals['_LISTRECORDSRESPONSE']._serialized_start=1584
+  _globals['_LISTRECORDSRESPONSE']._serialized_end=1685
+  _globals['_RECORDSTATSREQUEST']._serialized_start=1687
+  _globals['_RECORDSTATSREQUEST']._serialized_end=1742
+  _globals['_RECORDSTATSRESPONSE']._serialized_start=1745
+  _globals['_RECORDSTATSRESPONSE']._serialized_end=1875
+  _globals['_BATCHSERVICE']._serialized_start=1878
+  _globals['_BATCHSERVICE']._serialized_end=2545
+  _globals['_AUTHSERVICE']._serialized_start=2548
+  _globals['_AUTHSERVICE']._serialized_end=2720
 # @@protoc_insertion_point(module_scope)

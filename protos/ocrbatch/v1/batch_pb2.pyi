@@ -23,18 +23,20 @@ class CheckProjectResponse(_message.Message):
     def __init__(self, exists: _Optional[bool] = ...) -> None: ...
 
 class BatchHeader(_message.Message):
-    __slots__ = ("scope", "name", "template_id", "metadata", "priority")
+    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    FILE_COUNT_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     name: str
     template_id: str
     metadata: _struct_pb2.Struct
     priority: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ...) -> None: ...
+    file_count: int
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ...) -> None: ...
 
 class FileHeader(_message.Message):
     __slots__ = ("file_name", "mime_type")

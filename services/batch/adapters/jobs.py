@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import nats.errors
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
 from ocrbatch.v1 import jobs_pb2
+from services.batch.ports import PublishFailed
 from services.common.jetstream import job_subject, progress_subject
 from services.common.telemetry import inject_headers
 
@@ -25,7 +27,10 @@ class JetStreamJobs:
 
     async def publish_job(self, job: jobs_pb2.OcrJob) -> None:
         headers = inject_headers({"Nats-Msg-Id": job_message_id(job.record_id, job.generation)})
-        await self._js.publish(job_subject(job.priority), job.SerializeToString(), headers=headers)
+        try:
+            await self._js.publish(job_subject(job.priority), job.SerializeToString(), headers=headers)
+        except (TimeoutError, nats.errors.Error, OSError) as exc:
+            raise PublishFailed(f"JetStream did not take the job for record {job.record_id}: {exc!r}") from exc
 
     async def publish_progress(self, batch_id: str, event: dict[str, Any]) -> None:
         await self._nc.publish(progress_subject(batch_id), json.dumps(event).encode())

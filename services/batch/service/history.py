@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from services.batch.adapters.store import Doc, RecordQuery, Scope, Store
+from services.batch.domain.model import Record, RecordQuery, Scope
 from services.batch.domain.rules import RecordStatus
 from services.batch.errors import InvalidArgument, NotFound
+from services.batch.ports import Batches, JobPublisher
+from services.batch.service.jobs import publish_records
 from services.batch.service.results import ResultApplier
-from services.batch.service.uploads import JobPublisher, publish_records
 
 
 def _day(value: str, name: str) -> date:
@@ -42,8 +43,8 @@ def record_query(
     )
 
 
-async def stats(store: Store, scope: Scope) -> dict[str, int]:
-    counts = await store.record_counts(scope)
+async def stats(batches: Batches, scope: Scope) -> dict[str, int]:
+    counts = await batches.record_counts(scope)
     review = counts.pop("needsReview", 0)
     return {
         "total": sum(counts.values()),
@@ -55,16 +56,15 @@ async def stats(store: Store, scope: Scope) -> dict[str, int]:
     }
 
 
-async def retry(store: Store, jobs: JobPublisher, applier: ResultApplier, scope: Scope, record_id: str) -> Doc:
+async def retry(batches: Batches, jobs: JobPublisher, applier: ResultApplier, scope: Scope, record_id: str) -> Record:
     """A failed record goes back to the queue; its batch counts it as open again until the new result."""
-    current = await store.get_record(scope, record_id)
+    current = await batches.get_record(scope, record_id)
     if current is None:
         raise NotFound(f"processing record {record_id} not found")
     at = datetime.now(UTC)
-    record = await store.requeue_failed_record(scope, record_id, at)
+    record = await batches.requeue_failed(scope, record_id, at)
     if record is None:
-        raise InvalidArgument(f"only failed records can be retried; this one is {current['status']}")
-    batch = await store.uncount_record(record["batchId"], record_id, at)
-    await applier.settle_batch(batch, at)
-    await publish_records(store, jobs, [record])
-    return await store.get_record(scope, record_id) or record
+        raise InvalidArgument(f"only failed records can be retried; this one is {current.status.value}")
+    await applier.announce(await batches.change(record.batch_id, lambda b: b.uncount(record_id, at)))
+    await publish_records(batches, jobs, [record])
+    return await batches.get_record(scope, record_id) or record

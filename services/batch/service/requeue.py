@@ -6,24 +6,24 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-from services.batch.adapters.store import Store
-from services.batch.service.uploads import JobPublisher, publish_records
+from services.batch.ports import Batches, JobPublisher
+from services.batch.service.jobs import publish_records
 
 log = logging.getLogger(__name__)
 
 
-async def requeue_pending(store: Store, jobs: JobPublisher, *, older_than_s: float, limit: int = 500) -> int:
-    records = await store.pending_records(datetime.now(UTC) - timedelta(seconds=older_than_s), limit)
+async def requeue_pending(batches: Batches, jobs: JobPublisher, *, older_than_s: float, limit: int = 500) -> int:
+    records = await batches.pending_records(datetime.now(UTC) - timedelta(seconds=older_than_s), limit)
     if not records:
         return 0
-    queued = await publish_records(store, jobs, records)
+    queued = await publish_records(batches, jobs, records)
     log.info("re-queued %d of %d pending records", queued, len(records))
     return queued
 
 
-async def requeue_loop(store: Store, jobs: JobPublisher, interval_s: float, stop: asyncio.Event) -> None:
+async def requeue_loop(batches: Batches, jobs: JobPublisher, interval_s: float, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval_s)
         except TimeoutError:
-            await requeue_pending(store, jobs, older_than_s=interval_s)
+            await requeue_pending(batches, jobs, older_than_s=interval_s)

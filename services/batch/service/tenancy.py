@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from services.batch.adapters.store import Store
+from services.batch.domain.keys import issue_api_key
+from services.batch.domain.model import ApiKey, Organization, Project
 from services.batch.errors import InvalidArgument, NotFound
-from services.batch.service.auth import hash_key, new_api_key
-
-Doc = dict[str, Any]
+from services.batch.ports import Tenancy
 
 
 def _name(value: str, what: str) -> str:
@@ -19,59 +17,53 @@ def _name(value: str, what: str) -> str:
     return value
 
 
-class Tenancy:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+class TenancyAdmin:
+    def __init__(self, tenancy: Tenancy) -> None:
+        self._tenancy = tenancy
 
-    async def create_organization(self, name: str, credits: int) -> Doc:
+    async def create_organization(self, name: str, credits: int) -> Organization:
         if credits < 0:
             raise InvalidArgument("credits cannot be negative")
-        doc = {"id": self._store.new_id(), "name": _name(name, "organization"), "credits": credits}
-        await self._store.insert_organization({**doc, "createdAt": datetime.now(UTC)})
-        return {**doc, "createdAt": datetime.now(UTC)}
+        organization = Organization(self._tenancy.new_id(), _name(name, "organization"), credits, datetime.now(UTC))
+        await self._tenancy.add_organization(organization)
+        return organization
 
-    async def add_credits(self, organization_id: str, credits: int) -> Doc:
-        doc = await self._store.add_credits(organization_id, credits)
-        if doc is None:
-            if await self._store.get_organization(organization_id) is None:
+    async def list_organizations(self) -> list[Organization]:
+        return await self._tenancy.list_organizations()
+
+    async def add_credits(self, organization_id: str, credits: int) -> Organization:
+        organization = await self._tenancy.add_credits(organization_id, credits)
+        if organization is None:
+            if await self._tenancy.get_organization(organization_id) is None:
                 raise NotFound(f"organization {organization_id} not found")
             raise InvalidArgument("the balance cannot go below 0")
-        return doc
+        return organization
 
-    async def create_project(self, organization_id: str, name: str) -> Doc:
-        if await self._store.get_organization(organization_id) is None:
+    async def create_project(self, organization_id: str, name: str) -> Project:
+        if await self._tenancy.get_organization(organization_id) is None:
             raise NotFound(f"organization {organization_id} not found")
-        doc = {
-            "id": self._store.new_id(),
-            "organizationId": organization_id,
-            "name": _name(name, "project"),
-            "createdAt": datetime.now(UTC),
-        }
-        await self._store.insert_project(doc)
-        return doc
+        project = Project(self._tenancy.new_id(), organization_id, _name(name, "project"), datetime.now(UTC))
+        await self._tenancy.add_project(project)
+        return project
 
-    async def create_api_key(self, organization_id: str, project_id: str, name: str) -> tuple[Doc, str]:
+    async def list_projects(self, organization_id: str) -> list[Project]:
+        return await self._tenancy.list_projects(organization_id)
+
+    async def create_api_key(self, organization_id: str, project_id: str, name: str) -> tuple[ApiKey, str]:
         """A new key and its secret, which exists only in this answer: the store keeps its hash."""
-        if await self._store.get_organization(organization_id) is None:
+        if await self._tenancy.get_organization(organization_id) is None:
             raise NotFound(f"organization {organization_id} not found")
-        if project_id and not await self._store.project_exists(organization_id, project_id):
+        if project_id and not await self._tenancy.project_exists(organization_id, project_id):
             raise NotFound(f"project {project_id} not found in organization {organization_id}")
-        secret = new_api_key()
-        doc = {
-            "id": self._store.new_id(),
-            "organizationId": organization_id,
-            "projectId": project_id or None,
-            "name": name.strip()[:120] or "key",
-            "keyHash": hash_key(secret),
-            "prefix": secret[:8],
-            "revokedAt": None,
-            "createdAt": datetime.now(UTC),
-        }
-        await self._store.insert_api_key(doc)
-        return {k: v for k, v in doc.items() if k != "keyHash"}, secret
+        key, secret = issue_api_key(self._tenancy.new_id(), organization_id, project_id, name, datetime.now(UTC))
+        await self._tenancy.add_api_key(key)
+        return key, secret
 
-    async def revoke_api_key(self, key_id: str) -> Doc:
-        doc = await self._store.revoke_api_key(key_id, datetime.now(UTC))
-        if doc is None:
+    async def list_api_keys(self, organization_id: str) -> list[ApiKey]:
+        return await self._tenancy.list_api_keys(organization_id)
+
+    async def revoke_api_key(self, key_id: str) -> ApiKey:
+        key = await self._tenancy.revoke_api_key(key_id, datetime.now(UTC))
+        if key is None:
             raise NotFound(f"API key {key_id} not found")
-        return doc
+        return key

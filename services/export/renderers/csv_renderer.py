@@ -11,6 +11,7 @@ from services.export.document import ExportDoc, rows
 
 CONTENT_TYPE = "text/csv"
 EXTENSION = "csv"
+PAGES = False  # the recognised pages are not shown
 FIXED_COLUMNS = ("recordId", "fileName", "status", "templateName")
 
 

@@ -11,6 +11,7 @@ from services.export.renderers.zipstream import ZipStream
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXTENSION = "docx"
+PAGES = False  # the recognised pages are not shown
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")

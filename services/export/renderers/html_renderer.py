@@ -10,6 +10,7 @@ from services.export.renderers.markup import clean
 
 CONTENT_TYPE = "text/html"
 EXTENSION = "html"
+PAGES = False  # the recognised pages are not shown
 STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}"
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}"

@@ -11,11 +11,12 @@ from services.export.document import ExportDoc
 
 CONTENT_TYPE = "application/json"
 EXTENSION = "json"
+PAGES = True  # the recognised pages are part of the JSON export
 
 
 async def render(doc: ExportDoc) -> AsyncIterator[bytes]:
     if doc.batch is None:  # a single record's result: the record object itself
-        async for record in doc.records.open(text=True, pages=True):
+        async for record in doc.records:
             yield json.dumps(record_json(record), ensure_ascii=False, indent=2).encode()
         return
     head = {
@@ -24,7 +25,7 @@ async def render(doc: ExportDoc) -> AsyncIterator[bytes]:
     }
     yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "records": [').encode()
     first = True
-    async for record in doc.records.open(text=True, pages=True):
+    async for record in doc.records:
         yield (("" if first else ",") + "\n" + json.dumps(record_json(record), ensure_ascii=False)).encode()
         first = False
     yield b"\n]}\n"

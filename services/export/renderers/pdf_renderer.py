@@ -10,6 +10,7 @@ from services.export.pdf_writer import PdfFont, StreamingPdf, find_font
 
 CONTENT_TYPE = "application/pdf"
 EXTENSION = "pdf"
+PAGES = False  # the recognised pages are not shown
 
 
 @lru_cache(maxsize=1)

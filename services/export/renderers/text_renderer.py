@@ -8,6 +8,7 @@ from services.export.document import ExportDoc, display, rows
 
 CONTENT_TYPE = "text/plain"
 EXTENSION = "txt"
+PAGES = False  # the recognised pages are not shown
 
 
 async def render(doc: ExportDoc) -> AsyncIterator[bytes]:

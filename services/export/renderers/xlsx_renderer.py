@@ -12,6 +12,7 @@ from services.export.renderers.zipstream import ZipStream
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSION = "xlsx"
+PAGES = False  # the recognised pages are not shown
 MAX_CELL_CHARS = 32767  # Excel's limit per cell
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

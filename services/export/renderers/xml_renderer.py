@@ -9,6 +9,7 @@ from services.export.renderers.markup import xml_attr, xml_text
 
 CONTENT_TYPE = "application/xml"
 EXTENSION = "xml"
+PAGES = False  # the recognised pages are not shown
 
 
 async def render(doc: ExportDoc) -> AsyncIterator[bytes]:

@@ -10,8 +10,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
 from services.common.api_json import batch_json, pagination_json
 from services.common.convert import BATCH_STATUS_NAMES, batch_status_to_proto
+from services.common.paging import paging_error
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError
+from services.gateway.organization import in_organization, organization_endpoint
 from services.gateway.streaming import stream_export
 from services.gateway.uploads import create_batch_requests, read_batch_form
 
@@ -19,22 +21,11 @@ router = APIRouter(prefix="/v1/openapi/batch", tags=["batch"])
 org_router = APIRouter(prefix="/batch/{orgId}", tags=["organization batch"])
 file_router = APIRouter(prefix="/upload", tags=["organization upload"])
 Auth = Annotated[Principal, Depends(authenticate)]
-MAX_LIMIT = 100
-MAX_PAGE = 1_000_000
-
-
-def in_organization(principal: Principal, org_id: str) -> Principal:
-    """The organization API names the organization in the path: a key of another one is refused."""
-    if org_id != principal.organization_id:
-        raise ApiError(401, "the API key does not belong to this organization")
-    return principal
 
 
 def page_params(page: int, limit: int) -> tuple[int, int]:
-    if not 1 <= page <= MAX_PAGE:
-        raise ApiError(400, f"page must be between 1 and {MAX_PAGE}")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, f"limit must be between 1 and {MAX_LIMIT}")
+    if problem := paging_error(page, limit):
+        raise ApiError(400, problem)
     return page, limit
 
 
@@ -111,56 +102,16 @@ async def export_batch(
     return await stream_export(call)
 
 
-@org_router.post("/upload", status_code=201)
-async def org_upload_batch(request: Request, principal: Auth, orgId: str) -> JSONResponse:  # noqa: N803
-    return await upload_batch(request, in_organization(principal, orgId))
-
-
-@org_router.get("")
-async def org_list_batches(
-    request: Request,
-    principal: Auth,
-    orgId: str,  # noqa: N803
-    projectId: str | None = None,  # noqa: N803
-    page: int = 1,
-    limit: int = 20,
-    status: str | None = None,
-) -> dict:
-    return await list_batches(request, in_organization(principal, orgId), projectId, page, limit, status)
-
-
-@org_router.get("/{batch_id}")
-async def org_get_batch(
-    request: Request,
-    principal: Auth,
-    orgId: str,
-    batch_id: str,
-    projectId: str | None = None,  # noqa: N803
-) -> dict:
-    return await get_batch(request, in_organization(principal, orgId), batch_id, projectId)
-
-
-@org_router.delete("/{batch_id}")
-async def org_delete_batch(
-    request: Request,
-    principal: Auth,
-    orgId: str,
-    batch_id: str,
-    projectId: str | None = None,  # noqa: N803
-) -> dict:
-    return await delete_batch(request, in_organization(principal, orgId), batch_id, projectId)
-
-
-@org_router.get("/{batch_id}/export")
-async def org_export_batch(
-    request: Request,
-    principal: Auth,
-    orgId: str,  # noqa: N803
-    batch_id: str,
-    format: Annotated[str, Query()] = "",  # noqa: A002 (API parameter name)
-    projectId: str | None = None,  # noqa: N803
-) -> StreamingResponse:
-    return await export_batch(request, in_organization(principal, orgId), batch_id, format, projectId)
+for path, method, endpoint, status in (
+    ("/upload", "POST", upload_batch, 201),
+    ("", "GET", list_batches, 200),
+    ("/{batch_id}", "GET", get_batch, 200),
+    ("/{batch_id}", "DELETE", delete_batch, 200),
+    ("/{batch_id}/export", "GET", export_batch, 200),
+):
+    org_router.add_api_route(
+        path, organization_endpoint(endpoint), methods=[method], status_code=status, name=f"org_{endpoint.__name__}"
+    )
 
 
 @file_router.post("/{orgId}/file", status_code=201)

@@ -16,7 +16,8 @@ from opentelemetry import trace
 
 from ocrbatch.v1 import jobs_pb2, jobs_pb2_grpc
 from services.common.convert import to_struct
-from services.common.jetstream import JOBS_STREAM, PRIORITIES, RESULTS_SUBJECT, workers_consumer
+from services.common.jetstream import JOBS_STREAM, RESULTS_SUBJECT, workers_consumer
+from services.common.priorities import PRIORITIES
 from services.common.telemetry import extract_context, inject_headers
 from services.worker.documents import DocumentError, Limits
 from services.worker.engine.port import OcrEngine

@@ -1,0 +1,258 @@
+"""Batches, their uploads and their records in MongoDB (collections batches, uploads, processing_history)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.batch.adapters.mongo.database import Database
+from services.batch.adapters.mongo.documents import (
+    BATCH_CHANGES,
+    Document,
+    batch_doc,
+    batch_of,
+    oid,
+    page_doc,
+    record_doc,
+    record_of,
+    scoped,
+    upload_doc,
+)
+from services.batch.domain.model import Batch, Outcome, Record, RecordQuery, Scope, Upload
+from services.batch.domain.rules import OPEN_RECORD_STATUSES, RecordStatus
+
+_LIGHT = {"text": 0, "pages": 0, "templateSnapshot": 0}  # what lists and bookkeeping never need
+_CHANGE_ATTEMPTS = 50  # concurrent changes of one batch retry this often before giving up
+
+
+class MongoBatches:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._batches = database.batches
+        self._uploads = database.uploads
+        self._records = database.records
+
+    def new_id(self) -> str:
+        return str(ObjectId())
+
+    # --- batches -----------------------------------------------------------------------------
+    async def add(self, batch: Batch, uploads: list[Upload], records: list[Record]) -> None:
+        """Uploads, records and the batch together (in one transaction where the server has them; else the
+        batch last, so a batch is never visible without its records)."""
+
+        async def write(session: AsyncClientSession | None) -> None:
+            if uploads:
+                await self._uploads.insert_many([upload_doc(u) for u in uploads], ordered=True, session=session)
+            if records:
+                await self._records.insert_many([record_doc(r) for r in records], ordered=True, session=session)
+            await self._batches.insert_one(batch_doc(batch), session=session)
+
+        await self._database.atomically(write)
+
+    async def get(self, scope: Scope, batch_id: str) -> Batch | None:
+        key = oid(batch_id)
+        if key is None:
+            return None
+        doc = await self._batches.find_one({"_id": key, **scoped(scope), "deletedAt": None})
+        return batch_of(doc) if doc else None
+
+    async def list(self, scope: Scope, page: int, limit: int, status: str | None) -> tuple[list[Batch], int]:
+        query: Document = {**scoped(scope), "deletedAt": None}
+        if status:
+            query["status"] = status
+        total = await self._batches.count_documents(query)
+        cursor = (
+            self._batches.find(query, {"countedRecordIds": 0})
+            .sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+            .skip((page - 1) * limit)
+            .limit(limit)
+        )
+        return [batch_of(doc) async for doc in cursor], total
+
+    async def soft_delete(self, scope: Scope, batch_id: str, at: datetime) -> Batch | None:
+        key = oid(batch_id)
+        if key is None:
+            return None
+        doc = await self._batches.find_one_and_update(
+            {"_id": key, **scoped(scope), "deletedAt": None},
+            {"$set": {"deletedAt": at, "updatedAt": at}, "$inc": {"version": 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            return None
+        await self._records.update_many({"batchId": batch_id}, {"$set": {"deletedAt": at}})  # they leave the history
+        return batch_of(doc)
+
+    async def change(self, batch_id: str, change: Callable[[Batch], bool]) -> Batch | None:
+        key = oid(batch_id)
+        if key is None:
+            return None
+        for _ in range(_CHANGE_ATTEMPTS):
+            doc = await self._batches.find_one({"_id": key})
+            if doc is None:
+                return None
+            batch = batch_of(doc)
+            if not change(batch):
+                return None
+            stored = batch_doc(batch)
+            result = await self._batches.update_one(
+                {"_id": key, "version": batch.version},
+                {"$set": {name: stored[name] for name in BATCH_CHANGES}, "$inc": {"version": 1}},
+            )
+            if result.matched_count == 1:
+                batch.version += 1
+                return batch
+        raise RuntimeError(f"batch {batch_id} kept changing under {_CHANGE_ATTEMPTS} attempts to update it")
+
+    # --- records -----------------------------------------------------------------------------
+    async def get_record(self, scope: Scope | None, record_id: str) -> Record | None:
+        key = oid(record_id)
+        if key is None:
+            return None
+        query: Document = {"_id": key} if scope is None else {"_id": key, **scoped(scope), "deletedAt": None}
+        doc = await self._records.find_one(query)
+        return record_of(doc) if doc else None
+
+    async def stream_records(
+        self, scope: Scope, batch_id: str, status: str | None, include_text: bool, include_pages: bool, limit: int = 0
+    ) -> AsyncIterator[Record]:
+        query: Document = {"batchId": batch_id, **scoped(scope)}
+        if status:
+            query["status"] = status
+        projection: dict[str, int] = {"templateSnapshot": 0}
+        if not include_text:
+            projection["text"] = 0
+        if not include_pages:
+            projection["pages"] = 0
+        cursor = self._records.find(query, projection, batch_size=100).sort("seq", ASCENDING).limit(limit)
+        async for doc in cursor:
+            yield record_of(doc)
+
+    def _filter(self, scope: Scope, query: RecordQuery) -> Document:
+        flt: Document = {**scoped(scope), "deletedAt": None}
+        if query.status:
+            flt["status"] = query.status
+        if query.template_id:
+            flt["templateId"] = query.template_id
+        if query.batch_id:
+            flt["batchId"] = query.batch_id
+        if query.needs_review is not None:
+            flt["needsReview"] = True if query.needs_review else {"$ne": True}
+        created: dict[str, datetime] = {}
+        if query.created_from:
+            created["$gte"] = query.created_from
+        if query.created_before:
+            created["$lt"] = query.created_before
+        if created:
+            flt["createdAt"] = created
+        if query.search:
+            pattern = {"$regex": re.escape(query.search), "$options": "i"}
+            flt["$or"] = [{"fileName": pattern}, {"templateName": pattern}]
+        return flt
+
+    async def list_records(self, scope: Scope, query: RecordQuery, page: int, limit: int) -> tuple[list[Record], int]:
+        flt = self._filter(scope, query)
+        total = await self._records.count_documents(flt)
+        cursor = (
+            self._records.find(flt, _LIGHT)
+            .sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+            .skip((page - 1) * limit)
+            .limit(limit)
+        )
+        return [record_of(doc) async for doc in cursor], total
+
+    async def record_counts(self, scope: Scope) -> dict[str, int]:
+        """Records per status, and under "needsReview" the completed ones flagged for review."""
+        counts: dict[str, int] = {}
+        pipeline: list[Document] = [
+            {"$match": {**scoped(scope), "deletedAt": None}},
+            {"$group": {"_id": "$status", "n": {"$sum": 1}, "review": {"$sum": {"$cond": ["$needsReview", 1, 0]}}}},
+        ]
+        async for row in await self._records.aggregate(pipeline):
+            counts[row["_id"]] = row["n"]
+            if row["_id"] == RecordStatus.COMPLETED:
+                counts["needsReview"] = row["review"]
+        return counts
+
+    async def pending_records(self, older_than: datetime, limit: int) -> list[Record]:
+        cursor = self._records.find(
+            {"status": RecordStatus.PENDING, "createdAt": {"$lt": older_than}}, {"text": 0, "pages": 0}
+        ).limit(limit)
+        return [record_of(doc) async for doc in cursor]
+
+    async def mark_queued(self, record_ids: list[str], at: datetime) -> None:
+        await self._records.update_many(
+            {"_id": {"$in": [ObjectId(r) for r in record_ids]}, "status": RecordStatus.PENDING},
+            {"$set": {"status": RecordStatus.QUEUED, "updatedAt": at}},
+        )
+
+    async def mark_started(self, record_id: str, generation: int, delivery: int, at: datetime) -> None:
+        key = oid(record_id)
+        if key is None:
+            return
+        await self._records.update_one(
+            {"_id": key, "generation": generation, "status": {"$in": list(OPEN_RECORD_STATUSES)}},
+            {
+                "$set": {"status": RecordStatus.IN_PROGRESS, "attempts": delivery, "updatedAt": at},
+                "$min": {"startedAt": at},
+            },
+        )
+
+    async def finish_record(self, record_id: str, generation: int, outcome: Outcome) -> Record | None:
+        key = oid(record_id)
+        if key is None:
+            return None
+        fields: Document = {
+            "status": outcome.status.value,
+            "completedAt": outcome.at,
+            "updatedAt": outcome.at,
+            "attempts": max(outcome.attempts, 1),
+        }
+        if outcome.completed:
+            fields |= {
+                "text": outcome.text,
+                "pages": [page_doc(p) for p in outcome.pages],
+                "processingResult": outcome.processing_result,
+                "fieldDetails": outcome.field_details,
+                "needsReview": outcome.needs_review,
+                "error": None,
+            }
+        else:
+            fields["error"] = outcome.error or "processing failed"
+        doc = await self._records.find_one_and_update(
+            {"_id": key, "generation": generation, "status": {"$in": list(OPEN_RECORD_STATUSES)}},
+            {"$set": fields},
+            projection=_LIGHT,
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:  # already final (a redelivered result) or of another generation
+            doc = await self._records.find_one({"_id": key, "generation": generation}, _LIGHT)
+        record = record_of(doc) if doc else None
+        return record if record is not None and record.is_final else None
+
+    async def requeue_failed(self, scope: Scope, record_id: str, at: datetime) -> Record | None:
+        """A failed record becomes pending again, in a new generation (results of the old one are ignored)."""
+        key = oid(record_id)
+        if key is None:
+            return None
+        doc = await self._records.find_one_and_update(
+            {"_id": key, **scoped(scope), "deletedAt": None, "status": RecordStatus.FAILED},
+            {
+                "$set": {
+                    "status": RecordStatus.PENDING,
+                    "error": None,
+                    "attempts": 0,
+                    "updatedAt": at,
+                    "retriedAt": at,
+                },
+                "$inc": {"generation": 1},
+                "$unset": {"startedAt": "", "completedAt": ""},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        return record_of(doc) if doc else None

@@ -1,0 +1,64 @@
+"""The batch service's MongoDB database: its collections, indexes, and transactions where the server has them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import OperationFailure
+
+# "Transaction numbers are only allowed on a replica set member or mongos", "IllegalOperation"
+_NO_TRANSACTIONS = {20, 263}
+log = logging.getLogger(__name__)
+
+
+class Database:
+    def __init__(self, client: AsyncMongoClient[Any], name: str) -> None:
+        self.client = client
+        self.db = client[name]
+        self.batches = self.db["batches"]
+        self.uploads = self.db["uploads"]
+        self.records = self.db["processing_history"]
+        self.templates = self.db["templates"]
+        self.api_keys = self.db["api_keys"]
+        self.organizations = self.db["organizations"]
+        self.projects = self.db["projects"]
+        self._transactions: bool | None = None  # unknown until the first try
+
+    async def ping(self) -> None:
+        await self.db.command("ping")
+
+    async def ensure_indexes(self) -> None:
+        await self.batches.create_index(
+            [
+                ("organizationId", ASCENDING),
+                ("projectId", ASCENDING),
+                ("deletedAt", ASCENDING),
+                ("createdAt", DESCENDING),
+            ]
+        )
+        await self.records.create_index([("batchId", ASCENDING), ("seq", ASCENDING)])
+        await self.records.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
+        await self.records.create_index([("projectId", ASCENDING), ("createdAt", DESCENDING)])
+        await self.uploads.create_index([("batchId", ASCENDING)])
+        await self.templates.create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
+        await self.api_keys.create_index([("keyHash", ASCENDING)], unique=True)
+
+    async def atomically(self, write: Callable[[AsyncClientSession | None], Awaitable[None]]) -> None:
+        """Runs `write` in one transaction where the server has them (replica sets, SecantusDB); a standalone
+        mongod runs it without one, so `write` orders its steps to be safe that way too."""
+        if self._transactions is not False:
+            try:
+                async with self.client.start_session() as session:
+                    await session.with_transaction(write)
+                self._transactions = True
+                return
+            except OperationFailure as exc:
+                if exc.code not in _NO_TRANSACTIONS or self._transactions:
+                    raise
+                log.warning("this MongoDB has no transactions (standalone?): multi-document writes go without one")
+                self._transactions = False
+        await write(None)

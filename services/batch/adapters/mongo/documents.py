@@ -1,0 +1,267 @@
+"""Entities as MongoDB documents and back: the only place that knows the stored field names.
+
+Documents keep the API's camelCase names; `_id` is an ObjectId. Recognised pages and template snapshots
+are stored as their protobuf's canonical JSON (json_format), so they convert without hand-written code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from google.protobuf.json_format import MessageToDict, ParseDict
+
+from ocrbatch.v1 import common_pb2, templates_pb2
+from services.batch.domain.model import ApiKey, Batch, Organization, Project, Record, Scope, Upload
+from services.batch.domain.rules import BatchStatus, RecordStatus
+
+Document = dict[str, Any]
+
+
+def oid(value: str) -> ObjectId | None:
+    """The ObjectId of an id from outside, or None when it cannot be one (then nothing matches it)."""
+    try:
+        return ObjectId(value)
+    except (InvalidId, TypeError):
+        return None
+
+
+def scoped(scope: Scope) -> Document:
+    return {"organizationId": scope.organization_id, "projectId": scope.project_id}
+
+
+def page_doc(page: common_pb2.Page) -> Document:
+    return MessageToDict(page)
+
+
+def page_of(doc: Document) -> common_pb2.Page:
+    return ParseDict(doc, common_pb2.Page(), ignore_unknown_fields=True)
+
+
+def template_doc(template: templates_pb2.Template | None) -> Document | None:
+    return MessageToDict(template) if template is not None else None
+
+
+def template_of(doc: Document | None) -> templates_pb2.Template | None:
+    return ParseDict(doc, templates_pb2.Template(), ignore_unknown_fields=True) if doc else None
+
+
+def batch_doc(batch: Batch) -> Document:
+    return {
+        "_id": ObjectId(batch.id),
+        "name": batch.name,
+        "organizationId": batch.organization_id,
+        "projectId": batch.project_id,
+        "userId": batch.user_id,
+        "templateId": batch.template_id,
+        "templateName": batch.template_name,
+        "metadata": batch.metadata,
+        "priority": batch.priority,
+        "totalFiles": batch.total_files,
+        "completedFiles": batch.completed_files,
+        "failedFiles": batch.failed_files,
+        "status": batch.status.value,
+        "progress": batch.progress,
+        "uploadIds": batch.upload_ids,
+        "processingHistoryIds": batch.record_ids,
+        "resultFields": batch.result_fields,
+        "countedRecordIds": sorted(batch.counted_record_ids),
+        "deletedAt": batch.deleted_at,
+        "createdAt": batch.created_at,
+        "updatedAt": batch.updated_at,
+        "version": batch.version,
+    }
+
+
+def batch_of(doc: Document) -> Batch:
+    return Batch(
+        id=str(doc["_id"]),
+        name=doc.get("name") or "",
+        organization_id=doc["organizationId"],
+        project_id=doc["projectId"],
+        user_id=doc.get("userId") or "",
+        template_id=doc.get("templateId"),
+        template_name=doc.get("templateName"),
+        metadata=doc.get("metadata") or {},
+        priority=doc.get("priority") or "medium",
+        total_files=doc.get("totalFiles", 0),
+        completed_files=doc.get("completedFiles", 0),
+        failed_files=doc.get("failedFiles", 0),
+        status=BatchStatus(doc.get("status") or BatchStatus.UPLOADING),
+        progress=doc.get("progress", 0.0),
+        upload_ids=list(doc.get("uploadIds") or []),
+        record_ids=list(doc.get("processingHistoryIds") or []),
+        result_fields=list(doc.get("resultFields") or []),
+        counted_record_ids=set(doc.get("countedRecordIds") or []),
+        deleted_at=doc.get("deletedAt"),
+        created_at=doc["createdAt"],
+        updated_at=doc.get("updatedAt") or doc["createdAt"],
+        version=doc.get("version", 0),
+    )
+
+
+BATCH_CHANGES = ("completedFiles", "failedFiles", "status", "progress", "resultFields", "countedRecordIds", "updatedAt")
+
+
+def upload_doc(upload: Upload) -> Document:
+    return {
+        "_id": ObjectId(upload.id),
+        "batchId": upload.batch_id,
+        "organizationId": upload.organization_id,
+        "projectId": upload.project_id,
+        "fileName": upload.file_name,
+        "fileSize": upload.file_size,
+        "mimeType": upload.mime_type,
+        "blobId": upload.blob_id,
+        "sha256": upload.sha256,
+        "createdAt": upload.created_at,
+    }
+
+
+def record_doc(record: Record) -> Document:
+    return {
+        "_id": ObjectId(record.id),
+        "uploadId": record.upload_id,
+        "batchId": record.batch_id,
+        "seq": record.seq,
+        "organizationId": record.organization_id,
+        "projectId": record.project_id,
+        "userId": record.user_id,
+        "fileName": record.file_name,
+        "fileUrl": record.file_url,
+        "filePath": record.file_path,
+        "fileSize": record.file_size,
+        "mimeType": record.mime_type,
+        "blobId": record.blob_id,
+        "status": record.status.value,
+        "templateId": record.template_id,
+        "templateName": record.template_name,
+        "templateSnapshot": template_doc(record.template_snapshot),
+        "resultFormat": record.result_format,
+        "priority": record.priority,
+        "attempts": record.attempts,
+        "generation": record.generation,
+        "error": record.error,
+        "text": record.text,
+        "pages": [page_doc(p) for p in record.pages],
+        "processingResult": record.processing_result,
+        "fieldDetails": record.field_details,
+        "needsReview": record.needs_review,
+        "deletedAt": None,
+        "createdAt": record.created_at,
+        "updatedAt": record.updated_at,
+    } | {  # absent rather than null until they happen ($min on startedAt would keep a null)
+        name: value
+        for name, value in (
+            ("startedAt", record.started_at),
+            ("completedAt", record.completed_at),
+            ("retriedAt", record.retried_at),
+        )
+        if value is not None
+    }
+
+
+def record_of(doc: Document) -> Record:
+    return Record(
+        id=str(doc["_id"]),
+        upload_id=doc.get("uploadId") or "",
+        batch_id=doc["batchId"],
+        seq=doc.get("seq", 0),
+        organization_id=doc["organizationId"],
+        project_id=doc["projectId"],
+        user_id=doc.get("userId") or "",
+        file_name=doc.get("fileName") or "",
+        file_url=doc.get("fileUrl"),
+        file_path=doc.get("filePath") or "",
+        file_size=doc.get("fileSize", 0),
+        mime_type=doc.get("mimeType") or "",
+        blob_id=doc.get("blobId") or "",
+        status=RecordStatus(doc.get("status") or RecordStatus.PENDING),
+        template_id=doc.get("templateId"),
+        template_name=doc.get("templateName"),
+        template_snapshot=template_of(doc.get("templateSnapshot")),
+        result_format=doc.get("resultFormat") or "json",
+        priority=doc.get("priority") or "medium",
+        attempts=doc.get("attempts", 0),
+        generation=doc.get("generation", 1),
+        error=doc.get("error"),
+        text=doc.get("text"),
+        pages=[page_of(p) for p in doc.get("pages") or []],
+        processing_result=doc.get("processingResult"),
+        field_details=doc.get("fieldDetails"),
+        needs_review=bool(doc.get("needsReview")),
+        started_at=doc.get("startedAt"),
+        completed_at=doc.get("completedAt"),
+        retried_at=doc.get("retriedAt"),
+        created_at=doc["createdAt"],
+        updated_at=doc.get("updatedAt") or doc["createdAt"],
+    )
+
+
+def template_stored(scope: Scope, template: templates_pb2.Template, at: datetime) -> Document:
+    """A project's template: its protobuf JSON (less what the store owns) beside the bookkeeping fields."""
+    body = MessageToDict(template)
+    for key in ("id", "projectId", "builtin", "createdAt", "updatedAt"):
+        body.pop(key, None)
+    return {**body, **scoped(scope), "updatedAt": at}
+
+
+_TEMPLATE_BOOKKEEPING = ("_id", "organizationId", "projectId", "createdAt", "updatedAt", "deletedAt")
+
+
+def template_from(doc: Document) -> templates_pb2.Template:
+    body = {k: v for k, v in doc.items() if k not in _TEMPLATE_BOOKKEEPING}
+    template = ParseDict(body, templates_pb2.Template(), ignore_unknown_fields=True)
+    template.id = str(doc["_id"])
+    template.project_id = doc.get("projectId", "")
+    template.created_at.FromDatetime(doc["createdAt"])
+    template.updated_at.FromDatetime(doc.get("updatedAt") or doc["createdAt"])
+    return template
+
+
+def organization_doc(o: Organization) -> Document:
+    return {"_id": ObjectId(o.id), "name": o.name, "credits": o.credits, "createdAt": o.created_at}
+
+
+def organization_of(doc: Document) -> Organization:
+    return Organization(
+        id=str(doc["_id"]), name=doc.get("name", ""), credits=doc.get("credits", 0), created_at=doc["createdAt"]
+    )
+
+
+def project_doc(p: Project) -> Document:
+    return {"_id": ObjectId(p.id), "organizationId": p.organization_id, "name": p.name, "createdAt": p.created_at}
+
+
+def project_of(doc: Document) -> Project:
+    return Project(
+        id=str(doc["_id"]), organization_id=doc["organizationId"], name=doc.get("name", ""), created_at=doc["createdAt"]
+    )
+
+
+def api_key_doc(k: ApiKey) -> Document:
+    return {
+        "_id": ObjectId(k.id),
+        "organizationId": k.organization_id,
+        "projectId": k.project_id,
+        "name": k.name,
+        "keyHash": k.key_hash,
+        "prefix": k.prefix,
+        "revokedAt": k.revoked_at,
+        "createdAt": k.created_at,
+    }
+
+
+def api_key_of(doc: Document) -> ApiKey:
+    return ApiKey(
+        id=str(doc["_id"]),
+        organization_id=doc["organizationId"],
+        project_id=doc.get("projectId"),
+        name=doc.get("name", ""),
+        key_hash=doc.get("keyHash", ""),
+        prefix=doc.get("prefix", ""),
+        revoked_at=doc.get("revokedAt"),
+        created_at=doc["createdAt"],
+    )

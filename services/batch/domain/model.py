@@ -1,0 +1,240 @@
+"""The batch service's entities. They own the status machine, counting and progress; use cases change them
+only through their methods, and the database adapter is the only place that knows how they are stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ocrbatch.v1 import common_pb2, templates_pb2
+from services.batch.domain.rules import (
+    FINAL_RECORD_STATUSES,
+    OPEN_RECORD_STATUSES,
+    BatchStatus,
+    RecordStatus,
+    batch_status,
+    progress,
+)
+from services.common.flatten import flatten
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who asks: every read and write of a batch, record or template is confined to one project."""
+
+    organization_id: str
+    project_id: str
+    user_id: str = ""
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    blob_id: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class Upload:
+    """One received file: its bytes live in the blob store under blob_id."""
+
+    id: str
+    batch_id: str
+    organization_id: str
+    project_id: str
+    file_name: str
+    file_size: int
+    mime_type: str
+    blob_id: str
+    sha256: str
+    created_at: datetime
+
+
+@dataclass
+class Outcome:
+    """What a worker reported for one run of a record: completed with its reading, or failed with a reason."""
+
+    completed: bool
+    at: datetime
+    attempts: int
+    text: str = ""
+    pages: list[common_pb2.Page] = field(default_factory=list)
+    processing_result: JsonObject = field(default_factory=dict)
+    field_details: JsonObject = field(default_factory=dict)
+    needs_review: bool = False
+    error: str = ""
+
+    @property
+    def status(self) -> RecordStatus:
+        return RecordStatus.COMPLETED if self.completed else RecordStatus.FAILED
+
+
+@dataclass
+class Record:
+    """One file's processing: pending → queued → in_progress → completed | failed; a failed record can be
+    retried, which starts a new generation (results of an older generation are ignored)."""
+
+    id: str
+    upload_id: str
+    batch_id: str
+    seq: int
+    organization_id: str
+    project_id: str
+    file_name: str
+    file_size: int
+    mime_type: str
+    blob_id: str
+    created_at: datetime
+    updated_at: datetime
+    user_id: str = ""
+    file_path: str = ""
+    file_url: str | None = None
+    status: RecordStatus = RecordStatus.PENDING
+    template_id: str | None = None
+    template_name: str | None = None
+    template_snapshot: templates_pb2.Template | None = None
+    result_format: str = "json"
+    priority: str = "medium"
+    attempts: int = 0
+    generation: int = 1
+    error: str | None = None
+    text: str | None = None
+    pages: list[common_pb2.Page] = field(default_factory=list)
+    processing_result: JsonObject | None = None
+    field_details: JsonObject | None = None
+    needs_review: bool = False
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    retried_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_RECORD_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_RECORD_STATUSES
+
+    def result_fields(self) -> list[str]:
+        """The flattened field names of a completed record's result: the export's columns."""
+        if self.status != RecordStatus.COMPLETED:
+            return []
+        return list(flatten(self.processing_result or {}))
+
+
+@dataclass
+class Batch:
+    """Files uploaded together. Its counters count each final record once; its status and progress are
+    always those its counters give."""
+
+    id: str
+    name: str
+    organization_id: str
+    project_id: str
+    total_files: int
+    created_at: datetime
+    updated_at: datetime
+    user_id: str = ""
+    template_id: str | None = None
+    template_name: str | None = None
+    metadata: JsonObject = field(default_factory=dict)
+    priority: str = "medium"
+    completed_files: int = 0
+    failed_files: int = 0
+    status: BatchStatus = BatchStatus.UPLOADING
+    progress: float = 0.0
+    upload_ids: list[str] = field(default_factory=list)
+    record_ids: list[str] = field(default_factory=list)
+    result_fields: list[str] = field(default_factory=list)
+    counted_record_ids: set[str] = field(default_factory=set)
+    deleted_at: datetime | None = None
+    version: int = 0  # bumped by every stored change; a change is stored only over the version it was made on
+
+    def start_processing(self, at: datetime) -> None:
+        """Every file is stored: the batch moves on from uploading, to whatever its counters say."""
+        self._settle(at)
+
+    def count(self, record: Record, at: datetime) -> bool:
+        """Counts a final record into the batch, at most once; False when there was nothing to change."""
+        if not record.is_final or record.id in self.counted_record_ids:
+            return False
+        self.counted_record_ids.add(record.id)
+        if record.status == RecordStatus.COMPLETED:
+            self.completed_files += 1
+            self.result_fields += [name for name in record.result_fields() if name not in self.result_fields]
+        else:
+            self.failed_files += 1
+        self._settle(at)
+        return True
+
+    def uncount(self, record_id: str, at: datetime) -> bool:
+        """Takes a failed record back out of the counters (it is being retried); False if it was not counted."""
+        if record_id not in self.counted_record_ids:
+            return False
+        self.counted_record_ids.discard(record_id)
+        self.failed_files -= 1
+        self._settle(at)
+        return True
+
+    def _settle(self, at: datetime) -> None:
+        self.status = batch_status(self.total_files, self.completed_files, self.failed_files)
+        self.progress = progress(self.total_files, self.completed_files, self.failed_files)
+        self.updated_at = at
+
+    def progress_event(self) -> JsonObject:
+        """What WebSocket subscribers are told when the batch moves."""
+        return {
+            "event": "batch_progress_updated",
+            "batchId": self.id,
+            "totalFiles": self.total_files,
+            "completedFiles": self.completed_files,
+            "failedFiles": self.failed_files,
+            "progress": self.progress,
+            "status": self.status.value,
+        }
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """Processing-history filters; None means no filter."""
+
+    status: str | None = None
+    template_id: str | None = None
+    created_from: datetime | None = None  # inclusive
+    created_before: datetime | None = None  # exclusive
+    search: str | None = None  # file or template name, case-insensitive substring
+    batch_id: str | None = None
+    needs_review: bool | None = None  # completed records flagged (True) or not (False) for review
+
+
+@dataclass
+class Organization:
+    id: str
+    name: str
+    credits: int
+    created_at: datetime
+
+
+@dataclass
+class Project:
+    id: str
+    organization_id: str
+    name: str
+    created_at: datetime
+
+
+@dataclass
+class ApiKey:
+    """A key's stored form: only the SHA-256 of the secret is kept (the secret is shown once, at creation)."""
+
+    id: str
+    organization_id: str
+    project_id: str | None
+    name: str
+    key_hash: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None = None

@@ -1,0 +1,84 @@
+"""The service's exceptions as gRPC status codes (with a reason in trailing metadata), and request checks
+every servicer shares: scope and paging."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import grpc
+
+from ocrbatch.v1 import common_pb2
+from services.batch.domain.model import Scope
+from services.batch.errors import (
+    BatchServiceError,
+    InsufficientCredits,
+    InvalidArgument,
+    NotFound,
+    TooLarge,
+    Unauthenticated,
+)
+from services.common.paging import paging_error
+
+_CODES: dict[type[BatchServiceError], grpc.StatusCode] = {
+    InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    NotFound: grpc.StatusCode.NOT_FOUND,
+    TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    InsufficientCredits: grpc.StatusCode.FAILED_PRECONDITION,
+    Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+}
+REASON_KEY = "ocrbatch-reason"  # trailing metadata the gateway maps to 413, 402 …
+
+
+def _code(exc: BatchServiceError) -> grpc.StatusCode:
+    return next((code for cls, code in _CODES.items() if isinstance(exc, cls)), grpc.StatusCode.INTERNAL)
+
+
+async def _abort(context: grpc.aio.ServicerContext[Any, Any], exc: BatchServiceError) -> None:
+    metadata = ((REASON_KEY, exc.reason),) if exc.reason else ()
+    await context.abort(_code(exc), str(exc), trailing_metadata=metadata)
+
+
+def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turns the service's exceptions into gRPC status codes, for unary and streaming handlers alike."""
+    if inspect.isasyncgenfunction(method):
+
+        @functools.wraps(method)
+        async def stream_wrapper(self: Any, request: Any, context: Any) -> AsyncIterator[Any]:
+            try:
+                async for item in method(self, request, context):
+                    yield item
+            except BatchServiceError as exc:
+                await _abort(context, exc)
+
+        return stream_wrapper
+
+    @functools.wraps(method)
+    async def unary_wrapper(self: Any, request: Any, context: Any) -> Any:
+        try:
+            return await method(self, request, context)
+        except BatchServiceError as exc:
+            await _abort(context, exc)
+
+    return unary_wrapper
+
+
+def paging(page: int, limit: int, *, default_limit: int) -> tuple[int, int]:
+    """0 means the default; anything else out of range is refused."""
+    page, limit = page or 1, limit or default_limit
+    if problem := paging_error(page, limit):
+        raise InvalidArgument(problem)
+    return page, limit
+
+
+def pagination(page: int, limit: int, total: int) -> common_pb2.Pagination:
+    return common_pb2.Pagination(page=page, limit=limit, total=total, pages=math.ceil(total / limit))
+
+
+def scope_of(msg: common_pb2.Scope) -> Scope:
+    if not msg.organization_id or not msg.project_id:
+        raise InvalidArgument("projectId is required")
+    return Scope(msg.organization_id, msg.project_id, msg.user_id)

@@ -1,0 +1,27 @@
+"""JobFileService (internal): workers read a job's file here; they never open the database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ocrbatch.v1 import jobs_pb2, jobs_pb2_grpc
+from services.batch.entrypoints.grpc.errors import mapped_errors
+from services.batch.errors import NotFound
+from services.batch.ports import Batches, Blobs
+
+
+class JobFileServicer(jobs_pb2_grpc.JobFileServiceServicer):
+    def __init__(self, batches: Batches, blobs: Blobs) -> None:
+        self._batches = batches
+        self._blobs = blobs
+
+    @mapped_errors
+    async def ReadJobFile(
+        self, request: jobs_pb2.ReadJobFileRequest, context: Any
+    ) -> AsyncIterator[jobs_pb2.FileChunk]:
+        record = await self._batches.get_record(None, request.record_id)
+        if record is None:
+            raise NotFound(f"processing record {request.record_id} not found")
+        async for chunk in self._blobs.read(record.blob_id):
+            yield jobs_pb2.FileChunk(data=chunk)
