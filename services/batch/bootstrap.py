@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
+from nats.aio.client import Client as NatsClient
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
@@ -97,45 +99,62 @@ async def _wait_for_mongo(database: Database, timeout_s: float = 60.0) -> None:
             await asyncio.sleep(1.0)
 
 
+@contextlib.asynccontextmanager
+async def running(
+    settings: BatchSettings, database: Database, nc: NatsClient, stop: asyncio.Event
+) -> AsyncIterator[int]:
+    """The batch service on a database and a NATS connection: its gRPC server SERVING on the yielded port,
+    its results consumer, dead-job consumer and re-queue loop running until `stop` is set (a loop that dies
+    sets it). Leaving stops them in order: health NOT_SERVING, gRPC (draining), then the loops."""
+    js = nc.jetstream()
+    await ensure_topology(js, ack_wait_s=settings.job_ack_wait_s, max_deliver=settings.job_max_deliver)
+    jobs = JetStreamJobs(nc, js)
+    if settings.bootstrap_key_file:
+        await ensure_local_tenant(MongoTenancy(database), Path(settings.bootstrap_key_file))
+    server, health, port, applier = create_server(settings, database, jobs)
+    await server.start()
+    await set_serving(health, SERVICE_NAMES, True)
+    loops = {
+        "results consumer": consume(
+            js, RESULTS_STREAM, RESULTS_CONSUMER, ResultsHandler(applier), stop, span_name="apply result"
+        ),
+        "dead-job consumer": consume(
+            js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job"
+        ),
+        "re-queue loop": requeue_loop(MongoBatches(database), jobs, settings.requeue_interval_s, stop),
+    }
+    tasks = [supervise(asyncio.create_task(coro, name=name), stop) for name, coro in loops.items()]
+    try:
+        yield port
+    finally:
+        stop.set()
+        await set_serving(health, SERVICE_NAMES, False)
+        await server.stop(settings.grace_period_s)
+        await asyncio.gather(*tasks, return_exceptions=True)
+    failed = [t for t in tasks if not t.cancelled() and t.exception() is not None]
+    if failed:
+        raise RuntimeError(f"{failed[0].get_name()} failed: {failed[0].exception()!r}")
+
+
 async def serve(settings: BatchSettings) -> None:
     stop = stop_event_on_signals()
     async with contextlib.AsyncExitStack() as stack:
         provider = init_tracing("ocrbatch-batch", settings.otel_exporter, settings.otel_endpoint)
         stack.callback(provider.shutdown)
-        client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=3000)
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+            settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=3000
+        )
         stack.push_async_callback(client.close)
         database = Database(client, settings.mongodb_db)
         await _wait_for_mongo(database)
         await database.ensure_indexes()
-
         nc = await connect_nats(settings.nats_url, "ocrbatch-batch")
         stack.push_async_callback(nc.drain)
-        js = nc.jetstream()
-        await ensure_topology(js, ack_wait_s=settings.job_ack_wait_s, max_deliver=settings.job_max_deliver)
-        jobs = JetStreamJobs(nc, js)
-
-        if settings.bootstrap_key_file:
-            await ensure_local_tenant(MongoTenancy(database), Path(settings.bootstrap_key_file))
-
-        server, health, port, applier = create_server(settings, database, jobs)
-        await server.start()
-        await set_serving(health, SERVICE_NAMES, True)
-        log.info("batch service listening on %s:%d", settings.batch_host, port)
-
-        loops = {
-            "results consumer": consume(
-                js, RESULTS_STREAM, RESULTS_CONSUMER, ResultsHandler(applier), stop, span_name="apply result"
-            ),
-            "dead-job consumer": consume(
-                js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job"
-            ),
-            "re-queue loop": requeue_loop(MongoBatches(database), jobs, settings.requeue_interval_s, stop),
-        }
-        tasks = [supervise(asyncio.create_task(coro, name=name), stop) for name, coro in loops.items()]
-        await stop.wait()
-        log.info("stopping: health NOT_SERVING, then gRPC, consumers, NATS, MongoDB")
-        await set_serving(health, SERVICE_NAMES, False)
-        await server.stop(settings.grace_period_s)
-        await asyncio.gather(*tasks, return_exceptions=True)
-    if any(not t.cancelled() and t.exception() is not None for t in tasks):
-        raise SystemExit(1)
+        try:
+            async with running(settings, database, nc, stop) as port:
+                log.info("batch service listening on %s:%d", settings.batch_host, port)
+                await stop.wait()
+                log.info("stopping: health NOT_SERVING, then gRPC, consumers, NATS, MongoDB")
+        except RuntimeError as exc:
+            log.error("%s", exc)
+            raise SystemExit(1) from None

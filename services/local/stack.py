@@ -2,74 +2,30 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
-import os
 import signal
-import socket
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from services.local.processes import (
+    Child,
+    StackError,
+    free_port,
+    grpc_serving,
+    port_open,
+    spawn,
+    start_grpc_service,
+    start_nats,
+    start_secantus,
+)
 
 log = logging.getLogger("ocrbatch.local")
-NATS_MAX_PAYLOAD = 8 * 1024 * 1024
-
-
-class StackError(RuntimeError):
-    """The stack could not start; the message says which part and where its log is."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    """Something listens on this loopback port."""
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def grpc_serving(target: str) -> bool:
-    """The gRPC health service at target answers SERVING."""
-    with grpc.insecure_channel(target) as channel:
-        try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
-        except grpc.RpcError:
-            return False
-        return reply.status == health_pb2.HealthCheckResponse.SERVING
-
-
-def _die_with_parent() -> None:
-    """Child processes get SIGTERM if the runner dies, so nothing is left running."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    os.setsid()  # Ctrl-C reaches the runner only; it stops the children in order
-
-
-def _venv_binary(name: str) -> str:
-    candidate = Path(sys.executable).parent / name
-    if candidate.exists():
-        return str(candidate)
-    raise StackError(f"{name} not found next to {sys.executable}: install the local extra (make up does)")
-
-
-@dataclass
-class Child:
-    name: str
-    process: subprocess.Popen
-    log_path: Path | None
+__all__ = ["LocalStack", "StackConfig", "StackError", "free_port"]
 
 
 @dataclass
@@ -94,39 +50,20 @@ class LocalStack:
 
     # --- starting ------------------------------------------------------------------------------
     def _spawn(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Child:
-        log_path: Path | None = None
-        out: int | IO[bytes] | None = None
-        if self.config.log_dir is not None:
-            self.config.log_dir.mkdir(parents=True, exist_ok=True)
-            log_path = self.config.log_dir / f"{name}.log"
-            out = log_path.open("ab")
-        process = subprocess.Popen(
-            args,
-            env={**os.environ, **self.env, **(env or {})},
-            stdout=out,
-            stderr=subprocess.STDOUT if out is not None else None,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
-        )
-        if out is not None and not isinstance(out, int):
-            out.close()
-        child = Child(name, process, log_path)
+        child = spawn(name, args, {**self.env, **(env or {})}, self.config.log_dir)
         self.children.append(child)
         return child
 
     def _wait(self, child: Child, ready, what: str) -> None:  # noqa: ANN001 (callable returning bool)
-        deadline = time.monotonic() + self.config.start_timeout_s
-        while time.monotonic() < deadline:
-            if self.interrupted.is_set():
-                raise StackError("interrupted while starting")
-            dead = self.exited()
-            if dead is not None:
-                where = f"; see {dead.log_path}" if dead.log_path else ""
-                raise StackError(f"{dead.name} exited with code {dead.process.returncode} while starting{where}")
-            if ready():
-                return
-            time.sleep(0.2)
-        raise StackError(f"{child.name} did not become ready ({what}) within {self.config.start_timeout_s:.0f}s")
+        child.wait_until(ready, what, self.config.start_timeout_s, self.interrupted)
+
+    def _service(self, name: str, module: str, port_variable: str, env: dict[str, str]) -> str:
+        child, target = start_grpc_service(
+            name, module, port_variable, {**self.env, **env}, self.config.log_dir,
+            self.config.start_timeout_s, self.interrupted,
+        )  # fmt: skip
+        self.children.append(child)
+        return target
 
     @staticmethod
     def _http_ready(url: str) -> bool:
@@ -145,24 +82,13 @@ class LocalStack:
         try:
             nats_url = cfg.nats_url or self._start_nats()
             mongodb_uri = cfg.mongodb_uri or self._start_secantus()
-            batch_port, export_port = free_port(), free_port()
             key_file = cfg.home / "local-api-key.json"
-            self.env = {
-                **cfg.extra_env,
-                "NATS_URL": nats_url,
-                "MONGODB_URI": mongodb_uri,
-                "OCRBATCH_BATCH_TARGET": f"127.0.0.1:{batch_port}",
-                "OCRBATCH_EXPORT_TARGET": f"127.0.0.1:{export_port}",
-                "PYTHONUNBUFFERED": "1",
-            }
-            batch = self._spawn(
-                "batch",
-                [py, "-m", "services.batch"],
-                {"OCRBATCH_BATCH_PORT": str(batch_port), "OCRBATCH_BOOTSTRAP_KEY_FILE": str(key_file)},
+            self.env = {**cfg.extra_env, "NATS_URL": nats_url, "MONGODB_URI": mongodb_uri, "PYTHONUNBUFFERED": "1"}
+            batch_target = self._service(
+                "batch", "services.batch", "OCRBATCH_BATCH_PORT", {"OCRBATCH_BOOTSTRAP_KEY_FILE": str(key_file)}
             )
-            self._wait(batch, lambda: grpc_serving(f"127.0.0.1:{batch_port}"), "gRPC health")
-            export = self._spawn("export", [py, "-m", "services.export"], {"OCRBATCH_EXPORT_PORT": str(export_port)})
-            self._wait(export, lambda: grpc_serving(f"127.0.0.1:{export_port}"), "gRPC health")
+            self.env["OCRBATCH_BATCH_TARGET"] = batch_target
+            self.env["OCRBATCH_EXPORT_TARGET"] = self._service("export", "services.export", "OCRBATCH_EXPORT_PORT", {})
             workers = []
             for index in range(cfg.workers):
                 port = free_port()
@@ -197,37 +123,14 @@ class LocalStack:
         return self.info
 
     def _start_nats(self) -> str:
-        port = free_port()
-        store = self.config.home / "nats"
-        store.mkdir(parents=True, exist_ok=True)
-        conf = self.config.home / "nats.conf"
-        conf.write_text(
-            f'listen: "127.0.0.1:{port}"\nmax_payload: {NATS_MAX_PAYLOAD}\njetstream {{ store_dir: "{store}" }}\n'
-        )
-        child = self._spawn("nats", [_venv_binary("nats-server"), "-c", str(conf)])
-        self._wait(child, lambda: port_open(port), f"port {port}")
-        return f"nats://127.0.0.1:{port}"
+        child, url = start_nats(self.config.home, self.config.log_dir, self.config.start_timeout_s)
+        self.children.append(child)
+        return url
 
     def _start_secantus(self) -> str:
-        port = free_port()
-        data = self.config.home / "mongo"
-        data.mkdir(parents=True, exist_ok=True)
-        child = self._spawn(
-            "secantusdb",
-            [
-                _venv_binary("secantusd-py"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--storage-path",
-                str(data),
-                "--log-level",
-                "WARNING",
-            ],
-        )
-        self._wait(child, lambda: port_open(port), f"port {port}")
-        return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+        child, uri = start_secantus(self.config.home / "mongo", self.config.log_dir, self.config.start_timeout_s)
+        self.children.append(child)
+        return uri
 
     # --- running and stopping ------------------------------------------------------------------
     def exited(self) -> Child | None:
@@ -236,12 +139,6 @@ class LocalStack:
     def stop(self, grace_s: float = 20.0) -> None:
         """SIGTERM in reverse start order (gateway first, databases last), each given time to finish."""
         for child in reversed(self.children):
-            if child.process.poll() is None:
-                child.process.send_signal(signal.SIGTERM)
-                try:
-                    child.process.wait(timeout=grace_s)
-                except subprocess.TimeoutExpired:
-                    log.warning("%s did not stop within %.0fs, killing it", child.name, grace_s)
-                    child.process.kill()
-                    child.process.wait()
+            if child.stop(signal.SIGTERM, grace_s) == -signal.SIGKILL:
+                log.warning("%s did not stop within %.0fs and was killed", child.name, grace_s)
         self.children.clear()

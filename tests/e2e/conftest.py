@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.support.processes import free_port, port_open
+from services.local.processes import free_port, port_open
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.support.documents import text_pdf_bytes
+from tests.support.documents import Invoice, image_pdf_bytes, invoice_image
 
 
 def ws_url(stack, **query: str) -> str:
@@ -17,7 +17,10 @@ def ws_url(stack, **query: str) -> str:
 
 
 def test_a_subscriber_follows_a_batch_to_its_final_status(local_stack):
-    files = [("files", (f"f{i}.pdf", text_pdf_bytes([[f"Invoice No: WS-{i}"]]), "application/pdf")) for i in range(3)]
+    """Scanned three-page PDFs keep the two workers busy for seconds, so the subscription comes before the
+    batch ends; the test fails (rather than passing on no events) if it did not."""
+    scans = [[invoice_image(Invoice(f"WS-{i}-{p}", "9.00")) for p in (1, 2, 3)] for i in range(3)]
+    files = [("files", (f"f{i}.pdf", image_pdf_bytes(pages), "application/pdf")) for i, pages in enumerate(scans)]
     files.append(("files", ("broken.pdf", b"%PDF-1.7 broken", "application/pdf")))
     with (
         local_stack.client() as client,
@@ -25,15 +28,19 @@ def test_a_subscriber_follows_a_batch_to_its_final_status(local_stack):
     ):
         batch = client.post("/v1/openapi/batch/upload", files=files).json()
         ws.send(json.dumps({"action": "subscribe", "batchId": batch["id"]}))
-        events = []
-        while not events or events[-1]["status"] not in ("completed", "partially_failed", "failed"):
-            events.append(json.loads(ws.recv(timeout=60)))
+        subscribed = json.loads(ws.recv(timeout=10))
+        updates = []
+        while not updates or updates[-1]["status"] not in ("completed", "partially_failed", "failed"):
+            updates.append(json.loads(ws.recv(timeout=60)))
         final = client.get(f"/v1/openapi/batch/{batch['id']}").json()
-    assert events[0]["event"] == "subscribed" and events[0]["batchId"] == batch["id"]
-    updates = [e for e in events if e["event"] == "batch_progress_updated"]
+    assert subscribed["event"] == "subscribed" and subscribed["batchId"] == batch["id"]
+    assert subscribed["status"] == "processing", "the batch ended before the subscription: nothing was followed"
+    assert {e["event"] for e in updates} == {"batch_progress_updated"}
+    done = [e["completedFiles"] + e["failedFiles"] for e in updates]
+    assert done == sorted(done) and done[-1] == 4
     assert [e["progress"] for e in updates] == sorted(e["progress"] for e in updates)
-    assert events[-1]["status"] == final["status"] == "partially_failed"
-    assert (events[-1]["completedFiles"], events[-1]["failedFiles"], events[-1]["progress"]) == (3, 1, 100)
+    assert updates[-1]["status"] == final["status"] == "partially_failed"
+    assert (updates[-1]["completedFiles"], updates[-1]["failedFiles"], updates[-1]["progress"]) == (3, 1, 100)
 
 
 def test_only_a_readable_batch_can_be_followed(local_stack):

@@ -1,114 +1,19 @@
-"""The batch service as a real process: gRPC contract, JetStream jobs, exactly-once results, dead jobs."""
+"""The batch service's gRPC contract, JetStream jobs, exactly-once results and dead jobs, on a real NATS and
+database (the service runs in-process: tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import grpc
 import nats
 import pytest
 from gridfs import AsyncGridFSBucket
-from pymongo import AsyncMongoClient
 
-from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc
-from services.common.jetstream import JOBS_STREAM, RESULTS_SUBJECT, job_subject, workers_consumer
-from tests.support.processes import start_batch_service, start_nats
-
-MAX_FILE_MB = 1
-
-
-@dataclass
-class BatchStack:
-    batches: batch_pb2_grpc.BatchServiceStub
-    auth: batch_pb2_grpc.AuthServiceStub
-    files: jobs_pb2_grpc.JobFileServiceStub
-    js: nats.js.JetStreamContext
-    db: object
-    scope: common_pb2.Scope
-    api_key: str
-    target: str
-    nats_url: str
-
-
-@pytest.fixture
-async def stack(tmp_path: Path, secantus_uri: str, unique_db: str) -> AsyncIterator[BatchStack]:
-    """A fresh nats-server and batch service process per test, so no test sees another's jobs."""
-    nats_proc, nats_url = start_nats(tmp_path / "nats", tmp_path)
-    key_file = tmp_path / "key.json"
-    batch_proc, target = start_batch_service(
-        tmp_path,
-        nats_url,
-        secantus_uri,
-        OCRBATCH_MONGODB_DB=unique_db,
-        OCRBATCH_BOOTSTRAP_KEY_FILE=str(key_file),
-        OCRBATCH_JOB_ACK_WAIT_S="1",
-        OCRBATCH_JOB_MAX_DELIVER="2",
-        OCRBATCH_MAX_FILES_PER_BATCH="3",
-        OCRBATCH_MAX_FILE_MB=str(MAX_FILE_MB),
-    )
-    tenant = json.loads(key_file.read_text())
-    channel = grpc.aio.insecure_channel(target)
-    nc = await nats.connect(nats_url)
-    client: AsyncMongoClient = AsyncMongoClient(secantus_uri)
-    try:
-        yield BatchStack(
-            batches=batch_pb2_grpc.BatchServiceStub(channel),
-            auth=batch_pb2_grpc.AuthServiceStub(channel),
-            files=jobs_pb2_grpc.JobFileServiceStub(channel),
-            js=nc.jetstream(),
-            db=client[unique_db],
-            scope=common_pb2.Scope(organization_id=tenant["organizationId"], project_id=tenant["projectId"]),
-            api_key=tenant["apiKey"],
-            target=target,
-            nats_url=nats_url,
-        )
-    finally:
-        await nc.close()
-        await channel.close()
-        await client.close()
-        assert batch_proc.stop() == 0, batch_proc.log()[-3000:]
-        nats_proc.stop()
-
-
-def upload(scope, files: list[tuple[str, bytes]], **header) -> list[batch_pb2.CreateBatchRequest]:
-    requests = [batch_pb2.CreateBatchRequest(header=batch_pb2.BatchHeader(scope=scope, **header))]
-    for name, data in files:
-        requests.append(batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name=name, mime_type="image/png")))
-        for start in range(0, len(data), 100_000):
-            requests.append(batch_pb2.CreateBatchRequest(chunk=data[start : start + 100_000]))
-    return requests
-
-
-async def create(stack: BatchStack, files: list[tuple[str, bytes]], **header) -> common_pb2.Batch:
-    async def gen():
-        for r in upload(stack.scope, files, **header):
-            yield r
-
-    return await stack.batches.CreateBatch(gen())
-
-
-async def wait_for_batch(stack: BatchStack, batch_id: str, status: int, within_s: float = 20) -> common_pb2.Batch:
-    deadline = asyncio.get_running_loop().time() + within_s
-    while True:
-        batch = await stack.batches.GetBatch(batch_pb2.GetBatchRequest(scope=stack.scope, batch_id=batch_id))
-        if batch.status == status:
-            return batch
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"batch stayed {batch.status}, wanted {status}: {batch}")
-        await asyncio.sleep(0.1)
-
-
-async def record(stack: BatchStack, record_id: str) -> common_pb2.Record:
-    return await stack.batches.GetRecord(batch_pb2.GetRecordRequest(scope=stack.scope, record_id=record_id))
-
-
-async def publish_result(stack: BatchStack, msg_id: str, **fields) -> None:
-    result = jobs_pb2.OcrResult(generation=1, **fields)
-    await stack.js.publish(RESULTS_SUBJECT, result.SerializeToString(), headers={"Nats-Msg-Id": msg_id})
+from ocrbatch.v1 import batch_pb2, common_pb2, jobs_pb2
+from services.common.jetstream import JOBS_STREAM, job_subject, workers_consumer
+from tests.integration.conftest import MAX_FILE_MB
+from tests.support.batch_calls import create, publish_result, record, wait_for_batch, wait_until_applied
 
 
 async def test_create_batch_stores_each_file_and_queues_one_job_per_file(stack):
@@ -167,8 +72,8 @@ async def test_results_are_applied_exactly_once_and_move_the_batch(stack):
     rec2 = await record(stack, r2)
     assert rec2.status == common_pb2.RECORD_STATUS_FAILED and rec2.error == "bad file"
 
-    await publish_result(stack, "c2-late", record_id=r2, text="late success", **done)  # r2 is final already
-    await asyncio.sleep(1.0)
+    late = await publish_result(stack, "c2-late", record_id=r2, text="late success", **done)  # r2 is final already
+    await wait_until_applied(stack, late)
     again = await stack.batches.GetBatch(batch_pb2.GetBatchRequest(scope=stack.scope, batch_id=batch.id))
     assert (again.completed_files, again.failed_files) == (2, 1)
     assert (await record(stack, r2)).status == common_pb2.RECORD_STATUS_FAILED

@@ -1,4 +1,4 @@
-"""Templates, processing history and retries through the batch service process; priorities with a real worker."""
+"""Templates, processing history and retries through the batch service; priorities with a real worker process."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from google.protobuf.json_format import ParseDict
 
 from ocrbatch.v1 import batch_pb2, common_pb2, jobs_pb2, templates_pb2, templates_pb2_grpc
 from services.common.jetstream import JOBS_STREAM
-from tests.integration.test_batch_service import create, publish_result, record, stack, wait_for_batch  # noqa: F401
+from tests.support.batch_calls import create, publish_result, record, wait_for_batch
 from tests.support.processes import start_worker
 
 CUSTOM = {
@@ -24,12 +24,11 @@ CUSTOM = {
 
 
 @pytest.fixture
-async def templates(stack):  # noqa: F811
-    async with grpc.aio.insecure_channel(stack.target) as channel:
-        yield templates_pb2_grpc.TemplateServiceStub(channel)
+def templates(stack) -> templates_pb2_grpc.TemplateServiceStub:
+    return stack.templates
 
 
-async def test_templates_are_created_read_listed_replaced_and_deleted(stack, templates):  # noqa: F811
+async def test_templates_are_created_read_listed_replaced_and_deleted(stack, templates):
     save = templates_pb2.SaveTemplateRequest(scope=stack.scope, template=ParseDict(CUSTOM, templates_pb2.Template()))
     created = await templates.CreateTemplate(save)
     assert created.id and created.name == "Purchase orders" and created.result_format == "csv"
@@ -53,7 +52,7 @@ async def test_templates_are_created_read_listed_replaced_and_deleted(stack, tem
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-async def test_invalid_templates_and_builtin_changes_are_refused(stack, templates):  # noqa: F811
+async def test_invalid_templates_and_builtin_changes_are_refused(stack, templates):
     bad = ParseDict(
         {"name": "x", "fields": [{"name": "t", "rule": {"regex": {"pattern": "T\\d+"}}}]}, templates_pb2.Template()
     )
@@ -66,7 +65,7 @@ async def test_invalid_templates_and_builtin_changes_are_refused(stack, template
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
-async def test_a_batch_template_is_snapshotted_into_every_job(stack):  # noqa: F811
+async def test_a_batch_template_is_snapshotted_into_every_job(stack):
     batch = await create(stack, [("a.txt", b"Invoice No: 1")], template_id="invoice")
     assert batch.template_name == "Invoice"
     job = jobs_pb2.OcrJob.FromString((await stack.js.get_msg(JOBS_STREAM, 1)).data)
@@ -74,7 +73,7 @@ async def test_a_batch_template_is_snapshotted_into_every_job(stack):  # noqa: F
     assert (await record(stack, batch.processing_history_ids[0])).result_format == "json"
 
 
-async def test_processing_history_filters_pages_and_counts(stack):  # noqa: F811
+async def test_processing_history_filters_pages_and_counts(stack):
     first = await create(stack, [("alpha-invoice.pdf", b"1"), ("beta.png", b"2")], template_id="invoice")
     second = await create(stack, [("gamma.png", b"3")])
     r1, r2 = first.processing_history_ids
@@ -106,7 +105,7 @@ async def test_processing_history_filters_pages_and_counts(stack):  # noqa: F811
     assert (stats.total, stats.pending, stats.processing, stats.completed, stats.failed) == (3, 0, 1, 1, 1)
 
 
-async def test_a_retried_failure_reopens_the_batch_and_a_retried_success_completes_it(stack):  # noqa: F811
+async def test_a_retried_failure_reopens_the_batch_and_a_retried_success_completes_it(stack):
     batch = await create(stack, [("a.png", b"1"), ("b.png", b"2")])
     r1, r2 = batch.processing_history_ids
     await publish_result(
@@ -141,7 +140,7 @@ async def test_a_retried_failure_reopens_the_batch_and_a_retried_success_complet
     assert (await record(stack, r2)).text == "ok now"
 
 
-async def test_high_priority_jobs_are_taken_before_queued_lower_ones(stack, tmp_path):  # noqa: F811
+async def test_high_priority_jobs_are_taken_before_queued_lower_ones(stack, tmp_path):
     low = await create(stack, [(f"low-{i}.txt", f"Invoice No: L-{i}".encode()) for i in range(3)], priority="low")
     high = await create(stack, [("high.txt", b"Invoice No: H-1")], priority="high")
     worker = await asyncio.to_thread(start_worker, tmp_path, stack.nats_url, stack.target)
@@ -157,7 +156,7 @@ async def test_high_priority_jobs_are_taken_before_queued_lower_ones(stack, tmp_
     assert min(started, key=started.get) == "high.txt", started
 
 
-async def test_records_flagged_for_review_are_filtered_and_counted(stack):  # noqa: F811
+async def test_records_flagged_for_review_are_filtered_and_counted(stack):
     batch = await create(stack, [("unsure.png", b"1"), ("sure.png", b"2")], template_id="receipt")
     unsure, sure = batch.processing_history_ids
     done = {"batch_id": batch.id, "kind": jobs_pb2.RESULT_KIND_COMPLETED, "delivery": 1}

@@ -66,5 +66,6 @@ async def retry(batches: Batches, jobs: JobPublisher, applier: ResultApplier, sc
     if record is None:
         raise InvalidArgument(f"only failed records can be retried; this one is {current.status.value}")
     await applier.announce(await batches.change(record.batch_id, lambda b: b.uncount(record_id, at)))
-    await publish_records(batches, jobs, [record])
-    return await batches.get_record(scope, record_id) or record
+    if await publish_records(batches, jobs, [record]):
+        record.status = RecordStatus.QUEUED  # as stored; a worker may take it from here
+    return record
