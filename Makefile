@@ -23,6 +23,7 @@ test: $(STAMP) check-protos
 lint: $(STAMP)
 	$(VENV)/bin/ruff check services tests bench scripts
 	$(VENV)/bin/ruff format --check services tests bench scripts
+	$(VENV)/bin/mypy
 
 protos: $(STAMP)
 	$(PY) scripts/gen_protos.py
@@ -31,7 +32,7 @@ check-protos: $(STAMP)
 	$(PY) scripts/gen_protos.py --check
 
 bench: $(STAMP)
-	$(PY) bench/pipeline.py
+	$(PY) -m bench.pipeline
 
 clean:
 	rm -rf $(VENV) .ocrbatch .pytest_cache

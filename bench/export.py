@@ -2,24 +2,21 @@
 
 Seeds completed records straight into a SecantusDB, runs the batch and export services as processes,
 calls ExportBatch over gRPC and samples the export process's RSS every 10 ms.
-Usage: python bench/export.py [--sizes 50,500,5000] [--formats json,csv,...]
+Usage: python -m bench.export [--sizes 50,500,5000] [--formats json,csv,...]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from ocrbatch.v1 import common_pb2  # noqa: E402
-from services.export.formats import FORMATS  # noqa: E402
-from tests.support.export_probe import run_export  # noqa: E402
-from tests.support.processes import start_batch_service, start_export_service, start_nats, start_secantus  # noqa: E402
-from tests.support.seed import seed_completed_batch  # noqa: E402
+from ocrbatch.v1 import common_pb2
+from services.export.formats import FORMATS
+from tests.support.export_probe import run_export
+from tests.support.processes import start_batch_service, start_export_service, start_nats, start_secantus
+from tests.support.seed import seed_completed_batch
 
 ORG, PROJECT = "bench-org", "bench-project"
 

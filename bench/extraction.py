@@ -1,9 +1,9 @@
 """Extraction accuracy of the built-in templates, per field, on a named corpus.
 
-  python bench/extraction.py --corpus sroie-dev      # 126 real receipts (../shared/corpora)
-  python bench/extraction.py --corpus invoices-dev   # 36 real invoices, 9 layouts, French
-  python bench/extraction.py --corpus generated      # 32 generated pages: a regression floor
-  python bench/extraction.py --corpus all --misses   # every corpus, and each wrong field
+  python -m bench.extraction --corpus sroie-dev      # 126 real receipts (../shared/corpora)
+  python -m bench.extraction --corpus invoices-dev   # 36 real invoices, 9 layouts, French
+  python -m bench.extraction --corpus generated      # 32 generated pages: a regression floor
+  python -m bench.extraction --corpus all --misses   # every corpus, and each wrong field
 
 OCR output is cached by file hash and engine in .cache/ocr/ (see tests/support/ocr_cache.py), so only
 the first run pays for OCR. Prints per-field accuracy, line-item rows, OCR CER and word F1 against the
@@ -15,17 +15,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.support is not an installed package
-
-from services.worker.engine.rapidocr_engine import RapidOcrEngine  # noqa: E402
-from tests.support import real_corpora  # noqa: E402
-from tests.support.corpus import build_corpus  # noqa: E402
-from tests.support.ocr_cache import OcrCache  # noqa: E402
-from tests.support.scoring import score_corpus  # noqa: E402
+from services.worker.engine.rapidocr_engine import RapidOcrEngine
+from tests.support import real_corpora
+from tests.support.corpus import build_corpus
+from tests.support.ocr_cache import OcrCache
+from tests.support.scoring import score_corpus
 
 
 def generated(cache: OcrCache, misses: bool) -> None:

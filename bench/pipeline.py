@@ -1,7 +1,7 @@
 """Pages per second end to end (REST upload → NATS workers → results applied) for a 50-file batch,
 against the raw OCR engine on the same pages in the same run, with the same number of processes.
 
-Usage: python bench/pipeline.py [--files 50] [--workers 2]
+Usage: python -m bench.pipeline [--files 50] [--workers 2]
 """
 
 from __future__ import annotations
@@ -9,18 +9,15 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from services.local.stack import LocalStack, StackConfig, free_port  # noqa: E402
-from services.worker.documents import Limits  # noqa: E402
-from tests.support.documents import Invoice, invoice_image, jpeg_bytes, png_bytes, scanned  # noqa: E402
+from services.local.stack import LocalStack, StackConfig, free_port
+from services.worker.documents import Limits
+from tests.support.documents import Invoice, invoice_image, jpeg_bytes, png_bytes, scanned
 
 
 def make_documents(count: int) -> list[tuple[str, bytes, str]]:

@@ -17,10 +17,10 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 
-def supervise(task: asyncio.Task, stop: asyncio.Event) -> asyncio.Task:
+def supervise(task: asyncio.Task[None], stop: asyncio.Event) -> asyncio.Task[None]:
     """A background loop that dies takes the service down with it (and a logged reason), never silently."""
 
-    def done(t: asyncio.Task) -> None:
+    def done(t: asyncio.Task[None]) -> None:
         if not t.cancelled() and t.exception() is not None:
             log.error("%s failed, stopping the service", t.get_name(), exc_info=t.exception())
             stop.set()

@@ -71,4 +71,5 @@ def _whole_numbers(value: Any) -> Any:
 
 
 def struct_to_dict(value: struct_pb2.Struct) -> dict[str, Any]:
-    return _whole_numbers(MessageToDict(value))
+    whole: dict[str, Any] = _whole_numbers(MessageToDict(value))
+    return whole

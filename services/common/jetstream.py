@@ -43,6 +43,7 @@ def progress_subject(batch_id: str) -> str:
 
 
 async def _ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
+    assert config.name is not None  # every stream here is named
     try:
         await js.stream_info(config.name)
     except NotFoundError:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import grpc
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.grpc import aio_client_interceptors, aio_server_interceptor, filters
@@ -32,6 +33,8 @@ class JsonLinesSpanExporter(SpanExporter):
         lines = []
         for span in spans:
             ctx = span.get_span_context()
+            if ctx is None:
+                continue
             lines.append(
                 json.dumps(
                     {
@@ -73,16 +76,17 @@ def init_tracing(service_name: str, exporter: str = "none", endpoint: str = "") 
     return provider
 
 
-def _not_health(details: object) -> bool:
+def _not_health(details: grpc.HandlerCallDetails) -> bool:
     return not filters.health_check()(details)
 
 
-def grpc_server_interceptors() -> list:
-    return [aio_server_interceptor(filter_=_not_health)]
+# opentelemetry-instrumentation-grpc's factories carry no type annotations
+def grpc_server_interceptors() -> list[grpc.aio.ServerInterceptor]:
+    return [aio_server_interceptor(filter_=_not_health)]  # type: ignore[no-untyped-call]
 
 
-def grpc_client_interceptors() -> list:
-    return list(aio_client_interceptors(filter_=_not_health))
+def grpc_client_interceptors() -> list[grpc.aio.ClientInterceptor]:
+    return list(aio_client_interceptors(filter_=_not_health))  # type: ignore[no-untyped-call]
 
 
 def inject_headers(headers: dict[str, str] | None = None) -> dict[str, str]:

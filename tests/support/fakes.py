@@ -1,5 +1,5 @@
 """In-memory fakes of the batch service's ports (services/batch/ports.py), for fast unit tests of its use
-cases. They keep the contract the MongoDB adapters are held to in tests/integration/test_store_contract.py:
+cases. They keep the contract the MongoDB adapters are held to in tests/integration/batch/test_store_contract.py:
 scoping, soft deletion, a record finished once per generation, a batch changed over the version read."""
 
 from __future__ import annotations
