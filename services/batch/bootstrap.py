@@ -30,6 +30,7 @@ from services.batch.adapters.mongo.blobs import GridFsBlobs
 from services.batch.adapters.mongo.database import Database
 from services.batch.adapters.mongo.templates import MongoTemplates
 from services.batch.adapters.mongo.tenancy import MongoTenancy
+from services.batch.entrypoints.consume import consume, supervise
 from services.batch.entrypoints.grpc.admin import AdminServicer
 from services.batch.entrypoints.grpc.auth import AuthServicer
 from services.batch.entrypoints.grpc.batches import BatchServicer
@@ -44,7 +45,6 @@ from services.batch.service.tenancy import TenancyAdmin
 from services.batch.service.uploads import UploadPorts
 from services.batch.settings import BatchSettings
 from services.common.connect import connect_nats
-from services.common.consumer import consume, supervise
 from services.common.grpc_runtime import new_server, set_serving, stop_event_on_signals
 from services.common.jetstream import DEAD_CONSUMER, DEAD_STREAM, RESULTS_CONSUMER, RESULTS_STREAM, ensure_topology
 from services.common.telemetry import init_tracing
