@@ -38,7 +38,7 @@ from services.batch.entrypoints.grpc.job_files import JobFileServicer
 from services.batch.entrypoints.grpc.templates import TemplateServicer
 from services.batch.entrypoints.jetstream_consumers import DeadJobHandler, ResultsHandler
 from services.batch.service.auth import ensure_local_tenant
-from services.batch.service.requeue import requeue_loop
+from services.batch.service.requeue import requeue_loop, sweep_loop
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.tenancy import TenancyAdmin
@@ -122,6 +122,13 @@ async def running(
             js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job"
         ),
         "re-queue loop": requeue_loop(MongoBatches(database), jobs, settings.requeue_interval_s, stop),
+        "orphan sweep": sweep_loop(
+            MongoBatches(database),
+            GridFsBlobs(database),
+            settings.orphan_sweep_interval_s,
+            settings.orphan_grace_s,
+            stop,
+        ),
     }
     tasks = [supervise(asyncio.create_task(coro, name=name), stop) for name, coro in loops.items()]
     try:

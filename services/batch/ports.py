@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,6 +21,15 @@ from services.batch.domain.model import (
     StoredBlob,
     Upload,
 )
+
+
+@dataclass
+class SweepReport:
+    """What the orphan sweep found: see Batches.sweep."""
+
+    committed: int = 0  # records whose batch was written, but not the records' commit
+    removed: int = 0  # records and uploads whose batch never was
+    blob_ids: list[str] = field(default_factory=list)  # files no upload holds, for the blob store to delete
 
 
 class PublishFailed(Exception):
@@ -69,6 +79,11 @@ class Batches(Protocol):
         ...
 
     async def requeue_failed(self, scope: Scope, record_id: str, at: datetime) -> Record | None: ...
+    async def sweep(self, older_than: datetime) -> SweepReport:
+        """Settles uploads a crash interrupted before `older_than` (only possible without transactions):
+        records whose batch exists become visible, the others are removed with their uploads; reports the
+        files nothing holds any more."""
+        ...
 
 
 class Templates(Protocol):

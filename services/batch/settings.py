@@ -18,3 +18,6 @@ class BatchSettings(CommonSettings):
     bootstrap_key_file: str = ""
     # How often records that never reached the queue (NATS was down) are published again.
     requeue_interval_s: float = 15.0
+    # How often, and after how long, what an upload interrupted by a crash left behind is settled.
+    orphan_sweep_interval_s: float = 600.0
+    orphan_grace_s: float = 3600.0

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.connect import connect_nats
 from services.gateway.clients import Backends
@@ -17,6 +18,29 @@ from services.gateway.routes import batches, live, records, templates
 from services.gateway.settings import GatewaySettings
 
 tracer = trace.get_tracer(__name__)
+UNTRACED = ("/healthz", "/readyz")
+
+
+class TracingMiddleware:
+    """One server span per HTTP request, as plain ASGI: a response body that fails half-way still reaches
+    the server as a failure (the connection is cut), where Starlette's BaseHTTPMiddleware would end it as
+    if it were complete."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in UNTRACED:
+            await self.app(scope, receive, send)
+            return
+        with tracer.start_as_current_span(f"{scope['method']} {scope['path']}", kind=trace.SpanKind.SERVER) as span:
+
+            async def traced_send(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    span.set_attribute("http.status_code", message["status"])
+                await send(message)
+
+            await self.app(scope, receive, traced_send)
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -41,15 +65,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(templates.router)
     app.include_router(live.router)
 
-    @app.middleware("http")
-    async def trace_requests(request: Request, call_next):  # noqa: ANN001, ANN202
-        if request.url.path in ("/healthz", "/readyz"):
-            return await call_next(request)
-        route = request.url.path
-        with tracer.start_as_current_span(f"{request.method} {route}", kind=trace.SpanKind.SERVER) as span:
-            response = await call_next(request)
-            span.set_attribute("http.status_code", response.status_code)
-            return response
+    app.add_middleware(TracingMiddleware)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:

@@ -42,6 +42,8 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return JSONResponse(error_body(status, message), status_code=status, headers=headers)
 
 
+RETRY_AFTER_S = "2"  # what a 503 asks clients to wait: backends reconnect within about a second
+
 # Reasons the batch service attaches as trailing metadata, where one gRPC code covers several HTTP answers.
 REASON_TO_HTTP = {"too_large": 413, "insufficient_credits": 402}
 
@@ -53,7 +55,7 @@ def from_grpc(exc: grpc.aio.AioRpcError) -> ApiError:
         log.error("gRPC call failed: %s %s", exc.code().name, exc.details())
         return ApiError(500, "internal error")
     if status in (503, 504):
-        return ApiError(status, "a backend service is unavailable, try again shortly")
+        return ApiError(status, "a backend service is unavailable, try again shortly", {"Retry-After": RETRY_AFTER_S})
     return ApiError(status, exc.details() or HTTPStatus(status).phrase)
 
 
@@ -71,7 +73,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(grpc.aio.AioRpcError)
     async def _grpc_error(request: Request, exc: grpc.aio.AioRpcError) -> JSONResponse:
         err = from_grpc(exc)
-        return error_response(err.status, err.message)
+        return error_response(err.status, err.message, err.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -55,7 +55,7 @@ async def serve(settings: WorkerSettings) -> None:
         health_server = None
         if settings.worker_health_port:
             health_server, health = new_server([])
-            health_server.add_insecure_port(f"0.0.0.0:{settings.worker_health_port}")
+            health_server.add_insecure_port(f"{settings.worker_health_host}:{settings.worker_health_port}")
             await health_server.start()
             await set_serving(health, [], False)
 
@@ -78,7 +78,6 @@ async def serve(settings: WorkerSettings) -> None:
             worker_id=settings.worker_id,
             max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
             ack_wait_s=settings.job_ack_wait_s,
-            max_deliver=settings.job_max_deliver,
         )
         if health_server is not None:
             await set_serving(health, [], True)

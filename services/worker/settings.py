@@ -22,5 +22,6 @@ class WorkerSettings(CommonSettings):
     pdf_text_layer_min_chars: int = 16
     max_file_mb: float = 25.0
     worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
-    # gRPC health port for probes; 0 disables it.
+    # gRPC health port for probes; 0 disables it. Loopback unless opened (0.0.0.0) for Kubernetes probes.
     worker_health_port: int = 0
+    worker_health_host: str = "127.0.0.1"

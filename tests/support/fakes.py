@@ -25,7 +25,7 @@ from services.batch.domain.model import (
     Upload,
 )
 from services.batch.domain.rules import RecordStatus
-from services.batch.ports import PublishFailed
+from services.batch.ports import PublishFailed, SweepReport
 
 _ids = itertools.count(1)
 
@@ -178,6 +178,9 @@ class FakeBatches:
         record.generation += 1
         record.started_at = record.completed_at = None
         return copy.deepcopy(record)
+
+    async def sweep(self, older_than: datetime) -> SweepReport:
+        return SweepReport()  # writes here are all-or-nothing: nothing is ever left half done
 
 
 class FakeTenancy:

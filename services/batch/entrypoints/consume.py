@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -61,6 +62,10 @@ async def _consume_until_stopped(
             continue
         except (nats.errors.ConnectionClosedError, nats.errors.DrainTimeoutError):
             return
+        except nats.errors.Error as exc:  # NATS is away; the client reconnects by itself
+            log.warning("cannot fetch from %s, trying again: %r", stream, exc)
+            await _pause(stop, 1.0)
+            continue
         for msg in msgs:
             with tracer.start_as_current_span(
                 span_name, context=extract_context(msg.headers), kind=trace.SpanKind.CONSUMER
@@ -69,6 +74,19 @@ async def _consume_until_stopped(
                     await handle(msg)
                 except Exception:  # keep consuming; JetStream redelivers this message after the delay
                     log.exception("handling a message from %s failed; it will be redelivered", stream)
-                    await msg.nak(delay=2.0)
+                    await _settle(msg.nak(delay=2.0))
                     continue
-            await msg.ack()
+            await _settle(msg.ack())
+
+
+async def _settle(reply: Awaitable[None]) -> None:
+    """An ack or nak that does not reach NATS only means a redelivery, which every handler here absorbs."""
+    try:
+        await reply
+    except (nats.errors.Error, TimeoutError) as exc:
+        log.warning("an ack did not reach NATS (%r): the message will be delivered again", exc)
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

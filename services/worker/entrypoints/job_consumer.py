@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import grpc
 import nats.errors
@@ -25,10 +28,29 @@ from services.worker.pipeline import read_document
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
+T = TypeVar("T")
 
 
-class RetryableError(Exception):
-    """A failure worth another delivery (the batch service or NATS was briefly unreachable)."""
+class Unreachable(Exception):
+    """The batch service or NATS did not answer: not the file's fault, so the job is kept and tried again."""
+
+
+class Released(Exception):
+    """The worker is stopping while waiting for a backend: the job goes back to the queue."""
+
+
+# Waits between tries while a backend is unreachable: quick at first, then about once a minute.
+BACKOFF_S = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
+# gRPC codes that say the batch service (or its database) is unreachable or overloaded, not the file bad
+_UNREACHABLE_CODES = {
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+    grpc.StatusCode.CANCELLED,
+    grpc.StatusCode.UNKNOWN,
+    grpc.StatusCode.INTERNAL,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+}
+READ_TIMEOUT_S = 30.0
 
 
 class JobConsumer:
@@ -42,7 +64,6 @@ class JobConsumer:
         worker_id: str,
         max_file_bytes: int,
         ack_wait_s: float,
-        max_deliver: int,
     ) -> None:
         self._js = js
         self._files = files
@@ -51,14 +72,20 @@ class JobConsumer:
         self._worker_id = worker_id
         self._max_file_bytes = max_file_bytes
         self._ack_wait_s = ack_wait_s
-        self._max_deliver = max_deliver
+        self._stop = asyncio.Event()
         self.jobs_done = 0
 
     async def run(self, stop: asyncio.Event) -> None:
+        self._stop = stop
         subs = {p: await self._js.pull_subscribe_bind(workers_consumer(p), stream=JOBS_STREAM) for p in PRIORITIES}
         try:
             while not stop.is_set():
-                msg = await self._next_job(subs)
+                try:
+                    msg = await self._next_job(subs)
+                except (nats.errors.Error, TimeoutError) as exc:  # NATS is away: the client reconnects by itself
+                    log.warning("cannot reach NATS to take a job, trying again: %r", exc)
+                    await self._pause(1.0)
+                    continue
                 if msg is not None:  # finish the job in hand even when asked to stop: that is the graceful part
                     await self.handle(msg)
         finally:
@@ -83,6 +110,7 @@ class JobConsumer:
         return None
 
     async def handle(self, msg: Msg) -> None:
+        """Reads one job's file and publishes its result; only the file itself can fail its record."""
         job = jobs_pb2.OcrJob.FromString(msg.data)
         delivery = msg.metadata.num_delivered
         with tracer.start_as_current_span(
@@ -92,49 +120,54 @@ class JobConsumer:
             span.set_attribute("ocrbatch.delivery", delivery)
             heartbeat = asyncio.create_task(self._keep_alive(msg))
             try:
-                await self._publish(job, jobs_pb2.RESULT_KIND_STARTED, delivery)
-                started = time.perf_counter()
-                data = await self._read_file(job.record_id)
-                template = job.template if job.HasField("template") else None
-                document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template)
-                await self._publish(
-                    job,
-                    jobs_pb2.RESULT_KIND_COMPLETED,
-                    delivery,
-                    text=document.text,
-                    pages=document.pages,
-                    processing_result=to_struct(document.values),
-                    field_details=to_struct(document.details),
-                    needs_review=document.needs_review,
-                )
-                log.info(
-                    "record %s: %d pages in %.2fs", job.record_id, len(document.pages), time.perf_counter() - started
-                )
-            except DocumentError as exc:  # the file itself is bad: retrying cannot help
-                await self._fail(job, delivery, str(exc))
-            except nats.errors.MaxPayloadError:
-                await self._fail(
-                    job,
-                    delivery,
-                    "the recognised result is larger than the NATS max_payload; "
-                    "raise max_payload on the server or lower OCRBATCH_MAX_PAGES",
-                )
-            except (RetryableError, nats.errors.Error, TimeoutError) as exc:
-                if delivery >= self._max_deliver:
-                    await self._fail(job, delivery, f"gave up after {delivery} attempts: {exc}")
-                else:
-                    log.warning("record %s attempt %d failed, will retry: %s", job.record_id, delivery, exc)
-                    await msg.nak(delay=min(2.0 * delivery, 30.0))
-                    return
-            except Exception as exc:  # an engine bug on this file: fail the record, keep the worker alive
-                log.exception("record %s: unexpected error", job.record_id)
-                await self._fail(job, delivery, f"internal error while reading the file ({type(exc).__name__})")
+                await self._process(job, delivery)
+            except Released:
+                log.info("record %s goes back to the queue: the worker is stopping", job.record_id)
+                with contextlib.suppress(nats.errors.Error, TimeoutError):
+                    await msg.nak(delay=1.0)
+                return
             finally:
                 heartbeat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await heartbeat
-            await msg.ack_sync()
+            try:
+                await msg.ack_sync()
+            except (nats.errors.Error, TimeoutError) as exc:  # redelivered later: its result is applied once anyway
+                log.warning("record %s: the ack did not reach NATS (%r); the job will come back", job.record_id, exc)
             self.jobs_done += 1
+
+    async def _process(self, job: jobs_pb2.OcrJob, delivery: int) -> None:
+        try:
+            await self._publish(job, jobs_pb2.RESULT_KIND_STARTED, delivery)
+            started = time.perf_counter()
+            data = await self._until_reachable(f"reading record {job.record_id}", lambda: self._read_file(job))
+            template = job.template if job.HasField("template") else None
+            document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template)
+            await self._publish(
+                job,
+                jobs_pb2.RESULT_KIND_COMPLETED,
+                delivery,
+                text=document.text,
+                pages=document.pages,
+                processing_result=to_struct(document.values),
+                field_details=to_struct(document.details),
+                needs_review=document.needs_review,
+            )
+            log.info("record %s: %d pages in %.2fs", job.record_id, len(document.pages), time.perf_counter() - started)
+        except DocumentError as exc:  # the file itself is bad: retrying cannot help
+            await self._fail(job, delivery, str(exc))
+        except nats.errors.MaxPayloadError:
+            await self._fail(
+                job,
+                delivery,
+                "the recognised result is larger than the NATS max_payload; "
+                "raise max_payload on the server or lower OCRBATCH_MAX_PAGES",
+            )
+        except Released:
+            raise
+        except Exception as exc:  # an engine bug on this file: fail the record, keep the worker alive
+            log.exception("record %s: unexpected error", job.record_id)
+            await self._fail(job, delivery, f"internal error while reading the file ({type(exc).__name__})")
 
     async def _keep_alive(self, msg: Msg) -> None:
         """Tells JetStream the job is still being worked on, so a long OCR is not redelivered."""
@@ -143,11 +176,32 @@ class JobConsumer:
             with contextlib.suppress(nats.errors.Error):
                 await msg.in_progress()
 
-    async def _read_file(self, record_id: str) -> bytes:
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _until_reachable(self, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
+        """attempt() until it gets through. While a backend is unreachable the job stays with this worker
+        (its heartbeat goes on), so an outage never uses up the file's attempts; a stopping worker gives the
+        job back instead."""
+        for tries in itertools.count():
+            try:
+                return await attempt()
+            except Unreachable as exc:
+                wait = BACKOFF_S[min(tries, len(BACKOFF_S) - 1)]
+                log.warning("%s: %s; trying again in %.2gs", what, exc, wait)
+                await self._pause(wait)
+                if self._stop.is_set():
+                    raise Released from exc
+        raise AssertionError("unreachable")
+
+    async def _read_file(self, job: jobs_pb2.OcrJob) -> bytes:
         chunks: list[bytes] = []
         size = 0
+        request = jobs_pb2.ReadJobFileRequest(record_id=job.record_id)
         try:
-            async for chunk in self._files.ReadJobFile(jobs_pb2.ReadJobFileRequest(record_id=record_id), timeout=120):
+            # wait_for_ready: a call made while the channel reconnects waits for it instead of failing at once
+            async for chunk in self._files.ReadJobFile(request, timeout=READ_TIMEOUT_S, wait_for_ready=True):
                 size += len(chunk.data)
                 if size > self._max_file_bytes:
                     raise DocumentError("the file is larger than this worker accepts")
@@ -155,7 +209,9 @@ class JobConsumer:
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.NOT_FOUND:
                 raise DocumentError("the uploaded file is no longer stored") from None
-            raise RetryableError(f"reading the file from the batch service failed: {exc.code().name}") from None
+            if exc.code() in _UNREACHABLE_CODES:
+                raise Unreachable(f"the batch service did not give the file ({exc.code().name})") from None
+            raise
         return b"".join(chunks)
 
     async def _fail(self, job: jobs_pb2.OcrJob, delivery: int, error: str) -> None:
@@ -163,6 +219,13 @@ class JobConsumer:
         await self._publish(job, jobs_pb2.RESULT_KIND_FAILED, delivery, error=error)
 
     async def _publish(self, job: jobs_pb2.OcrJob, kind: int, delivery: int, **fields: object) -> None:
+        """Publishes a result, trying again while NATS is away (the message id makes repeats harmless)."""
+        await self._until_reachable(
+            f"publishing the result of record {job.record_id}",
+            lambda: self._publish_once(job, kind, delivery, **fields),
+        )
+
+    async def _publish_once(self, job: jobs_pb2.OcrJob, kind: int, delivery: int, **fields: object) -> None:
         result = jobs_pb2.OcrResult(
             record_id=job.record_id,
             batch_id=job.batch_id,
@@ -174,6 +237,11 @@ class JobConsumer:
         )
         result.at.FromDatetime(datetime.now(UTC))
         msg_id = f"{job.record_id}.{job.generation}.{delivery}.{jobs_pb2.ResultKind.Name(kind)}"
-        await self._js.publish(
-            RESULTS_SUBJECT, result.SerializeToString(), headers=inject_headers({"Nats-Msg-Id": msg_id}), timeout=10
-        )
+        try:
+            await self._js.publish(
+                RESULTS_SUBJECT, result.SerializeToString(), headers=inject_headers({"Nats-Msg-Id": msg_id}), timeout=10
+            )
+        except nats.errors.MaxPayloadError:
+            raise
+        except (nats.errors.Error, TimeoutError) as exc:
+            raise Unreachable(f"NATS did not take the result ({exc!r})") from None

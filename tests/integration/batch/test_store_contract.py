@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bson import ObjectId
 from pymongo import AsyncMongoClient
+from pymongo.errors import DuplicateKeyError
 
 from services.batch.adapters.mongo.batches import MongoBatches
 from services.batch.adapters.mongo.blobs import GridFsBlobs
 from services.batch.adapters.mongo.database import Database
-from services.batch.domain.model import Batch, Outcome, Record, Scope
+from services.batch.domain.model import Batch, Outcome, Record, RecordQuery, Scope, Upload
 from services.batch.domain.rules import BatchStatus, RecordStatus
 
 SCOPE = Scope("org-a", "proj-a", "user-1")
@@ -194,3 +196,55 @@ async def test_pending_records_are_found_for_requeue(batches):
     await batches.mark_queued([records[0].id], datetime.now(UTC))
     pending = await batches.pending_records(datetime.now(UTC) - timedelta(seconds=30), 10)
     assert [r.id for r in pending] == [records[1].id]
+
+
+async def test_without_transactions_a_crash_between_the_writes_leaves_no_half_batch_and_the_sweep_settles_it(
+    database, batches
+):
+    """A standalone mongod has no transactions: records are written before their batch. Here the batch's
+    insert fails (its id is taken), as a crash would stop it: the records stay invisible, and the sweep
+    removes them with their uploads and files; records whose batch was written become visible."""
+    database._transactions = False  # the standalone path, on any server
+    blobs = GridFsBlobs(database)
+    writer = await blobs.open_writer("a.png", "image/png")
+    await writer.write(b"bytes")
+    blob = await writer.finish()
+    at = datetime.now(UTC) - timedelta(hours=2)
+    batch_id = batches.new_id()
+    record = Record(
+        id=batches.new_id(), upload_id="", batch_id=batch_id, seq=0, organization_id=SCOPE.organization_id,
+        project_id=SCOPE.project_id, file_name="a.png", file_size=5, mime_type="image/png", blob_id=blob.blob_id,
+        created_at=at, updated_at=at,
+    )  # fmt: skip
+    upload = Upload(batches.new_id(), batch_id, SCOPE.organization_id, SCOPE.project_id, "a.png", 5, "image/png",
+                    blob.blob_id, blob.sha256, at)  # fmt: skip
+    batch = Batch(
+        id=batch_id, name="half", organization_id=SCOPE.organization_id, project_id=SCOPE.project_id,
+        total_files=1, record_ids=[record.id], created_at=at, updated_at=at,
+    )  # fmt: skip
+    await database.batches.insert_one({"_id": ObjectId(batch_id), "taken": True})  # the batch write will fail
+    with pytest.raises(DuplicateKeyError):
+        await batches.add(batch, [upload], [record])
+    await database.batches.delete_one({"_id": ObjectId(batch_id)})  # as if the process died before the batch
+
+    assert await batches.get_record(SCOPE, record.id) is None
+    assert await batches.get_record(None, record.id) is None  # not even a worker can read it
+    assert (await batches.list_records(SCOPE, RecordQuery(), 1, 10))[1] == 0
+    assert await batches.record_counts(SCOPE) == {}
+    assert await batches.pending_records(datetime.now(UTC), 10) == []  # never queued
+
+    report = await batches.sweep(datetime.now(UTC) - timedelta(hours=1))
+    assert (report.removed, report.committed, report.blob_ids) == (1, 0, [blob.blob_id])
+    assert await database.records.count_documents({}) == await database.uploads.count_documents({}) == 0
+
+
+async def test_the_sweep_commits_records_whose_batch_was_written(database, batches):
+    database._transactions = False
+    old = datetime.now(UTC) - timedelta(hours=2)
+    batch, records = await make_batch(batches, files=2, created=old)
+    await database.records.update_many({"batchId": batch.id}, {"$set": {"uncommitted": True}})  # died before commit
+    assert (await batches.list_records(SCOPE, RecordQuery(), 1, 10))[1] == 0
+    report = await batches.sweep(datetime.now(UTC) - timedelta(hours=1))
+    assert (report.committed, report.removed) == (2, 0)
+    assert (await batches.list_records(SCOPE, RecordQuery(), 1, 10))[1] == 2
+    assert len(await batches.pending_records(datetime.now(UTC), 10)) == 2  # the re-queue loop publishes them now

@@ -25,8 +25,13 @@ from services.batch.adapters.mongo.documents import (
 )
 from services.batch.domain.model import Batch, Outcome, Record, RecordQuery, Scope, Upload
 from services.batch.domain.rules import OPEN_RECORD_STATUSES, RecordStatus
+from services.batch.ports import SweepReport
 
 _LIGHT = {"text": 0, "pages": 0, "templateSnapshot": 0}  # what lists and bookkeeping never need
+# Records and uploads are written before their batch and carry this mark until it exists: without
+# transactions (a standalone mongod) a crash in between leaves them invisible, for the sweeper to settle.
+UNCOMMITTED = "uncommitted"
+_COMMITTED: Document = {UNCOMMITTED: {"$exists": False}}
 _CHANGE_ATTEMPTS = 50  # concurrent changes of one batch retry this often before giving up
 
 
@@ -46,11 +51,16 @@ class MongoBatches:
         batch last, so a batch is never visible without its records)."""
 
         async def write(session: AsyncClientSession | None) -> None:
+            mark = {UNCOMMITTED: True}
             if uploads:
-                await self._uploads.insert_many([upload_doc(u) for u in uploads], ordered=True, session=session)
+                docs = [upload_doc(u) | mark for u in uploads]
+                await self._uploads.insert_many(docs, ordered=True, session=session)
             if records:
-                await self._records.insert_many([record_doc(r) for r in records], ordered=True, session=session)
+                docs = [record_doc(r) | mark for r in records]
+                await self._records.insert_many(docs, ordered=True, session=session)
             await self._batches.insert_one(batch_doc(batch), session=session)
+            for collection in (self._records, self._uploads):
+                await collection.update_many({"batchId": batch.id}, {"$unset": {UNCOMMITTED: ""}}, session=session)
 
         await self._database.atomically(write)
 
@@ -114,14 +124,16 @@ class MongoBatches:
         key = oid(record_id)
         if key is None:
             return None
-        query: Document = {"_id": key} if scope is None else {"_id": key, **scoped(scope), "deletedAt": None}
+        query: Document = {"_id": key, **_COMMITTED}
+        if scope is not None:
+            query |= {**scoped(scope), "deletedAt": None}
         doc = await self._records.find_one(query)
         return record_of(doc) if doc else None
 
     async def stream_records(
         self, scope: Scope, batch_id: str, status: str | None, include_text: bool, include_pages: bool, limit: int = 0
     ) -> AsyncIterator[Record]:
-        query: Document = {"batchId": batch_id, **scoped(scope)}
+        query: Document = {"batchId": batch_id, **scoped(scope), **_COMMITTED}
         if status:
             query["status"] = status
         projection: dict[str, int] = {"templateSnapshot": 0}
@@ -134,7 +146,7 @@ class MongoBatches:
             yield record_of(doc)
 
     def _filter(self, scope: Scope, query: RecordQuery) -> Document:
-        flt: Document = {**scoped(scope), "deletedAt": None}
+        flt: Document = {**scoped(scope), "deletedAt": None, **_COMMITTED}
         if query.status:
             flt["status"] = query.status
         if query.template_id:
@@ -170,7 +182,7 @@ class MongoBatches:
         """Records per status, and under "needsReview" the completed ones flagged for review."""
         counts: dict[str, int] = {}
         pipeline: list[Document] = [
-            {"$match": {**scoped(scope), "deletedAt": None}},
+            {"$match": {**scoped(scope), "deletedAt": None, **_COMMITTED}},
             {"$group": {"_id": "$status", "n": {"$sum": 1}, "review": {"$sum": {"$cond": ["$needsReview", 1, 0]}}}},
         ]
         async for row in await self._records.aggregate(pipeline):
@@ -181,7 +193,7 @@ class MongoBatches:
 
     async def pending_records(self, older_than: datetime, limit: int) -> list[Record]:
         cursor = self._records.find(
-            {"status": RecordStatus.PENDING, "createdAt": {"$lt": older_than}}, {"text": 0, "pages": 0}
+            {"status": RecordStatus.PENDING, "createdAt": {"$lt": older_than}, **_COMMITTED}, {"text": 0, "pages": 0}
         ).limit(limit)
         return [record_of(doc) async for doc in cursor]
 
@@ -256,3 +268,29 @@ class MongoBatches:
             return_document=ReturnDocument.AFTER,
         )
         return record_of(doc) if doc else None
+
+    # --- what a crash leaves behind ------------------------------------------------------------------
+    async def sweep(self, older_than: datetime, blobs_collection: str = "blobs.files") -> SweepReport:
+        """Settles what uploads interrupted by a crash left behind, older than `older_than`: records whose
+        batch exists are committed (the re-queue loop then publishes them); records and uploads whose batch
+        never was are removed, and their files and files that no upload holds are reported for deletion."""
+        report = SweepReport()
+        stale: Document = {UNCOMMITTED: True, "createdAt": {"$lt": older_than}}
+        batch_ids = {doc["batchId"] async for doc in self._records.find(stale, {"batchId": 1})}
+        batch_ids |= {doc["batchId"] async for doc in self._uploads.find(stale, {"batchId": 1})}
+        for batch_id in batch_ids:
+            key = oid(batch_id)
+            if key is not None and await self._batches.count_documents({"_id": key}, limit=1):
+                result = await self._records.update_many({"batchId": batch_id}, {"$unset": {UNCOMMITTED: ""}})
+                await self._uploads.update_many({"batchId": batch_id}, {"$unset": {UNCOMMITTED: ""}})
+                report.committed += result.modified_count
+                continue
+            report.blob_ids += [doc["blobId"] async for doc in self._uploads.find({"batchId": batch_id}, {"blobId": 1})]
+            report.removed += (await self._records.delete_many({"batchId": batch_id})).deleted_count
+            await self._uploads.delete_many({"batchId": batch_id})
+        files = self._database.db[blobs_collection].find({"uploadDate": {"$lt": older_than}}, {"_id": 1})
+        async for doc in files:
+            blob_id = str(doc["_id"])
+            if blob_id not in report.blob_ids and not await self._uploads.count_documents({"blobId": blob_id}, limit=1):
+                report.blob_ids.append(blob_id)
+        return report

@@ -8,11 +8,13 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import OperationFailure
+from pymongo.errors import ConnectionFailure, OperationFailure
 
 # "Transaction numbers are only allowed on a replica set member or mongos", "IllegalOperation"
 _NO_TRANSACTIONS = {20, 263}
 log = logging.getLogger(__name__)
+# what PyMongo raises when it cannot reach the server (server selection timed out, connection lost)
+DATABASE_UNREACHABLE: tuple[type[Exception], ...] = (ConnectionFailure,)
 
 
 class Database:

@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 
 from ocrbatch.v1 import common_pb2
+from services.batch.adapters.mongo.database import DATABASE_UNREACHABLE
 from services.batch.domain.model import Scope
 from services.batch.errors import (
     BatchServiceError,
@@ -37,9 +38,12 @@ def _code(exc: BatchServiceError) -> grpc.StatusCode:
     return next((code for cls, code in _CODES.items() if isinstance(exc, cls)), grpc.StatusCode.INTERNAL)
 
 
-async def _abort(context: grpc.aio.ServicerContext[Any, Any], exc: BatchServiceError) -> None:
-    metadata = ((REASON_KEY, exc.reason),) if exc.reason else ()
-    await context.abort(_code(exc), str(exc), trailing_metadata=metadata)
+async def _abort(context: grpc.aio.ServicerContext[Any, Any], exc: Exception) -> None:
+    if isinstance(exc, BatchServiceError):
+        metadata = ((REASON_KEY, exc.reason),) if exc.reason else ()
+        await context.abort(_code(exc), str(exc), trailing_metadata=metadata)
+    # the database is unreachable: a client may try again shortly (workers wait and retry)
+    await context.abort(grpc.StatusCode.UNAVAILABLE, "the batch service's database is unreachable")
 
 
 def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,7 +55,7 @@ def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 async for item in method(self, request, context):
                     yield item
-            except BatchServiceError as exc:
+            except (BatchServiceError, *DATABASE_UNREACHABLE) as exc:
                 await _abort(context, exc)
 
         return stream_wrapper
@@ -60,7 +64,7 @@ def mapped_errors(method: Callable[..., Any]) -> Callable[..., Any]:
     async def unary_wrapper(self: Any, request: Any, context: Any) -> Any:
         try:
             return await method(self, request, context)
-        except BatchServiceError as exc:
+        except (BatchServiceError, *DATABASE_UNREACHABLE) as exc:
             await _abort(context, exc)
 
     return unary_wrapper
