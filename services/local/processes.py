@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -68,6 +68,17 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     log_path: Path | None  # None: it writes to this terminal
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def respawn(self) -> Child:
+        """The same command again, with the same environment (ports included) and log file."""
+        return spawn(self.name, self.args, self.env, self.log_path.parent if self.log_path else None)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM kill would end it; waits until it is gone."""
+        self.process.kill()
+        self.process.wait()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
@@ -121,7 +132,7 @@ def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path | None)
     finally:
         if out is not None:
             out.close()
-    return Child(name, process, log_path)
+    return Child(name, process, log_path, args, env)
 
 
 def start_nats(home: Path, log_dir: Path | None, timeout: float = 60.0) -> tuple[Child, str]:
