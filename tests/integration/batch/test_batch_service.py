@@ -9,9 +9,14 @@ import grpc
 import nats
 import pytest
 from gridfs import AsyncGridFSBucket
+from pymongo import AsyncMongoClient
 
-from ocrbatch.v1 import batch_pb2, common_pb2, jobs_pb2
+from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc
+from services.batch.adapters.mongo.database import Database
+from services.batch.bootstrap import running
+from services.batch.settings import BatchSettings
 from services.common.jetstream import JOBS_STREAM, job_subject, workers_consumer
+from services.local.processes import free_port
 from tests.integration.conftest import MAX_FILE_MB
 from tests.support.batch_calls import create, publish_result, record, wait_for_batch, wait_until_applied
 
@@ -148,3 +153,27 @@ async def test_api_keys_resolve_to_their_scope(stack):
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stack.auth.Authenticate(batch_pb2.AuthenticateRequest(api_key="ocr_wrong"))
     assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_an_unreachable_database_answers_unavailable_not_an_internal_error(tmp_path, nats_client):
+    """A worker or the gateway must be able to tell 'try again' from 'this is wrong': the database being
+    away is UNAVAILABLE (the gateway's 503), never INTERNAL."""
+    closed = AsyncMongoClient(f"mongodb://127.0.0.1:{free_port()}/?directConnection=true", serverSelectionTimeoutMS=300)
+    settings = BatchSettings(mongodb_db="nowhere", batch_port=0, grace_period_s=1)
+    async with running(settings, Database(closed, "nowhere"), nats_client, asyncio.Event()) as port:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            scope = common_pb2.Scope(organization_id="o", project_id="p")
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                await batch_pb2_grpc.BatchServiceStub(channel).GetBatch(
+                    batch_pb2.GetBatchRequest(scope=scope, batch_id="6b0490ffe259e5118c08ce76")
+                )
+            assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+            assert "database is unreachable" in err.value.details()
+            files = jobs_pb2_grpc.JobFileServiceStub(channel)
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                _ = [
+                    c
+                    async for c in files.ReadJobFile(jobs_pb2.ReadJobFileRequest(record_id="6b0490ffe259e5118c08ce76"))
+                ]
+            assert err.value.code() == grpc.StatusCode.UNAVAILABLE  # a worker waits and tries again
+    await closed.close()
