@@ -25,3 +25,7 @@ class InsufficientCredits(BatchServiceError):
 
 class Unauthenticated(BatchServiceError):
     pass
+
+
+class NotYours(BatchServiceError):
+    """The thing exists, but in another organization or project than the caller's: 401 at the gateway."""

@@ -54,7 +54,10 @@ def pages_json(pages: Iterable[common_pb2.Page]) -> list[dict[str, Any]]:
     ]
 
 
-def record_json(r: common_pb2.Record, *, text: bool = True, pages: bool = True) -> dict[str, Any]:
+def record_json(
+    r: common_pb2.Record, *, text: bool = True, pages: bool = True, file_url: str | None = None
+) -> dict[str, Any]:
+    """A record as the API shows it; `file_url` is the gateway's signed download link of the original."""
     out: dict[str, Any] = {
         "id": r.id,
         "uploadId": r.upload_id,
@@ -62,7 +65,7 @@ def record_json(r: common_pb2.Record, *, text: bool = True, pages: bool = True) 
         "projectId": r.project_id,
         "userId": r.user_id or None,
         "fileName": r.file_name,
-        "fileUrl": r.file_url or None,
+        "fileUrl": file_url or r.file_url or None,
         "filePath": r.file_path,
         "fileSize": str(r.file_size),  # a string, as in the reference documents
         "mimeType": r.mime_type,

@@ -14,8 +14,9 @@ from services.common.connect import connect_nats
 from services.gateway.clients import Backends
 from services.gateway.errors import install_error_handlers
 from services.gateway.ratelimit import RateLimiter
-from services.gateway.routes import batches, live, records, templates
+from services.gateway.routes import batches, files, live, records, templates
 from services.gateway.settings import GatewaySettings
+from services.gateway.signing import Signer
 
 tracer = trace.get_tracer(__name__)
 UNTRACED = ("/healthz", "/readyz")
@@ -57,6 +58,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app = FastAPI(title="ocrbatch", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.signer = Signer(settings.signing_key)
     install_error_handlers(app)
     app.include_router(batches.router)
     app.include_router(batches.org_router)
@@ -64,6 +66,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(records.router)
     app.include_router(templates.router)
     app.include_router(live.router)
+    app.include_router(files.router)
 
     app.add_middleware(TracingMiddleware)
 

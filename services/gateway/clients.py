@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from ocrbatch.v1 import batch_pb2_grpc, export_pb2_grpc, templates_pb2_grpc
+from ocrbatch.v1 import batch_pb2_grpc, export_pb2_grpc, jobs_pb2_grpc, templates_pb2_grpc
 from services.common.grpc_runtime import new_channel
 
 
@@ -19,6 +19,7 @@ class Backends:
     auth: batch_pb2_grpc.AuthServiceStub
     exports: export_pb2_grpc.ExportServiceStub
     templates: templates_pb2_grpc.TemplateServiceStub
+    files: jobs_pb2_grpc.JobFileServiceStub  # original files, for signed download links
 
     @classmethod
     def connect(cls, batch_target: str, export_target: str) -> Backends:
@@ -30,6 +31,7 @@ class Backends:
             auth=batch_pb2_grpc.AuthServiceStub(batch_channel),
             exports=export_pb2_grpc.ExportServiceStub(export_channel),
             templates=templates_pb2_grpc.TemplateServiceStub(batch_channel),
+            files=jobs_pb2_grpc.JobFileServiceStub(batch_channel),
         )
 
     async def ready(self) -> dict[str, bool]:

@@ -8,6 +8,11 @@ from services.common.settings import CommonSettings
 class GatewaySettings(CommonSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # The base of links the gateway hands out (fileUrl); empty: the address the request came to.
+    public_url: str = ""
+    # Secret behind signed links (and login tokens); `make up` keeps one in its home. Empty: one per process.
+    signing_key: str = ""
+    file_url_ttl_s: int = 3600
     batch_target: str = "127.0.0.1:50051"
     export_target: str = "127.0.0.1:50052"
     max_files_per_batch: int = 50

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import signal
 import sys
 import threading
@@ -101,7 +102,8 @@ class LocalStack:
             for child, port in workers:  # they warm up their OCR engines in parallel
                 self._wait(child, lambda p=port: grpc_serving(f"127.0.0.1:{p}"), "OCR health check")
             url = f"http://127.0.0.1:{cfg.http_port}"
-            gateway = self._spawn("gateway", [py, "-m", "services.gateway"], {"OCRBATCH_HTTP_PORT": str(cfg.http_port)})
+            gateway_env = {"OCRBATCH_HTTP_PORT": str(cfg.http_port), "OCRBATCH_SIGNING_KEY": self._signing_key()}
+            gateway = self._spawn("gateway", [py, "-m", "services.gateway"], gateway_env)
             self._wait(gateway, lambda: self._http_ready(url + "/readyz"), "/readyz")
         except BaseException:
             self.stop()
@@ -121,6 +123,14 @@ class LocalStack:
         state.write_text(json.dumps(self.info, indent=2))
         state.chmod(0o600)
         return self.info
+
+    def _signing_key(self) -> str:
+        """The gateway's signing key, made once and kept in the home (mode 0600) so links survive restarts."""
+        path = self.config.home / "signing.key"
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(32))
+        return path.read_text().strip()
 
     def _start_nats(self) -> str:
         child, url = start_nats(self.config.home, self.config.log_dir, self.config.start_timeout_s)

@@ -7,6 +7,7 @@ import io
 import json
 import time
 
+import httpx
 import pytest
 
 from tests.support.documents import (
@@ -229,3 +230,21 @@ def test_one_trace_follows_a_file_from_gateway_to_worker_and_back(finished_batch
             names = {s["name"] for s in spans if s["trace_id"] == upload["trace_id"]}
     assert {"ocrbatch-gateway", "ocrbatch-batch", "ocrbatch-worker"} <= in_trace
     assert {"ocr job", "apply result"} <= names
+
+
+def test_a_records_file_url_downloads_the_original_until_it_expires_or_is_forged(finished_batch, local_stack):
+    _, _, records = finished_batch
+    record = records["invoice-text.pdf"]
+    with local_stack.client() as client:
+        listed = client.get(f"/v1/openapi/processing-history/{record['id']}").json()
+    assert listed["userId"]  # the key that uploaded it, never null
+    url = listed["fileUrl"]
+    assert url.startswith(local_stack.url + "/v1/files/") and "signature=" in url
+    original = httpx.get(url, timeout=30)  # no API key: the signature is the permission
+    assert original.status_code == 200 and original.content.startswith(b"%PDF")
+    assert original.headers["content-type"] == "application/pdf"
+    assert 'filename="invoice-text.pdf"' in original.headers["content-disposition"]
+    forged = httpx.get(url.replace(record["id"], records["broken.pdf"]["id"]), timeout=30)
+    assert forged.status_code == 403 and forged.json()["statusCode"] == 403
+    expired = httpx.get(url.split("?")[0] + "?expires=1&signature=" + url.rsplit("signature=", 1)[1], timeout=30)
+    assert expired.status_code == 403

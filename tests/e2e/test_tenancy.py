@@ -57,7 +57,9 @@ def test_an_organization_key_must_name_one_of_its_projects(local_stack, acme):
         assert foreign.status_code == 401
 
 
-def test_another_tenants_batch_record_template_and_export_are_404(local_stack, acme):
+def test_another_tenants_batch_record_and_export_are_401_and_its_template_404(local_stack, acme):
+    """As the reference says: another organization's batch or record is 401 ("does not belong to the token's
+    organization / scope"), an id of nothing 404; a template of another project is simply not there."""
     with local_stack.client() as mine:
         batch = upload(mine, 1).json()
         template = mine.post(
@@ -65,17 +67,26 @@ def test_another_tenants_batch_record_template_and_export_are_404(local_stack, a
             json={"name": "Mine", "fields": [{"name": "n", "rule": {"regex": {"pattern": "No: (\\S+)"}}}]},
         ).json()
     with client(local_stack, acme["project_key"]["secret"]) as theirs:
-        for path in (
-            f"/v1/openapi/batch/{batch['id']}",
-            f"/v1/openapi/batch/{batch['id']}/export?format=json",
-            f"/v1/openapi/processing-history/{batch['processingHistoryIds'][0]}",
-            f"/v1/openapi/processing-history/{batch['processingHistoryIds'][0]}/result",
-            f"/v1/openapi/templates/{template['id']}",
+        record_id = batch["processingHistoryIds"][0]
+        for path, message in (
+            (f"/v1/openapi/batch/{batch['id']}", "Batch does not belong to the token's organization"),
+            (
+                f"/v1/openapi/batch/{batch['id']}/export?format=json",
+                "Batch does not belong to the token's organization",
+            ),
+            (f"/v1/openapi/processing-history/{record_id}", "Record does not belong to the token's organization"),
+            (
+                f"/v1/openapi/processing-history/{record_id}/result",
+                "Record does not belong to the token's organization",
+            ),
+            (f"/v1/openapi/templates/{template['id']}", None),
         ):
             reply = theirs.get(path)
-            assert reply.status_code == 404, path
+            assert reply.status_code == (404 if message is None else 401), path
+            assert message is None or reply.json()["message"] == message
             assert "f0.pdf" not in reply.text and "T-1" not in reply.text  # never any of its data
-        assert theirs.delete(f"/v1/openapi/batch/{batch['id']}").status_code == 404
+        assert theirs.delete(f"/v1/openapi/batch/{batch['id']}").status_code == 401
+        assert theirs.get("/v1/openapi/batch/6b0490ffe259e5118c08ce76").status_code == 404  # nothing at all
         assert batch["id"] not in theirs.get("/v1/openapi/batch").text
 
 

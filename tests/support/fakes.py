@@ -179,6 +179,14 @@ class FakeBatches:
         record.started_at = record.completed_at = None
         return copy.deepcopy(record)
 
+    async def owner(self, batch_id: str) -> Scope | None:
+        batch = self.batches.get(batch_id)
+        return Scope(batch.organization_id, batch.project_id) if batch and not batch.deleted_at else None
+
+    async def record_owner(self, record_id: str) -> Scope | None:
+        record = self.records.get(record_id)
+        return Scope(record.organization_id, record.project_id) if record else None
+
     async def sweep(self, older_than: datetime) -> SweepReport:
         return SweepReport()  # writes here are all-or-nothing: nothing is ever left half done
 

@@ -85,7 +85,11 @@ class ReadJobFileRequest(_message.Message):
     def __init__(self, record_id: _Optional[str] = ...) -> None: ...
 
 class FileChunk(_message.Message):
-    __slots__ = ("data",)
+    __slots__ = ("data", "file_name", "mime_type")
     DATA_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
     data: bytes
-    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+    file_name: str
+    mime_type: str
+    def __init__(self, data: _Optional[bytes] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ...) -> None: ...

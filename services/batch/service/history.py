@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.batch.domain.model import Record, RecordQuery, Scope
 from services.batch.domain.rules import RecordStatus
-from services.batch.errors import InvalidArgument, NotFound
+from services.batch.errors import InvalidArgument
 from services.batch.ports import Batches, JobPublisher
+from services.batch.service.access import record_in_scope
 from services.batch.service.jobs import publish_records
 from services.batch.service.results import ResultApplier
 
@@ -58,9 +59,7 @@ async def stats(batches: Batches, scope: Scope) -> dict[str, int]:
 
 async def retry(batches: Batches, jobs: JobPublisher, applier: ResultApplier, scope: Scope, record_id: str) -> Record:
     """A failed record goes back to the queue; its batch counts it as open again until the new result."""
-    current = await batches.get_record(scope, record_id)
-    if current is None:
-        raise NotFound(f"processing record {record_id} not found")
+    current = await record_in_scope(batches, scope, record_id)
     at = datetime.now(UTC)
     record = await batches.requeue_failed(scope, record_id, at)
     if record is None:

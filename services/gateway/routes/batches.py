@@ -14,6 +14,7 @@ from services.common.paging import paging_error
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError
 from services.gateway.organization import in_organization, organization_endpoint
+from services.gateway.routes.files import file_url
 from services.gateway.streaming import stream_export
 from services.gateway.uploads import create_batch_requests, read_batch_form
 
@@ -130,7 +131,7 @@ async def upload_file(request: Request, principal: Auth, orgId: str) -> JSONResp
         {
             "id": batch.upload_ids[0],
             "fileName": record.file_name,
-            "fileUrl": None,
+            "fileUrl": file_url(request, record.id),
             "status": "uploaded",
             "templateId": batch.template_id or None,
             "batchId": batch.id,

@@ -13,6 +13,7 @@ from services.common.convert import RECORD_STATUS_NAMES, record_status_to_proto
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError
 from services.gateway.routes.batches import page_params
+from services.gateway.routes.files import file_url
 from services.gateway.streaming import stream_export
 
 router = APIRouter(prefix="/v1/openapi/processing-history", tags=["processing-history"])
@@ -53,7 +54,7 @@ async def list_records(
         timeout=30,
     )
     return {
-        "data": [record_json(r, text=False, pages=False) for r in reply.data],
+        "data": [record_json(r, text=False, pages=False, file_url=file_url(request, r.id)) for r in reply.data],
         "pagination": pagination_json(reply.pagination),
     }
 
@@ -78,7 +79,7 @@ async def retry_record(request: Request, principal: Auth, record_id: str, projec
     record = await request.app.state.backends.batches.RetryRecord(
         batch_pb2.GetRecordRequest(scope=await principal.scope(projectId), record_id=record_id), timeout=30
     )
-    return record_json(record, text=False, pages=False)
+    return record_json(record, text=False, pages=False, file_url=file_url(request, record.id))
 
 
 @router.get("/{record_id}")
@@ -86,7 +87,7 @@ async def get_record(request: Request, principal: Auth, record_id: str, projectI
     record = await request.app.state.backends.batches.GetRecord(
         batch_pb2.GetRecordRequest(scope=await principal.scope(projectId), record_id=record_id), timeout=30
     )
-    return record_json(record)
+    return record_json(record, file_url=file_url(request, record.id))
 
 
 @router.get("/{record_id}/result")

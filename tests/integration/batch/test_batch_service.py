@@ -133,7 +133,12 @@ async def test_reads_are_scoped_paginated_and_soft_deleted(stack):
     other = common_pb2.Scope(organization_id=stack.scope.organization_id, project_id="another-project")
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stack.batches.GetBatch(batch_pb2.GetBatchRequest(scope=other, batch_id=ids[0]))
-    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED  # it exists, but not for this project
+    assert err.value.details() == "Batch does not belong to the token's scope"
+    stranger = common_pb2.Scope(organization_id="another-organization", project_id="p")
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stack.batches.GetBatch(batch_pb2.GetBatchRequest(scope=stranger, batch_id=ids[0]))
+    assert err.value.details() == "Batch does not belong to the token's organization"
 
     page = await stack.batches.ListBatches(batch_pb2.ListBatchesRequest(scope=stack.scope, page=2, limit=2))
     assert [b.name for b in page.data] == ["b0"]

@@ -9,6 +9,7 @@ from datetime import datetime
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
 
 from services.batch.adapters.mongo.database import Database
 from services.batch.adapters.mongo.documents import (
@@ -33,6 +34,16 @@ _LIGHT = {"text": 0, "pages": 0, "templateSnapshot": 0}  # what lists and bookke
 UNCOMMITTED = "uncommitted"
 _COMMITTED: Document = {UNCOMMITTED: {"$exists": False}}
 _CHANGE_ATTEMPTS = 50  # concurrent changes of one batch retry this often before giving up
+
+
+async def _owner(collection: AsyncCollection[Document], item_id: str, extra: Document | None = None) -> Scope | None:
+    key = oid(item_id)
+    if key is None:
+        return None
+    doc = await collection.find_one(
+        {"_id": key, "deletedAt": None, **(extra or {})}, {"organizationId": 1, "projectId": 1}
+    )
+    return Scope(doc["organizationId"], doc["projectId"]) if doc else None
 
 
 class MongoBatches:
@@ -70,6 +81,12 @@ class MongoBatches:
             return None
         doc = await self._batches.find_one({"_id": key, **scoped(scope), "deletedAt": None})
         return batch_of(doc) if doc else None
+
+    async def owner(self, batch_id: str) -> Scope | None:
+        return await _owner(self._batches, batch_id)
+
+    async def record_owner(self, record_id: str) -> Scope | None:
+        return await _owner(self._records, record_id, _COMMITTED)
 
     async def list(self, scope: Scope, page: int, limit: int, status: str | None) -> tuple[list[Batch], int]:
         query: Document = {**scoped(scope), "deletedAt": None}

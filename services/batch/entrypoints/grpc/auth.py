@@ -25,5 +25,5 @@ class AuthServicer(batch_pb2_grpc.AuthServiceServicer):
     async def Authenticate(self, request: batch_pb2.AuthenticateRequest, context: Any) -> batch_pb2.Principal:
         key = await auth.authenticate(self._tenancy, request.api_key)
         return batch_pb2.Principal(
-            organization_id=key.organization_id, project_id=key.project_id or "", key_id=key.id, user_id=""
+            organization_id=key.organization_id, project_id=key.project_id or "", key_id=key.id, user_id=key.id
         )

@@ -9,8 +9,8 @@ from typing import Any
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2
 from services.batch.entrypoints.grpc.errors import mapped_errors, pagination, paging, scope_of
 from services.batch.entrypoints.grpc.messages import batch_message, record_message
-from services.batch.errors import NotFound
 from services.batch.service import history
+from services.batch.service.access import batch_in_scope, record_in_scope, refused
 from services.batch.service.results import ResultApplier
 from services.batch.service.uploads import BatchUpload, UploadPorts
 from services.common.convert import batch_status_name, record_status_name, struct_to_dict
@@ -48,10 +48,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
 
     @mapped_errors
     async def GetBatch(self, request: batch_pb2.GetBatchRequest, context: Any) -> common_pb2.Batch:
-        batch = await self._batches.get(scope_of(request.scope), request.batch_id)
-        if batch is None:
-            raise NotFound(f"batch {request.batch_id} not found")
-        return batch_message(batch)
+        return batch_message(await batch_in_scope(self._batches, scope_of(request.scope), request.batch_id))
 
     @mapped_errors
     async def ListBatches(self, request: batch_pb2.ListBatchesRequest, context: Any) -> batch_pb2.ListBatchesResponse:
@@ -64,25 +61,22 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
 
     @mapped_errors
     async def DeleteBatch(self, request: batch_pb2.DeleteBatchRequest, context: Any) -> common_pb2.Batch:
-        batch = await self._batches.soft_delete(scope_of(request.scope), request.batch_id, datetime.now(UTC))
+        scope = scope_of(request.scope)
+        batch = await self._batches.soft_delete(scope, request.batch_id, datetime.now(UTC))
         if batch is None:
-            raise NotFound(f"batch {request.batch_id} not found")
+            raise await refused(self._batches, scope, request.batch_id)
         return batch_message(batch)
 
     @mapped_errors
     async def GetRecord(self, request: batch_pb2.GetRecordRequest, context: Any) -> common_pb2.Record:
-        record = await self._batches.get_record(scope_of(request.scope), request.record_id)
-        if record is None:
-            raise NotFound(f"processing record {request.record_id} not found")
-        return record_message(record)
+        return record_message(await record_in_scope(self._batches, scope_of(request.scope), request.record_id))
 
     @mapped_errors
     async def StreamRecords(
         self, request: batch_pb2.StreamRecordsRequest, context: Any
     ) -> AsyncIterator[common_pb2.Record]:
         scope = scope_of(request.scope)
-        if await self._batches.get(scope, request.batch_id) is None:
-            raise NotFound(f"batch {request.batch_id} not found")
+        await batch_in_scope(self._batches, scope, request.batch_id)
         status = record_status_name(request.status) if request.status else None
         async for record in self._batches.stream_records(
             scope, request.batch_id, status, request.include_text, request.include_pages, max(request.limit, 0)

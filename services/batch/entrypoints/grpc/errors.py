@@ -19,6 +19,7 @@ from services.batch.errors import (
     InsufficientCredits,
     InvalidArgument,
     NotFound,
+    NotYours,
     TooLarge,
     Unauthenticated,
 )
@@ -30,6 +31,7 @@ _CODES: dict[type[BatchServiceError], grpc.StatusCode] = {
     TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
     InsufficientCredits: grpc.StatusCode.FAILED_PRECONDITION,
     Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    NotYours: grpc.StatusCode.PERMISSION_DENIED,
 }
 REASON_KEY = "ocrbatch-reason"  # trailing metadata the gateway maps to 413, 402 …
 

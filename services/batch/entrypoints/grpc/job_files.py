@@ -23,5 +23,10 @@ class JobFileServicer(jobs_pb2_grpc.JobFileServiceServicer):
         record = await self._batches.get_record(None, request.record_id)
         if record is None:
             raise NotFound(f"processing record {request.record_id} not found")
+        first = True
         async for chunk in self._blobs.read(record.blob_id):
-            yield jobs_pb2.FileChunk(data=chunk)
+            if first:
+                yield jobs_pb2.FileChunk(data=chunk, file_name=record.file_name, mime_type=record.mime_type)
+                first = False
+            else:
+                yield jobs_pb2.FileChunk(data=chunk)
