@@ -16,7 +16,7 @@ from ocrbatch.v1 import tenancy_pb2, tenancy_pb2_grpc
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    admin = sub.add_parser("admin", help="manage organizations, projects, API keys and credits")
+    admin = sub.add_parser("admin", help="manage organizations, projects, API keys, users and credits")
     admin.add_argument(
         "--batch-target", help="batch service address (default: $OCRBATCH_BATCH_TARGET or the local stack)"
     )
@@ -48,6 +48,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("organization_id")
     revoke = key.add_parser("revoke", help="revoke a key; it fails at once")
     revoke.add_argument("key_id")
+
+    user = things.add_parser("user", help="people who sign in").add_subparsers(dest="action", required=True)
+    create = user.add_parser("create", help="create a user; the password is read from stdin (never an argument)")
+    create.add_argument("organization_id")
+    create.add_argument("email")
+    create.add_argument("--name", default="")
+    listing = user.add_parser("list", help="list an organization's users")
+    listing.add_argument("organization_id")
+    disable = user.add_parser("disable", help="disable a user: their sign-ins and tokens fail at once")
+    disable.add_argument("user_id")
 
 
 def _target(args: argparse.Namespace) -> str:
@@ -86,6 +96,16 @@ def _call(stub: tenancy_pb2_grpc.AdminServiceStub, args: argparse.Namespace) -> 
             return stub.ListApiKeys(tenancy_pb2.ListApiKeysRequest(organization_id=args.organization_id))
         case ("key", "revoke"):
             return stub.RevokeApiKey(tenancy_pb2.RevokeApiKeyRequest(key_id=args.key_id))
+        case ("user", "create"):
+            password = sys.stdin.readline().rstrip("\n")
+            request = tenancy_pb2.CreateUserRequest(
+                organization_id=args.organization_id, email=args.email, password=password, name=args.name
+            )
+            return stub.CreateUser(request)
+        case ("user", "list"):
+            return stub.ListUsers(tenancy_pb2.ListUsersRequest(organization_id=args.organization_id))
+        case ("user", "disable"):
+            return stub.DisableUser(tenancy_pb2.DisableUserRequest(user_id=args.user_id))
     raise SystemExit(f"unknown command {args.thing} {args.action}")
 
 

@@ -1,4 +1,6 @@
-"""API-key authentication: X-API-Key or Authorization: Bearer, resolved to a scope by the batch service."""
+"""Authentication: an API key (X-API-Key or Authorization: Bearer) or a login token (Authorization: Bearer,
+from POST /auth/login), resolved to a principal by the batch service on every request (no cache: a revoked
+key or a disabled user fails at once)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import grpc
 from starlette.requests import HTTPConnection
 
 from ocrbatch.v1 import batch_pb2, common_pb2
+from services.gateway import login
 from services.gateway.errors import ApiError, from_grpc
 from services.gateway.ratelimit import retry_after
 
@@ -49,7 +52,7 @@ def _presented_key(request: HTTPConnection) -> str:
         if scheme.lower() == "bearer":
             key = value.strip()
     if not key:
-        raise ApiError(401, "an API key is required (X-API-Key header or Authorization: Bearer)")
+        raise ApiError(401, "an API key or login token is required (X-API-Key header or Authorization: Bearer)")
     return key
 
 
@@ -57,8 +60,14 @@ async def authenticate(request: HTTPConnection) -> Principal:
     """FastAPI dependency: the caller's principal, or 401; then the key's rate limit, or 429."""
     key = _presented_key(request)
     auth = request.app.state.backends.auth
+    ask = batch_pb2.AuthenticateRequest(api_key=key)
+    if login.looks_like_a_token(key):
+        user_id = login.user_of(request.app.state.signer, key)
+        if user_id is None:
+            raise ApiError(401, "the login token is invalid or has expired")
+        ask = batch_pb2.AuthenticateRequest(user_id=user_id)
     try:
-        reply = await auth.Authenticate(batch_pb2.AuthenticateRequest(api_key=key), timeout=10)
+        reply = await auth.Authenticate(ask, timeout=10)
     except grpc.aio.AioRpcError as exc:
         raise from_grpc(exc) from None
     wait = request.app.state.rate_limiter.take(reply.key_id)

@@ -1,9 +1,11 @@
-"""Requests per minute per API key: a token bucket for each key, in this gateway process."""
+"""Requests per minute per API key (a token bucket for each key), and failed logins per account and per
+address (a sliding window), in this gateway process."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from dataclasses import dataclass
 
 
@@ -40,3 +42,36 @@ class RateLimiter:
 
 def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
+
+
+class FailureLimiter:
+    """At most `limit` failures per key in `window_s`; beyond that, wait until the oldest one leaves it."""
+
+    def __init__(self, limit: int, window_s: float, max_keys: int = 100_000) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._max_keys = max_keys
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures.get(key)
+        if failures is None:
+            if len(self._failures) >= self._max_keys:
+                self._failures = {k: f for k, f in self._failures.items() if f and now - f[-1] < self.window_s}
+            failures = self._failures[key] = deque()
+        while failures and now - failures[0] >= self.window_s:
+            failures.popleft()
+        return failures
+
+    def wait(self, key: str, now: float | None = None) -> float:
+        """0 if another try may go ahead, else the seconds until it may."""
+        now = time.monotonic() if now is None else now
+        failures = self._recent(key, now)
+        return 0.0 if len(failures) < self.limit else failures[0] + self.window_s - now
+
+    def failed(self, key: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self._recent(key, now).append(now)
+
+    def forget(self, key: str) -> None:
+        self._failures.pop(key, None)

@@ -13,6 +13,9 @@ class GatewaySettings(CommonSettings):
     # Secret behind signed links (and login tokens); `make up` keeps one in its home. Empty: one per process.
     signing_key: str = ""
     file_url_ttl_s: int = 3600
+    # POST /auth/login: how long its token lasts, and failed tries allowed per account and per address
+    login_ttl_s: int = 3600
+    login_failures_per_15_min: int = 5
     batch_target: str = "127.0.0.1:50051"
     export_target: str = "127.0.0.1:50052"
     max_files_per_batch: int = 50

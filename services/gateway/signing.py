@@ -35,4 +35,5 @@ class Signer:
 
     def valid(self, *parts: str, expires: int, signature: str) -> bool:
         """The signature is ours for these parts and expiry, and the expiry has not passed."""
-        return expires >= time.time() and hmac.compare_digest(self.signature(*parts, str(expires)), signature)
+        expected = self.signature(*parts, str(expires)).encode()
+        return expires >= time.time() and hmac.compare_digest(expected, signature.encode("utf-8", "replace"))

@@ -21,7 +21,7 @@ def assert_error(reply: httpx.Response, status: int, fragment: str) -> None:
 
 
 def test_no_api_key_is_401(local_stack):
-    assert_error(httpx.get(local_stack.url + "/v1/openapi/batch"), 401, "API key is required")
+    assert_error(httpx.get(local_stack.url + "/v1/openapi/batch"), 401, "an API key or login token is required")
     bad = httpx.get(local_stack.url + "/v1/openapi/batch", headers={"X-API-Key": "ocr_nope"})
     assert_error(bad, 401, "invalid API key")
 

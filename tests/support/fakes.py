@@ -23,6 +23,7 @@ from services.batch.domain.model import (
     Scope,
     StoredBlob,
     Upload,
+    User,
 )
 from services.batch.domain.rules import RecordStatus
 from services.batch.ports import PublishFailed, SweepReport
@@ -196,6 +197,7 @@ class FakeTenancy:
         self.organizations: dict[str, Organization] = {}
         self.projects: dict[str, Project] = {}
         self.keys: dict[str, ApiKey] = {}
+        self.users: dict[str, User] = {}
 
     def new_id(self) -> str:
         return new_id()
@@ -248,6 +250,28 @@ class FakeTenancy:
             return None
         key.revoked_at = at
         return copy.deepcopy(key)
+
+    async def add_user(self, user: User) -> bool:
+        if any(u.email == user.email for u in self.users.values()):
+            return False
+        self.users[user.id] = copy.deepcopy(user)
+        return True
+
+    async def get_user(self, user_id: str) -> User | None:
+        return copy.deepcopy(self.users.get(user_id))
+
+    async def find_user(self, email: str) -> User | None:
+        return next((copy.deepcopy(u) for u in self.users.values() if u.email == email), None)
+
+    async def list_users(self, organization_id: str) -> list[User]:
+        return [copy.deepcopy(u) for u in self.users.values() if u.organization_id == organization_id]
+
+    async def disable_user(self, user_id: str, at: datetime) -> User | None:
+        user = self.users.get(user_id)
+        if user is None:
+            return None
+        user.disabled_at = at
+        return copy.deepcopy(user)
 
 
 class FakeTemplates:

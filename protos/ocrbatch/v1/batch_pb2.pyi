@@ -117,10 +117,20 @@ class StreamRecordsRequest(_message.Message):
     def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., batch_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., include_text: _Optional[bool] = ..., include_pages: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class AuthenticateRequest(_message.Message):
-    __slots__ = ("api_key",)
+    __slots__ = ("api_key", "user_id")
     API_KEY_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
     api_key: str
-    def __init__(self, api_key: _Optional[str] = ...) -> None: ...
+    user_id: str
+    def __init__(self, api_key: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class LoginRequest(_message.Message):
+    __slots__ = ("email", "password")
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    email: str
+    password: str
+    def __init__(self, email: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
 
 class Principal(_message.Message):
     __slots__ = ("organization_id", "project_id", "key_id", "user_id")

@@ -463,6 +463,11 @@ class AuthServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_batch__pb2.AuthenticateRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_batch__pb2.Principal.FromString,
                 _registered_method=True)
+        self.Login = channel.unary_unary(
+                '/ocrbatch.v1.AuthService/Login',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.LoginRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_batch__pb2.Principal.FromString,
+                _registered_method=True)
         self.CheckProject = channel.unary_unary(
                 '/ocrbatch.v1.AuthService/CheckProject',
                 request_serializer=ocrbatch_dot_v1_dot_batch__pb2.CheckProjectRequest.SerializeToString,
@@ -480,6 +485,13 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Login(self, request, context):
+        """Email and password → the user's principal; UNAUTHENTICATED for a wrong pair or a disabled user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CheckProject(self, request, context):
         """Whether a project belongs to an organization (organization keys name their project per request).
         """
@@ -493,6 +505,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
             'Authenticate': grpc.unary_unary_rpc_method_handler(
                     servicer.Authenticate,
                     request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.AuthenticateRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_batch__pb2.Principal.SerializeToString,
+            ),
+            'Login': grpc.unary_unary_rpc_method_handler(
+                    servicer.Login,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.LoginRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_batch__pb2.Principal.SerializeToString,
             ),
             'CheckProject': grpc.unary_unary_rpc_method_handler(
@@ -528,6 +545,33 @@ class AuthService:
             target,
             '/ocrbatch.v1.AuthService/Authenticate',
             ocrbatch_dot_v1_dot_batch__pb2.AuthenticateRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_batch__pb2.Principal.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Login(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.AuthService/Login',
+            ocrbatch_dot_v1_dot_batch__pb2.LoginRequest.SerializeToString,
             ocrbatch_dot_v1_dot_batch__pb2.Principal.FromString,
             options,
             channel_credentials,

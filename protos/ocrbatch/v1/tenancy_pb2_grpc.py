@@ -75,6 +75,21 @@ class AdminServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.RevokeApiKeyRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.ApiKey.FromString,
                 _registered_method=True)
+        self.CreateUser = channel.unary_unary(
+                '/ocrbatch.v1.AdminService/CreateUser',
+                request_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.CreateUserRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.User.FromString,
+                _registered_method=True)
+        self.ListUsers = channel.unary_unary(
+                '/ocrbatch.v1.AdminService/ListUsers',
+                request_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListUsersRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListUsersResponse.FromString,
+                _registered_method=True)
+        self.DisableUser = channel.unary_unary(
+                '/ocrbatch.v1.AdminService/DisableUser',
+                request_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.DisableUserRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.User.FromString,
+                _registered_method=True)
 
 
 class AdminServiceServicer:
@@ -130,6 +145,25 @@ class AdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateUser(self, request, context):
+        """People who sign in with email and password (POST /auth/login); the password is stored as a scrypt hash.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUsers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisableUser(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -172,6 +206,21 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.RevokeApiKey,
                     request_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.RevokeApiKeyRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.ApiKey.SerializeToString,
+            ),
+            'CreateUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateUser,
+                    request_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.CreateUserRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.User.SerializeToString,
+            ),
+            'ListUsers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUsers,
+                    request_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListUsersRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListUsersResponse.SerializeToString,
+            ),
+            'DisableUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableUser,
+                    request_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.DisableUserRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.User.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -391,6 +440,87 @@ class AdminService:
             '/ocrbatch.v1.AdminService/RevokeApiKey',
             ocrbatch_dot_v1_dot_tenancy__pb2.RevokeApiKeyRequest.SerializeToString,
             ocrbatch_dot_v1_dot_tenancy__pb2.ApiKey.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.AdminService/CreateUser',
+            ocrbatch_dot_v1_dot_tenancy__pb2.CreateUserRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_tenancy__pb2.User.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUsers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.AdminService/ListUsers',
+            ocrbatch_dot_v1_dot_tenancy__pb2.ListUsersRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_tenancy__pb2.ListUsersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisableUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.AdminService/DisableUser',
+            ocrbatch_dot_v1_dot_tenancy__pb2.DisableUserRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_tenancy__pb2.User.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,8 +1,11 @@
-"""API keys: 256-bit random secrets with a recognisable prefix, stored only as their SHA-256."""
+"""API keys (256-bit random secrets with a recognisable prefix, stored only as their SHA-256) and user
+passwords (stored only as a scrypt hash: memory-hard, 16 MiB and about 50 ms a try)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
@@ -36,3 +39,34 @@ def issue_api_key(
         created_at=at,
     )
     return key, secret
+
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_CHARS = 10
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    encode = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+    except ValueError:
+        return False
+    return kind == "scrypt" and hmac.compare_digest(got, expected)
+
+
+def dummy_password_check(password: str) -> None:
+    """Spends a password check's time when there is no user, so a login's timing does not tell who exists."""
+    password_matches(password, _DUMMY)
+
+
+_DUMMY = hash_password(secrets.token_urlsafe(16))

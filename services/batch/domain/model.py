@@ -227,6 +227,19 @@ class Project:
 
 
 @dataclass
+class User:
+    """A person of an organization who signs in with email and password (stored as a scrypt hash)."""
+
+    id: str
+    organization_id: str
+    email: str
+    name: str
+    password_hash: str
+    created_at: datetime
+    disabled_at: datetime | None = None
+
+
+@dataclass
 class ApiKey:
     """A key's stored form: only the SHA-256 of the secret is kept (the secret is shown once, at creation)."""
 

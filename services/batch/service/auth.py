@@ -9,8 +9,14 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.batch.domain.keys import hash_key, issue_api_key, looks_like_a_key
-from services.batch.domain.model import ApiKey, Organization, Project
+from services.batch.domain.keys import (
+    dummy_password_check,
+    hash_key,
+    issue_api_key,
+    looks_like_a_key,
+    password_matches,
+)
+from services.batch.domain.model import ApiKey, Organization, Project, User
 from services.batch.errors import Unauthenticated
 from services.batch.ports import Tenancy
 
@@ -23,6 +29,25 @@ async def authenticate(tenancy: Tenancy, secret: str) -> ApiKey:
     if key is None:
         raise Unauthenticated("invalid API key")
     return key
+
+
+async def login(tenancy: Tenancy, email: str, password: str) -> User:
+    """The user with this email and password, if enabled; one answer for every way of being wrong."""
+    user = await tenancy.find_user(email.strip().lower()) if len(password) <= 1024 else None
+    if user is None:
+        dummy_password_check(password)
+    elif password_matches(password, user.password_hash) and user.disabled_at is None:
+        return user
+    raise Unauthenticated("invalid email or password")
+
+
+async def signed_in_user(tenancy: Tenancy, user_id: str) -> User:
+    """A user whose login token the gateway verified: still there and still enabled (no cache: disabling a
+    user ends their sessions at once)."""
+    user = await tenancy.get_user(user_id)
+    if user is None or user.disabled_at is not None:
+        raise Unauthenticated("the user is unknown or disabled")
+    return user
 
 
 async def ensure_local_tenant(tenancy: Tenancy, key_file: Path) -> dict[str, str]:

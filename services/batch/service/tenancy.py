@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
-from services.batch.domain.keys import issue_api_key
-from services.batch.domain.model import ApiKey, Organization, Project
+from services.batch.domain.keys import MIN_PASSWORD_CHARS, hash_password, issue_api_key
+from services.batch.domain.model import ApiKey, Organization, Project, User
 from services.batch.errors import InvalidArgument, NotFound
 from services.batch.ports import Tenancy
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _name(value: str, what: str) -> str:
@@ -67,3 +70,32 @@ class TenancyAdmin:
         if key is None:
             raise NotFound(f"API key {key_id} not found")
         return key
+
+    async def create_user(self, organization_id: str, email: str, password: str, name: str) -> User:
+        if await self._tenancy.get_organization(organization_id) is None:
+            raise NotFound(f"organization {organization_id} not found")
+        email = email.strip().lower()
+        if not _EMAIL.fullmatch(email) or len(email) > 254:
+            raise InvalidArgument("email must be an email address")
+        if len(password) < MIN_PASSWORD_CHARS or len(password) > 1024:
+            raise InvalidArgument(f"password must be {MIN_PASSWORD_CHARS} to 1024 characters")
+        user = User(
+            self._tenancy.new_id(),
+            organization_id,
+            email,
+            name.strip()[:120],
+            hash_password(password),
+            datetime.now(UTC),
+        )
+        if not await self._tenancy.add_user(user):
+            raise InvalidArgument(f"a user with email {email} already exists")
+        return user
+
+    async def list_users(self, organization_id: str) -> list[User]:
+        return await self._tenancy.list_users(organization_id)
+
+    async def disable_user(self, user_id: str) -> User:
+        user = await self._tenancy.disable_user(user_id, datetime.now(UTC))
+        if user is None:
+            raise NotFound(f"user {user_id} not found")
+        return user

@@ -102,3 +102,9 @@ async def get_record_result(
         export_pb2.ExportRecordRequest(scope=await principal.scope(projectId), record_id=record_id, format=format)
     )
     return await stream_export(call)
+
+
+# The REST reference's routes (Bearer login token or API key): the same endpoints under their paths.
+rest_router = APIRouter(prefix="/processing-history", tags=["processing-history (REST reference)"])
+rest_router.add_api_route("", list_records, methods=["GET"], name="rest_list_records")
+rest_router.add_api_route("/{record_id}", get_record, methods=["GET"], name="rest_get_record")

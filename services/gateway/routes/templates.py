@@ -85,3 +85,9 @@ async def delete_template(request: Request, principal: Auth, template_id: str, p
         templates_pb2.GetTemplateRequest(scope=await principal.scope(projectId), template_id=template_id), timeout=30
     )
     return {"id": template_id, "deleted": True}
+
+
+# The REST reference's routes (Bearer login token or API key): the same endpoints under their paths.
+rest_router = APIRouter(prefix="/templates", tags=["templates (REST reference)"])
+rest_router.add_api_route("", list_templates, methods=["GET"], name="rest_list_templates")
+rest_router.add_api_route("", create_template, methods=["POST"], status_code=201, name="rest_create_template")

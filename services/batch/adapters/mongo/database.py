@@ -28,6 +28,7 @@ class Database:
         self.api_keys = self.db["api_keys"]
         self.organizations = self.db["organizations"]
         self.projects = self.db["projects"]
+        self.users = self.db["users"]
         self._transactions: bool | None = None  # unknown until the first try
 
     async def ping(self) -> None:
@@ -48,6 +49,7 @@ class Database:
         await self.uploads.create_index([("batchId", ASCENDING)])
         await self.templates.create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.api_keys.create_index([("keyHash", ASCENDING)], unique=True)
+        await self.users.create_index([("email", ASCENDING)], unique=True)
 
     async def atomically(self, write: Callable[[AsyncClientSession | None], Awaitable[None]]) -> None:
         """Runs `write` in one transaction where the server has them (replica sets, SecantusDB); a standalone

@@ -14,7 +14,7 @@ from bson.errors import InvalidId
 from google.protobuf.json_format import MessageToDict, ParseDict
 
 from ocrbatch.v1 import common_pb2, templates_pb2
-from services.batch.domain.model import ApiKey, Batch, Organization, Project, Record, Scope, Upload
+from services.batch.domain.model import ApiKey, Batch, Organization, Project, Record, Scope, Upload, User
 from services.batch.domain.rules import BatchStatus, RecordStatus
 
 Document = dict[str, Any]
@@ -238,6 +238,30 @@ def project_doc(p: Project) -> Document:
 def project_of(doc: Document) -> Project:
     return Project(
         id=str(doc["_id"]), organization_id=doc["organizationId"], name=doc.get("name", ""), created_at=doc["createdAt"]
+    )
+
+
+def user_doc(u: User) -> Document:
+    return {
+        "_id": ObjectId(u.id),
+        "organizationId": u.organization_id,
+        "email": u.email,
+        "name": u.name,
+        "passwordHash": u.password_hash,
+        "disabledAt": u.disabled_at,
+        "createdAt": u.created_at,
+    }
+
+
+def user_of(doc: Document) -> User:
+    return User(
+        id=str(doc["_id"]),
+        organization_id=doc["organizationId"],
+        email=doc["email"],
+        name=doc.get("name", ""),
+        password_hash=doc.get("passwordHash", ""),
+        disabled_at=doc.get("disabledAt"),
+        created_at=doc["createdAt"],
     )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bson import ObjectId
 from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from services.batch.adapters.mongo.database import Database
 from services.batch.adapters.mongo.documents import (
@@ -17,8 +18,10 @@ from services.batch.adapters.mongo.documents import (
     organization_of,
     project_doc,
     project_of,
+    user_doc,
+    user_of,
 )
-from services.batch.domain.model import ApiKey, Organization, Project
+from services.batch.domain.model import ApiKey, Organization, Project, User
 
 
 class MongoTenancy:
@@ -26,6 +29,7 @@ class MongoTenancy:
         self._organizations = database.organizations
         self._projects = database.projects
         self._keys = database.api_keys
+        self._users = database.users
 
     def new_id(self) -> str:
         return str(ObjectId())
@@ -94,3 +98,32 @@ class MongoTenancy:
             {"_id": key}, {"$set": {"revokedAt": at}}, return_document=ReturnDocument.AFTER
         )
         return api_key_of(doc) if doc else None
+
+    async def add_user(self, user: User) -> bool:
+        try:
+            await self._users.insert_one(user_doc(user))
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def get_user(self, user_id: str) -> User | None:
+        key = oid(user_id)
+        doc = await self._users.find_one({"_id": key}) if key else None
+        return user_of(doc) if doc else None
+
+    async def find_user(self, email: str) -> User | None:
+        doc = await self._users.find_one({"email": email.strip().lower()})
+        return user_of(doc) if doc else None
+
+    async def list_users(self, organization_id: str) -> list[User]:
+        cursor = self._users.find({"organizationId": organization_id}).sort("createdAt", ASCENDING)
+        return [user_of(doc) async for doc in cursor]
+
+    async def disable_user(self, user_id: str, at: datetime) -> User | None:
+        key = oid(user_id)
+        if key is None:
+            return None
+        doc = await self._users.find_one_and_update(
+            {"_id": key}, {"$set": {"disabledAt": at}}, return_document=ReturnDocument.AFTER
+        )
+        return user_of(doc) if doc else None

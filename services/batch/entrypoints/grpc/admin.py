@@ -6,7 +6,12 @@ from typing import Any
 
 from ocrbatch.v1 import tenancy_pb2, tenancy_pb2_grpc
 from services.batch.entrypoints.grpc.errors import mapped_errors
-from services.batch.entrypoints.grpc.messages import api_key_message, organization_message, project_message
+from services.batch.entrypoints.grpc.messages import (
+    api_key_message,
+    organization_message,
+    project_message,
+    user_message,
+)
 from services.batch.service.tenancy import TenancyAdmin
 
 
@@ -49,3 +54,17 @@ class AdminServicer(tenancy_pb2_grpc.AdminServiceServicer):
     @mapped_errors
     async def RevokeApiKey(self, request: tenancy_pb2.RevokeApiKeyRequest, context: Any) -> Any:
         return api_key_message(await self._admin.revoke_api_key(request.key_id))
+
+    @mapped_errors
+    async def CreateUser(self, request: tenancy_pb2.CreateUserRequest, context: Any) -> Any:
+        user = await self._admin.create_user(request.organization_id, request.email, request.password, request.name)
+        return user_message(user)
+
+    @mapped_errors
+    async def ListUsers(self, request: tenancy_pb2.ListUsersRequest, context: Any) -> Any:
+        found = await self._admin.list_users(request.organization_id)
+        return tenancy_pb2.ListUsersResponse(data=[user_message(u) for u in found])
+
+    @mapped_errors
+    async def DisableUser(self, request: tenancy_pb2.DisableUserRequest, context: Any) -> Any:
+        return user_message(await self._admin.disable_user(request.user_id))

@@ -7,7 +7,7 @@ from datetime import datetime
 from google.protobuf import timestamp_pb2
 
 from ocrbatch.v1 import common_pb2, tenancy_pb2
-from services.batch.domain.model import ApiKey, Batch, Organization, Project, Record
+from services.batch.domain.model import ApiKey, Batch, Organization, Project, Record, User
 from services.common.convert import batch_status_to_proto, record_status_to_proto, to_struct
 from services.common.flatten import ordered_columns
 
@@ -93,4 +93,15 @@ def api_key_message(k: ApiKey) -> tenancy_pb2.ApiKey:
         prefix=k.prefix,
         created_at=_stamp(k.created_at),
         revoked_at=_stamp(k.revoked_at),
+    )
+
+
+def user_message(u: User) -> tenancy_pb2.User:
+    return tenancy_pb2.User(
+        id=u.id,
+        organization_id=u.organization_id,
+        email=u.email,
+        name=u.name,
+        created_at=_stamp(u.created_at),
+        disabled_at=_stamp(u.disabled_at),
     )
