@@ -38,6 +38,7 @@ from services.batch.entrypoints.grpc.job_files import JobFileServicer
 from services.batch.entrypoints.grpc.templates import TemplateServicer
 from services.batch.entrypoints.jetstream_consumers import DeadJobHandler, ResultsHandler
 from services.batch.service.auth import ensure_local_tenant
+from services.batch.service.declared import DeclaredBatches
 from services.batch.service.requeue import requeue_loop, sweep_loop
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
@@ -69,13 +70,10 @@ def create_server(
     catalog = TemplateCatalog(MongoTemplates(database))
     applier = ResultApplier(batches, jobs)
     ports = UploadPorts(batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs)
+    max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
+    declared = DeclaredBatches(batches, blobs, tenancy, catalog, jobs, applier, max_file_bytes)
     batch_pb2_grpc.add_BatchServiceServicer_to_server(
-        BatchServicer(
-            ports,
-            applier,
-            max_files=settings.max_files_per_batch,
-            max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
-        ),
+        BatchServicer(ports, applier, declared, max_files=settings.max_files_per_batch, max_file_bytes=max_file_bytes),
         server,
     )
     batch_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(tenancy), server)

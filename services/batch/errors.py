@@ -27,5 +27,11 @@ class Unauthenticated(BatchServiceError):
     pass
 
 
+class AlreadyUploaded(BatchServiceError):
+    """A declared document's upload URL was used already: a link is good for one upload (403 at the gateway)."""
+
+    reason = "already_uploaded"
+
+
 class NotYours(BatchServiceError):
     """The thing exists, but in another organization or project than the caller's: 401 at the gateway."""

@@ -85,6 +85,17 @@ class Batches(Protocol):
         ...
 
     async def requeue_failed(self, scope: Scope, record_id: str, at: datetime) -> Record | None: ...
+    async def declared_record(self, batch_id: str, seq: int) -> Record | None:
+        """The record of a batch's seq-th declared document, whatever its status."""
+        ...
+
+    async def attach_upload(
+        self, record_id: str, upload: Upload, template: templates_pb2.Template | None, at: datetime
+    ) -> Record | None:
+        """A waiting record gets its file (and its batch's template) and becomes pending, once; None if it
+        was not waiting."""
+        ...
+
     async def sweep(self, older_than: datetime) -> SweepReport:
         """Settles uploads a crash interrupted before `older_than` (only possible without transactions):
         records whose batch exists become visible, the others are removed with their uploads; reports the

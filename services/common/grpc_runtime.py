@@ -38,7 +38,7 @@ def new_server(service_names: Iterable[str]) -> tuple[grpc.aio.Server, health.ai
         options=[
             *_MESSAGE_OPTIONS,
             ("grpc.keepalive_permit_without_calls", 1),  # the clients' keepalive pings are welcome
-            ("grpc.http2.min_recv_ping_interval_without_data_ms", 5_000),
+            ("grpc.http2.min_ping_interval_without_data_ms", 5_000),
         ],
     )
     health_servicer = health.aio.HealthServicer()

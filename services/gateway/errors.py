@@ -45,7 +45,7 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 RETRY_AFTER_S = "2"  # what a 503 asks clients to wait: backends reconnect within about a second
 
 # Reasons the batch service attaches as trailing metadata, where one gRPC code covers several HTTP answers.
-REASON_TO_HTTP = {"too_large": 413, "insufficient_credits": 402}
+REASON_TO_HTTP = {"too_large": 413, "insufficient_credits": 402, "already_uploaded": 403}
 
 
 def from_grpc(exc: grpc.aio.AioRpcError) -> ApiError:

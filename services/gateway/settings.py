@@ -13,6 +13,7 @@ class GatewaySettings(CommonSettings):
     # Secret behind signed links (and login tokens); `make up` keeps one in its home. Empty: one per process.
     signing_key: str = ""
     file_url_ttl_s: int = 3600
+    upload_url_ttl_s: int = 3600  # Sensible-style batches' signed upload URLs
     # POST /auth/login: how long its token lasts, and failed tries allowed per account and per address
     login_ttl_s: int = 3600
     login_failures_per_15_min: int = 5

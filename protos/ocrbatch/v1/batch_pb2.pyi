@@ -8,6 +8,48 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class DeclareBatchRequest(_message.Message):
+    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NAMES_FIELD_NUMBER: _ClassVar[int]
+    DOC_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CONFIGURATION_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    document_names: _containers.RepeatedScalarFieldContainer[str]
+    doc_type: str
+    description: str
+    configuration: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ...) -> None: ...
+
+class UpdateBatchRequest(_message.Message):
+    __slots__ = ("scope", "batch_id", "description")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    batch_id: str
+    description: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., batch_id: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class DocumentHeader(_message.Message):
+    __slots__ = ("batch_id", "index", "mime_type")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    index: int
+    mime_type: str
+    def __init__(self, batch_id: _Optional[str] = ..., index: _Optional[int] = ..., mime_type: _Optional[str] = ...) -> None: ...
+
+class UploadDocumentRequest(_message.Message):
+    __slots__ = ("header", "chunk")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: DocumentHeader
+    chunk: bytes
+    def __init__(self, header: _Optional[_Union[DocumentHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
 class CheckProjectRequest(_message.Message):
     __slots__ = ("organization_id", "project_id")
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]

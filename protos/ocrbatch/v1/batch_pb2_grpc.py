@@ -80,6 +80,21 @@ class BatchServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
                 _registered_method=True)
+        self.DeclareBatch = channel.unary_unary(
+                '/ocrbatch.v1.BatchService/DeclareBatch',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.DeclareBatchRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Batch.FromString,
+                _registered_method=True)
+        self.UpdateBatch = channel.unary_unary(
+                '/ocrbatch.v1.BatchService/UpdateBatch',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.UpdateBatchRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Batch.FromString,
+                _registered_method=True)
+        self.UploadDocument = channel.stream_unary(
+                '/ocrbatch.v1.BatchService/UploadDocument',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.UploadDocumentRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+                _registered_method=True)
 
 
 class BatchServiceServicer:
@@ -145,6 +160,27 @@ class BatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeclareBatch(self, request, context):
+        """Sensible-style batches: document names first (up to 5000), each document's bytes later.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateBatch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadDocument(self, request_iterator, context):
+        """One declared document's bytes: a DocumentHeader, then chunks. Internal: the gateway calls it after
+        checking a signed upload URL, so it is not scoped; a document can be uploaded once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BatchServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -191,6 +227,21 @@ def add_BatchServiceServicer_to_server(servicer, server):
             'RetryRecord': grpc.unary_unary_rpc_method_handler(
                     servicer.RetryRecord,
                     request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_common__pb2.Record.SerializeToString,
+            ),
+            'DeclareBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareBatch,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.DeclareBatchRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_common__pb2.Batch.SerializeToString,
+            ),
+            'UpdateBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateBatch,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.UpdateBatchRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_common__pb2.Batch.SerializeToString,
+            ),
+            'UploadDocument': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadDocument,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.UploadDocumentRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_common__pb2.Record.SerializeToString,
             ),
     }
@@ -436,6 +487,87 @@ class BatchService:
             target,
             '/ocrbatch.v1.BatchService/RetryRecord',
             ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.BatchService/DeclareBatch',
+            ocrbatch_dot_v1_dot_batch__pb2.DeclareBatchRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_common__pb2.Batch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.BatchService/UpdateBatch',
+            ocrbatch_dot_v1_dot_batch__pb2.UpdateBatchRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_common__pb2.Batch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadDocument(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/ocrbatch.v1.BatchService/UploadDocument',
+            ocrbatch_dot_v1_dot_batch__pb2.UploadDocumentRequest.SerializeToString,
             ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
             options,
             channel_credentials,

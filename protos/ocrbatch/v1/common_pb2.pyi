@@ -28,6 +28,7 @@ class RecordStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RECORD_STATUS_IN_PROGRESS: _ClassVar[RecordStatus]
     RECORD_STATUS_COMPLETED: _ClassVar[RecordStatus]
     RECORD_STATUS_FAILED: _ClassVar[RecordStatus]
+    RECORD_STATUS_WAITING: _ClassVar[RecordStatus]
 BATCH_STATUS_UNSPECIFIED: BatchStatus
 BATCH_STATUS_UPLOADING: BatchStatus
 BATCH_STATUS_PROCESSING: BatchStatus
@@ -40,6 +41,7 @@ RECORD_STATUS_QUEUED: RecordStatus
 RECORD_STATUS_IN_PROGRESS: RecordStatus
 RECORD_STATUS_COMPLETED: RecordStatus
 RECORD_STATUS_FAILED: RecordStatus
+RECORD_STATUS_WAITING: RecordStatus
 
 class Scope(_message.Message):
     __slots__ = ("organization_id", "project_id", "user_id")
@@ -84,7 +86,7 @@ class Page(_message.Message):
     def __init__(self, number: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., source: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[Line, _Mapping]]] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("id", "name", "organization_id", "project_id", "user_id", "template_id", "template_name", "metadata", "total_files", "completed_files", "failed_files", "status", "progress", "upload_ids", "processing_history_ids", "created_at", "updated_at", "result_fields")
+    __slots__ = ("id", "name", "organization_id", "project_id", "user_id", "template_id", "template_name", "metadata", "total_files", "completed_files", "failed_files", "status", "progress", "upload_ids", "processing_history_ids", "created_at", "updated_at", "result_fields", "description", "waiting_files")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -103,6 +105,8 @@ class Batch(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    WAITING_FILES_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     organization_id: str
@@ -121,7 +125,9 @@ class Batch(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     result_fields: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ...) -> None: ...
+    description: str
+    waiting_files: int
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., waiting_files: _Optional[int] = ...) -> None: ...
 
 class Record(_message.Message):
     __slots__ = ("id", "upload_id", "batch_id", "project_id", "user_id", "file_name", "file_url", "file_path", "file_size", "mime_type", "status", "template_id", "template_name", "result_format", "priority", "processing_result", "text", "pages", "attempts", "error", "started_at", "completed_at", "created_at", "updated_at", "organization_id", "field_details", "retried_at", "needs_review")

@@ -150,6 +150,10 @@ class Batch:
     record_ids: list[str] = field(default_factory=list)
     result_fields: list[str] = field(default_factory=list)
     counted_record_ids: set[str] = field(default_factory=set)
+    description: str = ""
+    waiting_files: int = 0  # declared documents whose bytes have not come yet
+    # a declared batch's template, given to each record when its document comes (not copied 5000 times)
+    template_snapshot: templates_pb2.Template | None = None
     deleted_at: datetime | None = None
     version: int = 0  # bumped by every stored change; a change is stored only over the version it was made on
 
@@ -179,8 +183,16 @@ class Batch:
         self._settle(at)
         return True
 
+    def document_uploaded(self, at: datetime) -> bool:
+        """One declared document's bytes came: it waits no more."""
+        if self.waiting_files <= 0:
+            return False
+        self.waiting_files -= 1
+        self._settle(at)
+        return True
+
     def _settle(self, at: datetime) -> None:
-        self.status = batch_status(self.total_files, self.completed_files, self.failed_files)
+        self.status = batch_status(self.total_files, self.completed_files, self.failed_files, self.waiting_files)
         self.progress = progress(self.total_files, self.completed_files, self.failed_files)
         self.updated_at = at
 

@@ -22,6 +22,7 @@ class RecordStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     FAILED = "failed"
+    WAITING = "waiting"  # declared by name, bytes not uploaded yet (Sensible-style batches)
 
 
 OPEN_RECORD_STATUSES = (RecordStatus.PENDING, RecordStatus.QUEUED, RecordStatus.IN_PROGRESS)
@@ -38,8 +39,11 @@ def progress(total: int, completed: int, failed: int) -> float:
     return round((completed + failed) / total * 100, 2)
 
 
-def batch_status(total: int, completed: int, failed: int) -> BatchStatus:
-    """The status of a batch whose files are all uploaded, from its counters."""
+def batch_status(total: int, completed: int, failed: int, waiting: int = 0) -> BatchStatus:
+    """The status of a batch from its counters: uploading while every declared document still waits for its
+    bytes, processing until every file is final."""
+    if waiting and waiting >= total:
+        return BatchStatus.UPLOADING
     if completed + failed < total:
         return BatchStatus.PROCESSING
     if failed == 0:

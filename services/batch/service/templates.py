@@ -33,6 +33,15 @@ class TemplateCatalog:
             raise NotFound(f"template {template_id} not found")
         return template
 
+    async def find(self, scope: Scope, id_or_name: str) -> templates_pb2.Template | None:
+        """A template by its id, else by its name (case-insensitive): a built-in or one of the project's."""
+        if id_or_name in BUILTIN_TEMPLATES:
+            return BUILTIN_TEMPLATES[id_or_name]
+        if (own := await self._templates.get(scope, id_or_name)) is not None:
+            return own
+        wanted = id_or_name.casefold()
+        return next((t for t in await self.list(scope) if t.name.casefold() == wanted), None)
+
     async def list(self, scope: Scope) -> list[templates_pb2.Template]:
         return [*BUILTIN_TEMPLATES.values(), *await self._templates.list(scope)]
 

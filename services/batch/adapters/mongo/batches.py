@@ -11,6 +11,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
+from ocrbatch.v1 import templates_pb2
 from services.batch.adapters.mongo.database import Database
 from services.batch.adapters.mongo.documents import (
     BATCH_CHANGES,
@@ -22,6 +23,7 @@ from services.batch.adapters.mongo.documents import (
     record_doc,
     record_of,
     scoped,
+    template_doc,
     upload_doc,
 )
 from services.batch.domain.model import Batch, Outcome, Record, RecordQuery, Scope, Upload
@@ -62,16 +64,17 @@ class MongoBatches:
         batch last, so a batch is never visible without its records)."""
 
         async def write(session: AsyncClientSession | None) -> None:
-            mark = {UNCOMMITTED: True}
+            mark = {UNCOMMITTED: True} if session is None else {}  # a transaction needs no mark
             if uploads:
                 docs = [upload_doc(u) | mark for u in uploads]
-                await self._uploads.insert_many(docs, ordered=True, session=session)
+                await self._uploads.insert_many(docs, ordered=False, session=session)
             if records:
                 docs = [record_doc(r) | mark for r in records]
-                await self._records.insert_many(docs, ordered=True, session=session)
+                await self._records.insert_many(docs, ordered=False, session=session)
             await self._batches.insert_one(batch_doc(batch), session=session)
-            for collection in (self._records, self._uploads):
-                await collection.update_many({"batchId": batch.id}, {"$unset": {UNCOMMITTED: ""}}, session=session)
+            if mark:
+                for collection in (self._records, self._uploads):
+                    await collection.update_many({"batchId": batch.id}, {"$unset": {UNCOMMITTED: ""}})
 
         await self._database.atomically(write)
 
@@ -94,7 +97,7 @@ class MongoBatches:
             query["status"] = status
         total = await self._batches.count_documents(query)
         cursor = (
-            self._batches.find(query, {"countedRecordIds": 0})
+            self._batches.find(query, {"countedRecordIds": 0, "templateSnapshot": 0})
             .sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
             .skip((page - 1) * limit)
             .limit(limit)
@@ -285,6 +288,35 @@ class MongoBatches:
             return_document=ReturnDocument.AFTER,
         )
         return record_of(doc) if doc else None
+
+    # --- declared documents (Sensible-style batches) -----------------------------------------------
+    async def declared_record(self, batch_id: str, seq: int) -> Record | None:
+        doc = await self._records.find_one({"batchId": batch_id, "seq": seq, **_COMMITTED}, _LIGHT)
+        return record_of(doc) if doc else None
+
+    async def attach_upload(
+        self, record_id: str, upload: Upload, template: templates_pb2.Template | None, at: datetime
+    ) -> Record | None:
+        doc = await self._records.find_one_and_update(
+            {"_id": ObjectId(record_id), "status": RecordStatus.WAITING},
+            {
+                "$set": {
+                    "status": RecordStatus.PENDING,
+                    "templateSnapshot": template_doc(template),
+                    "uploadId": upload.id,
+                    "blobId": upload.blob_id,
+                    "fileSize": upload.file_size,
+                    "mimeType": upload.mime_type,
+                    "updatedAt": at,
+                }
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            return None
+        await self._uploads.insert_one(upload_doc(upload))
+        await self._batches.update_one({"_id": ObjectId(upload.batch_id)}, {"$push": {"uploadIds": upload.id}})
+        return record_of(doc)
 
     # --- what a crash leaves behind ------------------------------------------------------------------
     async def sweep(self, older_than: datetime, blobs_collection: str = "blobs.files") -> SweepReport:

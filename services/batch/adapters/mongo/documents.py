@@ -68,6 +68,9 @@ def batch_doc(batch: Batch) -> Document:
         "processingHistoryIds": batch.record_ids,
         "resultFields": batch.result_fields,
         "countedRecordIds": sorted(batch.counted_record_ids),
+        "description": batch.description,
+        "waitingFiles": batch.waiting_files,
+        "templateSnapshot": template_doc(batch.template_snapshot),
         "deletedAt": batch.deleted_at,
         "createdAt": batch.created_at,
         "updatedAt": batch.updated_at,
@@ -95,6 +98,9 @@ def batch_of(doc: Document) -> Batch:
         record_ids=list(doc.get("processingHistoryIds") or []),
         result_fields=list(doc.get("resultFields") or []),
         counted_record_ids=set(doc.get("countedRecordIds") or []),
+        description=doc.get("description") or "",
+        waiting_files=doc.get("waitingFiles", 0),
+        template_snapshot=template_of(doc.get("templateSnapshot")),
         deleted_at=doc.get("deletedAt"),
         created_at=doc["createdAt"],
         updated_at=doc.get("updatedAt") or doc["createdAt"],
@@ -102,7 +108,17 @@ def batch_of(doc: Document) -> Batch:
     )
 
 
-BATCH_CHANGES = ("completedFiles", "failedFiles", "status", "progress", "resultFields", "countedRecordIds", "updatedAt")
+BATCH_CHANGES = (
+    "completedFiles",
+    "failedFiles",
+    "status",
+    "progress",
+    "resultFields",
+    "countedRecordIds",
+    "updatedAt",
+    "description",
+    "waitingFiles",
+)
 
 
 def upload_doc(upload: Upload) -> Document:

@@ -9,16 +9,27 @@ from typing import Any
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2
 from services.batch.entrypoints.grpc.errors import mapped_errors, pagination, paging, scope_of
 from services.batch.entrypoints.grpc.messages import batch_message, record_message
+from services.batch.errors import InvalidArgument
 from services.batch.service import history
 from services.batch.service.access import batch_in_scope, record_in_scope, refused
+from services.batch.service.declared import DeclaredBatches
 from services.batch.service.results import ResultApplier
 from services.batch.service.uploads import BatchUpload, UploadPorts
 from services.common.convert import batch_status_name, record_status_name, struct_to_dict
 
 
 class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
-    def __init__(self, ports: UploadPorts, applier: ResultApplier, *, max_files: int, max_file_bytes: int) -> None:
+    def __init__(
+        self,
+        ports: UploadPorts,
+        applier: ResultApplier,
+        declared: DeclaredBatches,
+        *,
+        max_files: int,
+        max_file_bytes: int,
+    ) -> None:
         self._ports = ports
+        self._declared = declared
         self._batches = ports.batches
         self._applier = applier
         self._max_files = max_files
@@ -108,4 +119,39 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
     async def RetryRecord(self, request: batch_pb2.GetRecordRequest, context: Any) -> common_pb2.Record:
         scope = scope_of(request.scope)
         record = await history.retry(self._batches, self._ports.jobs, self._applier, scope, request.record_id)
+        return record_message(record)
+
+    @mapped_errors
+    async def DeclareBatch(self, request: batch_pb2.DeclareBatchRequest, context: Any) -> common_pb2.Batch:
+        batch = await self._declared.declare(
+            scope_of(request.scope),
+            list(request.document_names),
+            request.doc_type,
+            request.description,
+            request.configuration,
+        )
+        return batch_message(batch)
+
+    @mapped_errors
+    async def UpdateBatch(self, request: batch_pb2.UpdateBatchRequest, context: Any) -> common_pb2.Batch:
+        batch = await self._declared.describe(scope_of(request.scope), request.batch_id, request.description)
+        return batch_message(batch)
+
+    @mapped_errors
+    async def UploadDocument(
+        self, request_iterator: AsyncIterator[batch_pb2.UploadDocumentRequest], context: Any
+    ) -> common_pb2.Record:
+        requests = aiter(request_iterator)
+        first = await anext(requests, None)
+        if first is None or first.WhichOneof("part") != "header":
+            raise InvalidArgument("the document header must come first")
+        header = first.header
+
+        async def chunks() -> AsyncIterator[bytes]:
+            async for request in requests:
+                if request.WhichOneof("part") != "chunk":
+                    raise InvalidArgument("only chunks may follow the document header")
+                yield request.chunk
+
+        record = await self._declared.upload(header.batch_id, header.index, header.mime_type, chunks())
         return record_message(record)

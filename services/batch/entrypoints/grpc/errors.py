@@ -15,6 +15,7 @@ from ocrbatch.v1 import common_pb2
 from services.batch.adapters.mongo.database import DATABASE_UNREACHABLE
 from services.batch.domain.model import Scope
 from services.batch.errors import (
+    AlreadyUploaded,
     BatchServiceError,
     InsufficientCredits,
     InvalidArgument,
@@ -32,6 +33,7 @@ _CODES: dict[type[BatchServiceError], grpc.StatusCode] = {
     InsufficientCredits: grpc.StatusCode.FAILED_PRECONDITION,
     Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
     NotYours: grpc.StatusCode.PERMISSION_DENIED,
+    AlreadyUploaded: grpc.StatusCode.FAILED_PRECONDITION,
 }
 REASON_KEY = "ocrbatch-reason"  # trailing metadata the gateway maps to 413, 402 …
 

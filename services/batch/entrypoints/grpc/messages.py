@@ -38,6 +38,8 @@ def batch_message(b: Batch) -> common_pb2.Batch:
         upload_ids=b.upload_ids,
         processing_history_ids=b.record_ids,
         result_fields=ordered_columns(b.result_fields),
+        description=b.description,
+        waiting_files=b.waiting_files,
         created_at=_stamp(b.created_at),
         updated_at=_stamp(b.updated_at),
     )

@@ -1,0 +1,146 @@
+"""Use cases of Sensible-style batches: declare up to 5000 document names at once, then receive each
+document's bytes on its own (through a signed upload URL the gateway checks) and queue its extraction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from services.batch.domain.model import Batch, Record, Scope, Upload
+from services.batch.domain.rules import RecordStatus, clean_file_name
+from services.batch.errors import AlreadyUploaded, InsufficientCredits, InvalidArgument, NotFound, TooLarge
+from services.batch.ports import Batches, Blobs, JobPublisher, Tenancy
+from services.batch.service.access import batch_in_scope, refused
+from services.batch.service.jobs import publish_records
+from services.batch.service.results import ResultApplier
+from services.batch.service.templates import TemplateCatalog
+from services.common.priorities import DEFAULT_PRIORITY
+
+log = logging.getLogger(__name__)
+MAX_DOCUMENTS = 5000
+MAX_DESCRIPTION_CHARS = 1000
+
+
+@dataclass
+class DeclaredBatches:
+    batches: Batches
+    blobs: Blobs
+    tenancy: Tenancy
+    catalog: TemplateCatalog
+    jobs: JobPublisher
+    applier: ResultApplier
+    max_file_bytes: int
+
+    async def declare(
+        self, scope: Scope, names: list[str], doc_type: str, description: str, configuration: str
+    ) -> Batch:
+        if not 1 <= len(names) <= MAX_DOCUMENTS:
+            raise InvalidArgument(f"documentNames must hold 1 to {MAX_DOCUMENTS} names")
+        if not doc_type.strip():
+            raise InvalidArgument("docType is required: a template's id or name")
+        if len(description) > MAX_DESCRIPTION_CHARS:
+            raise InvalidArgument(f"description is at most {MAX_DESCRIPTION_CHARS} characters")
+        template = await self.catalog.find(scope, doc_type.strip())
+        if template is None:
+            raise InvalidArgument(f"docType {doc_type[:80]!r} names no template of this project")
+        at = datetime.now(UTC)
+        batch_id = self.batches.new_id()
+        folder = f"{scope.organization_id}/projects/{scope.project_id}/batches/{batch_id}"
+        records = []
+        for seq, raw in enumerate(names):
+            name = clean_file_name(raw)
+            records.append(
+                Record(
+                    id=self.batches.new_id(),
+                    upload_id="",
+                    batch_id=batch_id,
+                    seq=seq,
+                    organization_id=scope.organization_id,
+                    project_id=scope.project_id,
+                    user_id=scope.user_id,
+                    file_name=name,
+                    file_path=f"{folder}/{name}",
+                    file_size=0,
+                    mime_type="",
+                    blob_id="",
+                    status=RecordStatus.WAITING,
+                    template_id=template.id,
+                    template_name=template.name,
+                    result_format=template.result_format or "json",
+                    priority=DEFAULT_PRIORITY,
+                    created_at=at,
+                    updated_at=at,
+                )  # fmt: skip
+            )
+        metadata: dict[str, Any] = {"configuration": configuration} if configuration else {}
+        batch = Batch(
+            id=batch_id, name=description.strip()[:120] or f"Batch of {len(names)} documents",
+            organization_id=scope.organization_id, project_id=scope.project_id, user_id=scope.user_id,
+            template_id=template.id, template_name=template.name, metadata=metadata, total_files=len(records),
+            record_ids=[r.id for r in records], description=description, waiting_files=len(records),
+            template_snapshot=template, created_at=at, updated_at=at,
+        )  # fmt: skip
+        batch.start_processing(at)  # every document waits: uploading
+        await self.batches.add(batch, [], records)
+        return batch
+
+    async def describe(self, scope: Scope, batch_id: str, description: str) -> Batch:
+        if len(description) > MAX_DESCRIPTION_CHARS:
+            raise InvalidArgument(f"description is at most {MAX_DESCRIPTION_CHARS} characters")
+        await batch_in_scope(self.batches, scope, batch_id)
+
+        def change(batch: Batch) -> bool:
+            batch.description = description
+            batch.updated_at = datetime.now(UTC)
+            return True
+
+        changed = await self.batches.change(batch_id, change)
+        if changed is None:
+            raise await refused(self.batches, scope, batch_id)
+        return changed
+
+    async def upload(self, batch_id: str, index: int, mime_type: str, chunks: AsyncIterator[bytes]) -> Record:
+        """Stores one declared document and queues it: one credit, charged before its bytes are stored."""
+        owner = await self.batches.owner(batch_id)
+        batch = await self.batches.get(owner, batch_id) if owner is not None else None
+        if owner is None or batch is None:
+            raise NotFound(f"batch {batch_id} not found")
+        record = await self.batches.declared_record(batch_id, index)
+        if record is None:
+            raise InvalidArgument(f"index {index} is outside the batch")
+        if record.status != RecordStatus.WAITING:
+            raise AlreadyUploaded("this document was uploaded already: an upload URL is good for one upload")
+        if not await self.tenancy.charge_credits(owner.organization_id, 1):
+            raise InsufficientCredits("the organization's credit balance does not cover this document")
+        writer = await self.blobs.open_writer(record.file_name, mime_type or "application/octet-stream")
+        stored = None
+        try:
+            size = 0
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > self.max_file_bytes:
+                    raise TooLarge(f"the document is larger than {self.max_file_bytes // (1024 * 1024)} MB")
+                await writer.write(chunk)
+            stored = await writer.finish()
+            at = datetime.now(UTC)
+            upload = Upload(
+                self.batches.new_id(), batch_id, owner.organization_id, owner.project_id, record.file_name,
+                stored.size, mime_type or "application/octet-stream", stored.blob_id, stored.sha256, at,
+            )  # fmt: skip
+            attached = await self.batches.attach_upload(record.id, upload, batch.template_snapshot, at)
+            if attached is None:  # another upload of the same URL won the race
+                raise AlreadyUploaded("this document was uploaded already: an upload URL is good for one upload")
+        except BaseException:
+            if stored is None:
+                await writer.abort()
+            else:
+                await self.blobs.delete(stored.blob_id)
+            await self.tenancy.add_credits(owner.organization_id, 1)
+            raise
+        await self.applier.announce(await self.batches.change(batch_id, lambda b: b.document_uploaded(at)))
+        if await publish_records(self.batches, self.jobs, [attached]):
+            attached.status = RecordStatus.QUEUED
+        return attached
