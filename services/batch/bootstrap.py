@@ -23,6 +23,8 @@ from ocrbatch.v1 import (
     templates_pb2_grpc,
     tenancy_pb2,
     tenancy_pb2_grpc,
+    webhooks_pb2,
+    webhooks_pb2_grpc,
 )
 from services.batch.adapters.jobs import JetStreamJobs
 from services.batch.adapters.mongo.batches import MongoBatches
@@ -30,13 +32,22 @@ from services.batch.adapters.mongo.blobs import GridFsBlobs
 from services.batch.adapters.mongo.database import Database
 from services.batch.adapters.mongo.templates import MongoTemplates
 from services.batch.adapters.mongo.tenancy import MongoTenancy
+from services.batch.adapters.mongo.webhooks import MongoWebhooks
+from services.batch.adapters.webhook_http import HttpWebhookSender
 from services.batch.entrypoints.consume import consume, supervise
 from services.batch.entrypoints.grpc.admin import AdminServicer
 from services.batch.entrypoints.grpc.auth import AuthServicer
 from services.batch.entrypoints.grpc.batches import BatchServicer
 from services.batch.entrypoints.grpc.job_files import JobFileServicer
+from services.batch.entrypoints.grpc.messages import batch_message
 from services.batch.entrypoints.grpc.templates import TemplateServicer
-from services.batch.entrypoints.jetstream_consumers import DeadJobHandler, ResultsHandler
+from services.batch.entrypoints.grpc.webhooks import WebhookServicer
+from services.batch.entrypoints.jetstream_consumers import (
+    DeadJobHandler,
+    ResultsHandler,
+    WebhookDeliveryHandler,
+    WebhookEventHandler,
+)
 from services.batch.service.auth import ensure_local_tenant
 from services.batch.service.declared import DeclaredBatches
 from services.batch.service.requeue import requeue_loop, sweep_loop
@@ -44,10 +55,22 @@ from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.tenancy import TenancyAdmin
 from services.batch.service.uploads import UploadPorts
+from services.batch.service.webhooks import WebhookAdmin, WebhookDispatcher, WebhookEvents
 from services.batch.settings import BatchSettings
+from services.common.api_json import batch_json
 from services.common.connect import connect_nats
 from services.common.grpc_runtime import new_server, set_serving, stop_event_on_signals
-from services.common.jetstream import DEAD_CONSUMER, DEAD_STREAM, RESULTS_CONSUMER, RESULTS_STREAM, ensure_topology
+from services.common.jetstream import (
+    DEAD_CONSUMER,
+    DEAD_STREAM,
+    RESULTS_CONSUMER,
+    RESULTS_STREAM,
+    WEBHOOK_DELIVERIES_CONSUMER,
+    WEBHOOK_DELIVERIES_STREAM,
+    WEBHOOK_EVENTS_CONSUMER,
+    WEBHOOK_EVENTS_STREAM,
+    ensure_topology,
+)
 from services.common.telemetry import init_tracing
 
 log = logging.getLogger(__name__)
@@ -57,21 +80,23 @@ SERVICE_NAMES = [
     jobs_pb2.DESCRIPTOR.services_by_name["JobFileService"].full_name,
     templates_pb2.DESCRIPTOR.services_by_name["TemplateService"].full_name,
     tenancy_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name,
+    webhooks_pb2.DESCRIPTOR.services_by_name["WebhookService"].full_name,
 ]
 
 
 def create_server(
-    settings: BatchSettings, database: Database, jobs: JetStreamJobs
+    settings: BatchSettings, database: Database, jobs: JetStreamJobs, sender: HttpWebhookSender
 ) -> tuple[grpc.aio.Server, object, int, ResultApplier]:
     """The gRPC server with every servicer added and bound (port 0 picks a free port), and the result
     applier the JetStream consumers feed."""
     server, health = new_server(SERVICE_NAMES)
     batches, tenancy, blobs = MongoBatches(database), MongoTenancy(database), GridFsBlobs(database)
     catalog = TemplateCatalog(MongoTemplates(database))
-    applier = ResultApplier(batches, jobs)
-    ports = UploadPorts(batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs)
+    events = WebhookEvents(jobs, lambda batch: batch_json(batch_message(batch)))
+    applier = ResultApplier(batches, jobs, events)
+    ports = UploadPorts(batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs, webhooks=events)
     max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
-    declared = DeclaredBatches(batches, blobs, tenancy, catalog, jobs, applier, max_file_bytes)
+    declared = DeclaredBatches(batches, blobs, tenancy, catalog, jobs, applier, max_file_bytes, events)
     batch_pb2_grpc.add_BatchServiceServicer_to_server(
         BatchServicer(ports, applier, declared, max_files=settings.max_files_per_batch, max_file_bytes=max_file_bytes),
         server,
@@ -80,6 +105,9 @@ def create_server(
     templates_pb2_grpc.add_TemplateServiceServicer_to_server(TemplateServicer(catalog), server)
     tenancy_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(TenancyAdmin(tenancy)), server)
     jobs_pb2_grpc.add_JobFileServiceServicer_to_server(JobFileServicer(batches, blobs), server)
+    webhooks_pb2_grpc.add_WebhookServiceServicer_to_server(
+        WebhookServicer(WebhookAdmin(MongoWebhooks(database), sender, jobs)), server
+    )
     port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
     return server, health, port, applier
 
@@ -109,7 +137,9 @@ async def running(
     jobs = JetStreamJobs(nc, js)
     if settings.bootstrap_key_file:
         await ensure_local_tenant(MongoTenancy(database), Path(settings.bootstrap_key_file))
-    server, health, port, applier = create_server(settings, database, jobs)
+    sender = HttpWebhookSender(settings.webhook_allowed())
+    server, health, port, applier = create_server(settings, database, jobs, sender)
+    dispatcher = WebhookDispatcher(MongoWebhooks(database), sender, jobs, settings.webhook_schedule())
     await server.start()
     await set_serving(health, SERVICE_NAMES, True)
     loops = {
@@ -118,6 +148,22 @@ async def running(
         ),
         "dead-job consumer": consume(
             js, DEAD_STREAM, DEAD_CONSUMER, DeadJobHandler(js, applier), stop, span_name="fail dead job"
+        ),
+        "webhook fan-out": consume(
+            js,
+            WEBHOOK_EVENTS_STREAM,
+            WEBHOOK_EVENTS_CONSUMER,
+            WebhookEventHandler(dispatcher),
+            stop,
+            span_name="fan out webhook event",
+        ),
+        "webhook dispatcher": consume(
+            js,
+            WEBHOOK_DELIVERIES_STREAM,
+            WEBHOOK_DELIVERIES_CONSUMER,
+            WebhookDeliveryHandler(dispatcher),
+            stop,
+            span_name="deliver webhook",
         ),
         "re-queue loop": requeue_loop(MongoBatches(database), jobs, settings.requeue_interval_s, stop),
         "orphan sweep": sweep_loop(
@@ -136,6 +182,7 @@ async def running(
         await set_serving(health, SERVICE_NAMES, False)
         await server.stop(settings.grace_period_s)
         await asyncio.gather(*tasks, return_exceptions=True)
+        await sender.close()
     failed = [t for t in tasks if not t.cancelled() and t.exception() is not None]
     if failed:
         raise RuntimeError(f"{failed[0].get_name()} failed: {failed[0].exception()!r}")

@@ -22,6 +22,7 @@ from services.batch.domain.model import (
     Upload,
     User,
 )
+from services.batch.domain.webhooks import Attempt, Delivery, DeliveryStatus, Endpoint
 
 
 @dataclass
@@ -150,3 +151,48 @@ class JobPublisher(Protocol):
 
 class ProgressPublisher(Protocol):
     async def publish_progress(self, batch_id: str, event: dict[str, Any]) -> None: ...
+
+
+class Webhooks(Protocol):
+    """A project's webhook endpoints and the log of what was delivered to them."""
+
+    def new_id(self) -> str: ...
+    async def add(self, endpoint: Endpoint) -> None: ...
+    async def get(self, scope: Scope | None, endpoint_id: str) -> Endpoint | None: ...
+    async def list(self, scope: Scope) -> list[Endpoint]: ...
+    async def delete(self, scope: Scope, endpoint_id: str, at: datetime) -> Endpoint | None: ...
+    async def set_secret(self, scope: Scope, endpoint_id: str, secret: str) -> Endpoint | None: ...
+    async def disable(self, endpoint_id: str, reason: str) -> None: ...
+    async def add_delivery(self, delivery: Delivery) -> bool:
+        """False when a delivery with this id exists already (the fan-out ran before)."""
+        ...
+
+    async def get_delivery(self, delivery_id: str) -> Delivery | None: ...
+    async def list_deliveries(self, endpoint_id: str, limit: int) -> list[Delivery]: ...
+    async def record_attempt(
+        self, delivery_id: str, attempt: Attempt, status: DeliveryStatus, next_attempt_at: datetime | None
+    ) -> None: ...
+    async def reopen(self, delivery_id: str) -> Delivery | None:
+        """A delivery that is not pending becomes pending again (a manual redelivery)."""
+        ...
+
+
+class EventBus(Protocol):
+    """Durable queues of webhook events and of deliveries (JetStream)."""
+
+    async def publish_event(self, event_id: str, event: dict[str, Any]) -> None: ...
+    async def publish_delivery(self, delivery_id: str, message_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status_code: int  # 0: no HTTP answer
+    error: str = ""
+    retry_after: float | None = None
+
+
+class WebhookSender(Protocol):
+    async def send(self, url: str, headers: dict[str, str], body: bytes) -> SendResult: ...
+    async def refused(self, url: str) -> str | None:
+        """Why the URL may not be called (its address is not allowed, or it does not resolve), or None."""
+        ...

@@ -21,3 +21,13 @@ class BatchSettings(CommonSettings):
     # How often, and after how long, what an upload interrupted by a crash left behind is settled.
     orphan_sweep_interval_s: float = 600.0
     orphan_grace_s: float = 3600.0
+    # Webhook targets allowed beyond public addresses: a comma-separated list of loopback, private, link-local.
+    webhook_allow: str = ""
+    # Waits before each retry of a failed webhook delivery, in seconds (jittered by ±10 %).
+    webhook_retry_schedule_s: str = "5,300,1800,7200,18000,36000,36000"
+
+    def webhook_schedule(self) -> tuple[float, ...]:
+        return tuple(float(part) for part in self.webhook_retry_schedule_s.split(",") if part.strip())
+
+    def webhook_allowed(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.webhook_allow.split(",") if part.strip())

@@ -28,6 +28,15 @@ DEAD_CONSUMER = "batch-dead-jobs"
 
 PROGRESS_SUBJECT_PREFIX = "ocr.progress"  # ocr.progress.<batchId>, core NATS
 
+# Webhooks: batch events (fanned out to a project's endpoints), then one message per delivery, which
+# the dispatcher naks with a delay for each retry; both streams survive restarts.
+WEBHOOK_EVENTS_STREAM = "OCR_WEBHOOK_EVENTS"
+WEBHOOK_EVENTS_SUBJECT = "ocr.webhooks.events"
+WEBHOOK_EVENTS_CONSUMER = "webhook-fan-out"
+WEBHOOK_DELIVERIES_STREAM = "OCR_WEBHOOK_DELIVERIES"
+WEBHOOK_DELIVERIES_SUBJECT = "ocr.webhooks.deliveries"
+WEBHOOK_DELIVERIES_CONSUMER = "webhook-dispatcher"
+
 
 def job_subject(priority: str) -> str:
     return f"{JOBS_SUBJECT_PREFIX}.{priority}"
@@ -101,7 +110,36 @@ async def ensure_topology(js: JetStreamContext, *, ack_wait_s: float, max_delive
                 max_ack_pending=1000,
             ),
         )
-    for stream, durable in ((RESULTS_STREAM, RESULTS_CONSUMER), (DEAD_STREAM, DEAD_CONSUMER)):
+    for name, subject in (
+        (WEBHOOK_EVENTS_STREAM, WEBHOOK_EVENTS_SUBJECT),
+        (WEBHOOK_DELIVERIES_STREAM, WEBHOOK_DELIVERIES_SUBJECT),
+    ):
+        await _ensure_stream(
+            js,
+            StreamConfig(
+                name=name,
+                subjects=[subject],
+                retention=RetentionPolicy.WORK_QUEUE,
+                storage=StorageType.FILE,
+                duplicate_window=600.0,
+            ),
+        )
+    await js.add_consumer(
+        WEBHOOK_DELIVERIES_STREAM,
+        ConsumerConfig(
+            durable_name=WEBHOOK_DELIVERIES_CONSUMER,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=60.0,  # one attempt takes at most the 15 s timeout
+            max_deliver=-1,  # the dispatcher counts attempts against the retry schedule itself
+            max_ack_pending=100_000,  # deliveries waiting hours for their next attempt stay pending
+        ),
+    )
+    for stream, durable in (
+        (RESULTS_STREAM, RESULTS_CONSUMER),
+        (DEAD_STREAM, DEAD_CONSUMER),
+        (WEBHOOK_EVENTS_STREAM, WEBHOOK_EVENTS_CONSUMER),
+    ):
         await js.add_consumer(
             stream,
             ConsumerConfig(

@@ -14,7 +14,7 @@ from services.common.connect import connect_nats
 from services.gateway.clients import Backends
 from services.gateway.errors import install_error_handlers
 from services.gateway.ratelimit import RateLimiter
-from services.gateway.routes import account, batches, files, live, records, sensible, templates
+from services.gateway.routes import account, batches, files, live, records, sensible, templates, webhooks
 from services.gateway.settings import GatewaySettings
 from services.gateway.signing import Signer
 
@@ -69,6 +69,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(files.router)
     app.include_router(account.router)
     app.include_router(sensible.router)
+    app.include_router(webhooks.router)
+    app.include_router(webhooks.org_router)
     app.include_router(records.rest_router)
     app.include_router(templates.rest_router)
 

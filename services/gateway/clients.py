@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from ocrbatch.v1 import batch_pb2_grpc, export_pb2_grpc, jobs_pb2_grpc, templates_pb2_grpc, tenancy_pb2_grpc
+from ocrbatch.v1 import (
+    batch_pb2_grpc,
+    export_pb2_grpc,
+    jobs_pb2_grpc,
+    templates_pb2_grpc,
+    tenancy_pb2_grpc,
+    webhooks_pb2_grpc,
+)
 from services.common.grpc_runtime import new_channel
 
 
@@ -21,6 +28,7 @@ class Backends:
     templates: templates_pb2_grpc.TemplateServiceStub
     files: jobs_pb2_grpc.JobFileServiceStub  # original files, for signed download links
     admin: tenancy_pb2_grpc.AdminServiceStub  # read-only use: the projects a caller may name
+    webhooks: webhooks_pb2_grpc.WebhookServiceStub
 
     @classmethod
     def connect(cls, batch_target: str, export_target: str) -> Backends:
@@ -34,6 +42,7 @@ class Backends:
             templates=templates_pb2_grpc.TemplateServiceStub(batch_channel),
             files=jobs_pb2_grpc.JobFileServiceStub(batch_channel),
             admin=tenancy_pb2_grpc.AdminServiceStub(batch_channel),
+            webhooks=webhooks_pb2_grpc.WebhookServiceStub(batch_channel),
         )
 
     async def ready(self) -> dict[str, bool]:

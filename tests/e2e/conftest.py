@@ -62,6 +62,9 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
         "OCRBATCH_HTTP_PORT": str(free_port()),
         "OCRBATCH_WORKERS": "2",
         "OCRBATCH_OTEL_EXPORTER": f"file:{spans}",
+        # webhooks: the tests' receivers listen on loopback, and their retries come within seconds
+        "OCRBATCH_WEBHOOK_ALLOW": "loopback",
+        "OCRBATCH_WEBHOOK_RETRY_SCHEDULE_S": "0.5,1,1",
         "PYTHONUNBUFFERED": "1",
     }
     runner = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""JetStream adapter: publishes one job per file and progress events, with trace context in headers."""
+"""JetStream adapter: publishes one job per file, progress events, and webhook events and deliveries."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from nats.js import JetStreamContext
 
 from ocrbatch.v1 import jobs_pb2
 from services.batch.ports import PublishFailed
-from services.common.jetstream import job_subject, progress_subject
+from services.common.jetstream import (
+    WEBHOOK_DELIVERIES_SUBJECT,
+    WEBHOOK_EVENTS_SUBJECT,
+    job_subject,
+    progress_subject,
+)
 from services.common.telemetry import inject_headers
 
 
@@ -34,3 +39,18 @@ class JetStreamJobs:
 
     async def publish_progress(self, batch_id: str, event: dict[str, Any]) -> None:
         await self._nc.publish(progress_subject(batch_id), json.dumps(event).encode())
+
+    async def publish_event(self, event_id: str, event: dict[str, Any]) -> None:
+        body = json.dumps(event, separators=(",", ":")).encode()
+        try:
+            await self._js.publish(WEBHOOK_EVENTS_SUBJECT, body, headers={"Nats-Msg-Id": event_id})
+        except (TimeoutError, nats.errors.Error, OSError) as exc:
+            raise PublishFailed(f"JetStream did not take webhook event {event_id}: {exc!r}") from exc
+
+    async def publish_delivery(self, delivery_id: str, message_id: str) -> None:
+        try:
+            await self._js.publish(
+                WEBHOOK_DELIVERIES_SUBJECT, delivery_id.encode(), headers={"Nats-Msg-Id": message_id}
+            )
+        except (TimeoutError, nats.errors.Error, OSError) as exc:
+            raise PublishFailed(f"JetStream did not take webhook delivery {delivery_id}: {exc!r}") from exc

@@ -34,7 +34,7 @@ async def consume(
     js: JetStreamContext,
     stream: str,
     durable: str,
-    handle: Callable[[Msg], Awaitable[None]],
+    handle: Callable[[Msg], Awaitable[float | None]],
     stop: asyncio.Event,
     *,
     batch: int = 20,
@@ -50,7 +50,7 @@ async def consume(
 async def _consume_until_stopped(
     sub: JetStreamContext.PullSubscription,
     stream: str,
-    handle: Callable[[Msg], Awaitable[None]],
+    handle: Callable[[Msg], Awaitable[float | None]],
     stop: asyncio.Event,
     batch: int,
     span_name: str,
@@ -71,11 +71,14 @@ async def _consume_until_stopped(
                 span_name, context=extract_context(msg.headers), kind=trace.SpanKind.CONSUMER
             ):
                 try:
-                    await handle(msg)
+                    again_in = await handle(msg)
                 except Exception:  # keep consuming; JetStream redelivers this message after the delay
                     log.exception("handling a message from %s failed; it will be redelivered", stream)
                     await _settle(msg.nak(delay=2.0))
                     continue
+            if again_in is not None:  # the handler asks for this message again later (a webhook retry)
+                await _settle(msg.nak(delay=again_in))
+                continue
             await _settle(msg.ack())
 
 

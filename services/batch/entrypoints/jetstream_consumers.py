@@ -1,4 +1,5 @@
-"""JetStream ways in: worker results, and jobs that used up max_deliver (the dead-job advisories)."""
+"""JetStream ways in: worker results, jobs that used up max_deliver (the dead-job advisories), webhook events
+and deliveries."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from nats.js.errors import NotFoundError
 
 from ocrbatch.v1 import jobs_pb2
 from services.batch.service.results import ResultApplier
+from services.batch.service.webhooks import WebhookDispatcher
 from services.common.jetstream import JOBS_STREAM
 
 log = logging.getLogger(__name__)
@@ -57,3 +59,23 @@ class DeadJobHandler:
             await self._js.delete_msg(JOBS_STREAM, seq)
         except NotFoundError:
             pass
+
+
+class WebhookEventHandler:
+    """A batch event: one delivery for each endpoint of its project that wants it."""
+
+    def __init__(self, dispatcher: WebhookDispatcher) -> None:
+        self._dispatcher = dispatcher
+
+    async def __call__(self, msg: Msg) -> None:
+        await self._dispatcher.fan_out(json.loads(msg.data))
+
+
+class WebhookDeliveryHandler:
+    """One attempt of a delivery; a failed one comes back after the schedule's wait (nak with a delay)."""
+
+    def __init__(self, dispatcher: WebhookDispatcher) -> None:
+        self._dispatcher = dispatcher
+
+    async def __call__(self, msg: Msg) -> float | None:
+        return await self._dispatcher.attempt(msg.data.decode())

@@ -11,12 +11,14 @@ from typing import Any
 
 from services.batch.domain.model import Batch, Record, Scope, Upload
 from services.batch.domain.rules import RecordStatus, clean_file_name
+from services.batch.domain.webhooks import EventType
 from services.batch.errors import AlreadyUploaded, InsufficientCredits, InvalidArgument, NotFound, TooLarge
 from services.batch.ports import Batches, Blobs, JobPublisher, Tenancy
 from services.batch.service.access import batch_in_scope, refused
 from services.batch.service.jobs import publish_records
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
+from services.batch.service.webhooks import WebhookEvents
 from services.common.priorities import DEFAULT_PRIORITY
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class DeclaredBatches:
     jobs: JobPublisher
     applier: ResultApplier
     max_file_bytes: int
+    webhooks: WebhookEvents | None = None
 
     async def declare(
         self, scope: Scope, names: list[str], doc_type: str, description: str, configuration: str
@@ -140,7 +143,10 @@ class DeclaredBatches:
                 await self.blobs.delete(stored.blob_id)
             await self.tenancy.add_credits(owner.organization_id, 1)
             raise
-        await self.applier.announce(await self.batches.change(batch_id, lambda b: b.document_uploaded(at)))
+        changed = await self.batches.change(batch_id, lambda b: b.document_uploaded(at))
+        await self.applier.announce(changed)
         if await publish_records(self.batches, self.jobs, [attached]):
             attached.status = RecordStatus.QUEUED
+        if changed is not None and changed.waiting_files == 0 and self.webhooks is not None:
+            await self.webhooks.emit(changed, EventType.BATCH_UPLOADED)  # every document received and queued
         return attached

@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 
 from ocrbatch.v1 import jobs_pb2
 from services.batch.domain.model import Batch, Outcome, Record
+from services.batch.domain.rules import BatchStatus
 from services.batch.ports import Batches, ProgressPublisher
+from services.batch.service.webhooks import WebhookEvents
 from services.common.convert import struct_to_dict
 
 log = logging.getLogger(__name__)
@@ -36,9 +38,12 @@ def outcome_of(result: jobs_pb2.OcrResult, at: datetime) -> Outcome | None:
 
 
 class ResultApplier:
-    def __init__(self, batches: Batches, progress_events: ProgressPublisher) -> None:
+    def __init__(
+        self, batches: Batches, progress_events: ProgressPublisher, webhooks: WebhookEvents | None = None
+    ) -> None:
         self._batches = batches
         self._events = progress_events
+        self._webhooks = webhooks
 
     async def apply(self, result: jobs_pb2.OcrResult) -> None:
         """Idempotent: a redelivered or stale result changes nothing."""
@@ -57,8 +62,16 @@ class ResultApplier:
     async def count(self, record: Record) -> None:
         """Counts a final record into its batch (at most once), which moves the batch's status and progress."""
         at = datetime.now(UTC)
-        batch = await self._batches.change(record.batch_id, lambda b: b.count(record, at))
+        before: list[BatchStatus] = []
+
+        def count(batch: Batch) -> bool:
+            before.append(batch.status)  # the status it had, for batch.completed (the last try is the one kept)
+            return batch.count(record, at)
+
+        batch = await self._batches.change(record.batch_id, count)
         await self.announce(batch)
+        if self._webhooks is not None:
+            await self._webhooks.batch_changed(before[-1] if before else None, batch)
 
     async def announce(self, batch: Batch | None) -> None:
         if batch is None:

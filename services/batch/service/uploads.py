@@ -14,10 +14,12 @@ from typing import Any
 from ocrbatch.v1 import templates_pb2
 from services.batch.domain.model import Batch, Record, Scope, StoredBlob, Upload
 from services.batch.domain.rules import clean_file_name, default_batch_name
+from services.batch.domain.webhooks import EventType
 from services.batch.errors import InsufficientCredits, InvalidArgument, NotFound, TooLarge
 from services.batch.ports import Batches, Blobs, BlobWriter, JobPublisher, Tenancy
 from services.batch.service.jobs import publish_records
 from services.batch.service.templates import TemplateCatalog
+from services.batch.service.webhooks import WebhookEvents
 from services.common.priorities import DEFAULT_PRIORITY, PRIORITIES
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ class UploadPorts:
     tenancy: Tenancy
     templates: TemplateCatalog
     jobs: JobPublisher
+    webhooks: WebhookEvents | None = None
 
 
 class BatchUpload:
@@ -207,4 +210,6 @@ class BatchUpload:
         self._charged = 0
         queued = await publish_records(batches, self._ports.jobs, records)
         log.info("batch %s created with %d files, %d queued", batch_id, len(records), queued)
+        if self._ports.webhooks is not None:
+            await self._ports.webhooks.emit(batch, EventType.BATCH_UPLOADED)
         return batch

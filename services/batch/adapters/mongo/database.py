@@ -50,6 +50,8 @@ class Database:
         await self.templates.create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.api_keys.create_index([("keyHash", ASCENDING)], unique=True)
         await self.users.create_index([("email", ASCENDING)], unique=True)
+        await self.db["webhooks"].create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
+        await self.db["webhook_deliveries"].create_index([("endpointId", ASCENDING), ("createdAt", DESCENDING)])
 
     async def atomically(self, write: Callable[[AsyncClientSession | None], Awaitable[None]]) -> None:
         """Runs `write` in one transaction where the server has them (replica sets, SecantusDB); a standalone
