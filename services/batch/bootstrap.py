@@ -84,6 +84,10 @@ SERVICE_NAMES = [
 ]
 
 
+def webhook_events(database: Database, jobs: JetStreamJobs) -> WebhookEvents:
+    return WebhookEvents(jobs, MongoWebhooks(database), lambda batch: batch_json(batch_message(batch)))
+
+
 def create_server(
     settings: BatchSettings, database: Database, jobs: JetStreamJobs, sender: HttpWebhookSender
 ) -> tuple[grpc.aio.Server, object, int, ResultApplier]:
@@ -92,7 +96,7 @@ def create_server(
     server, health = new_server(SERVICE_NAMES)
     batches, tenancy, blobs = MongoBatches(database), MongoTenancy(database), GridFsBlobs(database)
     catalog = TemplateCatalog(MongoTemplates(database))
-    events = WebhookEvents(jobs, lambda batch: batch_json(batch_message(batch)))
+    events = webhook_events(database, jobs)
     applier = ResultApplier(batches, jobs, events)
     ports = UploadPorts(batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs, webhooks=events)
     max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
@@ -165,7 +169,9 @@ async def running(
             stop,
             span_name="deliver webhook",
         ),
-        "re-queue loop": requeue_loop(MongoBatches(database), jobs, settings.requeue_interval_s, stop),
+        "re-queue loop": requeue_loop(
+            MongoBatches(database), jobs, settings.requeue_interval_s, stop, webhook_events(database, jobs)
+        ),
         "orphan sweep": sweep_loop(
             MongoBatches(database),
             GridFsBlobs(database),

@@ -176,6 +176,13 @@ class Webhooks(Protocol):
         """A delivery that is not pending becomes pending again (a manual redelivery)."""
         ...
 
+    async def keep_unsent(self, event_id: str, event: dict[str, Any]) -> None:
+        """An event the queue did not take (NATS was away), kept until it can be published."""
+        ...
+
+    async def unsent(self, limit: int) -> list[tuple[str, dict[str, Any]]]: ...
+    async def sent(self, event_id: str) -> None: ...
+
 
 class EventBus(Protocol):
     """Durable queues of webhook events and of deliveries (JetStream)."""

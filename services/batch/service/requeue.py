@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from services.batch.ports import Batches, Blobs, JobPublisher
 from services.batch.service.jobs import publish_records
+from services.batch.service.webhooks import WebhookEvents
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +23,21 @@ async def requeue_pending(batches: Batches, jobs: JobPublisher, *, older_than_s:
     return queued
 
 
-async def requeue_loop(batches: Batches, jobs: JobPublisher, interval_s: float, stop: asyncio.Event) -> None:
+async def requeue_loop(
+    batches: Batches,
+    jobs: JobPublisher,
+    interval_s: float,
+    stop: asyncio.Event,
+    webhooks: WebhookEvents | None = None,
+) -> None:
+    """Every interval: jobs of records that never reached NATS, and webhook events that did not either."""
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval_s)
         except TimeoutError:
             await requeue_pending(batches, jobs, older_than_s=interval_s)
+            if webhooks is not None:
+                await webhooks.republish_unsent()
 
 
 async def sweep_orphans(batches: Batches, blobs: Blobs, *, older_than_s: float) -> int:

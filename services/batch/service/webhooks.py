@@ -104,8 +104,9 @@ class WebhookAdmin:
 class WebhookEvents:
     """Announces batch events: published to a durable queue, fanned out to the endpoints later."""
 
-    def __init__(self, bus: EventBus, render: Callable[[Batch], dict[str, Any]]) -> None:
+    def __init__(self, bus: EventBus, webhooks: Webhooks, render: Callable[[Batch], dict[str, Any]]) -> None:
         self._bus = bus
+        self._webhooks = webhooks  # keeps what the queue did not take, for republish_unsent()
         self._render = render  # the batch as GET batch shows it
 
     async def emit(self, batch: Batch, event_type: EventType) -> None:
@@ -116,10 +117,24 @@ class WebhookEvents:
             "data": self._render(batch),
         }
         event = {"id": event_id, "organizationId": batch.organization_id, "projectId": batch.project_id}
+        event |= {"payload": payload}
         try:
-            await self._bus.publish_event(event_id, event | {"payload": payload})
+            await self._bus.publish_event(event_id, event)
         except PublishFailed as exc:
-            log.error("webhook event %s not published: %s", event_id, exc)
+            log.warning("webhook event %s kept to publish later: %s", event_id, exc)
+            await self._webhooks.keep_unsent(event_id, event)
+
+    async def republish_unsent(self, limit: int = 500) -> int:
+        """Publishes the events NATS did not take when they happened (the queue drops repeats by id)."""
+        published = 0
+        for event_id, event in await self._webhooks.unsent(limit):
+            try:
+                await self._bus.publish_event(event_id, event)
+            except PublishFailed:
+                break
+            await self._webhooks.sent(event_id)
+            published += 1
+        return published
 
     async def batch_changed(self, before: BatchStatus | None, batch: Batch | None) -> None:
         """batch.completed when a change made the batch final."""

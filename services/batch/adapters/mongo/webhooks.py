@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
@@ -67,6 +68,7 @@ class MongoWebhooks:
     def __init__(self, database: Database) -> None:
         self._endpoints = database.db["webhooks"]
         self._deliveries = database.db["webhook_deliveries"]
+        self._outbox = database.db["webhook_outbox"]
 
     def new_id(self) -> str:
         return str(ObjectId())
@@ -150,3 +152,12 @@ class MongoWebhooks:
             return_document=ReturnDocument.AFTER,
         )
         return _delivery_of(doc) if doc else None
+
+    async def keep_unsent(self, event_id: str, event: dict[str, Any]) -> None:
+        await self._outbox.update_one({"_id": event_id}, {"$setOnInsert": {"event": event}}, upsert=True)
+
+    async def unsent(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        return [(doc["_id"], doc["event"]) async for doc in self._outbox.find().limit(limit)]
+
+    async def sent(self, event_id: str) -> None:
+        await self._outbox.delete_one({"_id": event_id})
