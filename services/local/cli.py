@@ -38,10 +38,12 @@ def up() -> int:
         return 1
     print(
         "\nocrbatch is running\n"
-        f"  gateway:    {info['url']}\n"
-        f"  API key:    {info['apiKey']}\n"
-        f"  project id: {info['projectId']}\n"
-        f"  try:        curl -H 'X-API-Key: {info['apiKey']}' {info['url']}/v1/openapi/batch\n"
+        f"  gateway:         {info['url']}\n"
+        f"  API docs:        {info['docsUrl']}\n"
+        f"  organization id: {info['organizationId']}\n"
+        f"  project id:      {info['projectId']}\n"
+        f"  API key:         {info['apiKey']}\n"
+        f"  try:             .venv/bin/ocrbatch submit invoice.pdf --template invoice --wait --export csv -o out.csv\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )

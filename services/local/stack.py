@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -26,7 +27,13 @@ from services.local.processes import (
 )
 
 log = logging.getLogger("ocrbatch.local")
-__all__ = ["LocalStack", "StackConfig", "StackError", "free_port"]
+__all__ = ["LocalStack", "StackConfig", "StackError", "free_port", "local_stack_pointer"]
+
+
+def local_stack_pointer() -> Path:
+    """Where the last started local stack's home is noted, for the CLI run from any directory."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "ocrbatch" / "local-stack.json"
 
 
 @dataclass
@@ -111,6 +118,7 @@ class LocalStack:
         tenant = json.loads(key_file.read_text())
         self.info = {
             "url": url,
+            "docsUrl": url + "/docs",
             "apiKey": tenant["apiKey"],
             "organizationId": tenant["organizationId"],
             "projectId": tenant["projectId"],
@@ -122,6 +130,12 @@ class LocalStack:
         state = cfg.home / "stack.json"
         state.write_text(json.dumps(self.info, indent=2))
         state.chmod(0o600)
+        try:  # so that `ocrbatch submit …` finds the running stack from any directory
+            pointer = local_stack_pointer()
+            pointer.parent.mkdir(parents=True, exist_ok=True)
+            pointer.write_text(json.dumps({"home": str(cfg.home)}))
+        except OSError as exc:
+            log.warning("could not write %s: %s", local_stack_pointer(), exc)
         return self.info
 
     def _signing_key(self) -> str:
