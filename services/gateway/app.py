@@ -11,6 +11,7 @@ from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.connect import connect_nats
+from services.gateway import openapi
 from services.gateway.clients import Backends
 from services.gateway.errors import install_error_handlers
 from services.gateway.ratelimit import RateLimiter
@@ -55,7 +56,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await app.state.nats.drain()
             await app.state.backends.close()
 
-    app = FastAPI(title="ocrbatch", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="ocrbatch", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.signer = Signer(settings.signing_key)
@@ -74,6 +75,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(records.rest_router)
     app.include_router(templates.rest_router)
 
+    openapi.install(app)
     app.add_middleware(TracingMiddleware)
 
     @app.get("/healthz", include_in_schema=False)

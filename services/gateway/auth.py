@@ -5,9 +5,11 @@ key or a disabled user fails at once)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Annotated, Protocol
 
 import grpc
+from fastapi import Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
 from ocrbatch.v1 import batch_pb2, common_pb2
@@ -56,7 +58,16 @@ def _presented_key(request: HTTPConnection) -> str:
     return key
 
 
-async def authenticate(request: HTTPConnection) -> Principal:
+# Declared for the OpenAPI document (Authorize in /docs); the credentials are read in _presented_key.
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key, ocr_…")
+BEARER = HTTPBearer(auto_error=False, description="an API key, or a login token from POST /auth/login")
+
+
+async def authenticate(
+    request: HTTPConnection,
+    _key: Annotated[str | None, Security(API_KEY)] = None,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+) -> Principal:
     """FastAPI dependency: the caller's principal, or 401; then the key's rate limit, or 429."""
     key = _presented_key(request)
     auth = request.app.state.backends.auth

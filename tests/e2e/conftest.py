@@ -58,6 +58,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
     env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "MONGODB_URI")}
     env |= {
         "OCRBATCH_HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),  # where `make up` notes its home for the CLI: not the real one
         "OCRBATCH_LOG_DIR": str(home / "logs"),
         "OCRBATCH_HTTP_PORT": str(free_port()),
         "OCRBATCH_WORKERS": "2",

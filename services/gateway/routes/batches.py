@@ -13,6 +13,7 @@ from services.common.convert import BATCH_STATUS_NAMES, batch_status_to_proto
 from services.common.paging import paging_error
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError
+from services.gateway.openapi import multipart
 from services.gateway.organization import in_organization, organization_endpoint
 from services.gateway.routes.files import file_url
 from services.gateway.streaming import stream_export
@@ -42,7 +43,16 @@ async def create_batch(request: Request, principal: Principal, file_field: str) 
         await form_data.close()
 
 
-@router.post("/upload", status_code=201)
+UPLOAD_FIELDS = {
+    "projectId": "the project (required for an organization key)",
+    "templateId": "a template id, e.g. invoice",
+    "name": "the batch's name (default: Batch YYYY-MM-DD HH:mm)",
+    "metadata": "a JSON object, kept with the batch",
+    "priority": "low, medium (default) or high",
+}
+
+
+@router.post("/upload", status_code=201, openapi_extra=multipart("files", True, UPLOAD_FIELDS))
 async def upload_batch(request: Request, principal: Auth) -> JSONResponse:
     return JSONResponse(batch_json(await create_batch(request, principal, "files")), status_code=201)
 
@@ -111,11 +121,29 @@ for path, method, endpoint, status in (
     ("/{batch_id}/export", "GET", export_batch, 200),
 ):
     org_router.add_api_route(
-        path, organization_endpoint(endpoint), methods=[method], status_code=status, name=f"org_{endpoint.__name__}"
+        path,
+        organization_endpoint(endpoint),
+        methods=[method],
+        status_code=status,
+        name=f"org_{endpoint.__name__}",
+        openapi_extra=multipart("files", True, UPLOAD_FIELDS) if endpoint is upload_batch else None,
     )
 
 
-@file_router.post("/{orgId}/file", status_code=201)
+@file_router.post(
+    "/{orgId}/file",
+    status_code=201,
+    openapi_extra=multipart(
+        "file",
+        False,
+        {
+            "fileName": "the original file name",
+            "fileType": "pdf, image or document",
+            "projectId": "the project",
+            "templateId": "a template id",
+        },
+    ),
+)
 async def upload_file(request: Request, principal: Auth, orgId: str) -> JSONResponse:  # noqa: N803
     """One file (field `file`, optional `fileName`, `fileType`, `projectId`, `templateId`): a batch of one."""
     principal = in_organization(principal, orgId)
