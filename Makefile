@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: up test lint protos check-protos bench clean
+.PHONY: up test lint protos check-protos bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,14 @@ $(STAMP): pyproject.toml
 up: $(STAMP)
 	$(PY) -m services.local up
 
-test: $(STAMP) check-protos
+test: $(STAMP) check-protos browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The console test drives Debian's chromium; installed here when missing and apt-get can (else it skips).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+		|| echo "chromium not installed: the console test will skip"; }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check services tests bench scripts

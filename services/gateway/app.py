@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +22,7 @@ from services.gateway.settings import GatewaySettings
 from services.gateway.signing import Signer
 
 tracer = trace.get_tracer(__name__)
+CONSOLE = Path(__file__).resolve().parent / "console"  # the web console: static files, no build step
 UNTRACED = ("/healthz", "/readyz")
 
 
@@ -76,6 +79,12 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(templates.rest_router)
 
     openapi.install(app)
+    app.mount("/console", StaticFiles(directory=str(CONSOLE), html=True), name="console")
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/console/")
+
     app.add_middleware(TracingMiddleware)
 
     @app.get("/healthz", include_in_schema=False)

@@ -38,6 +38,7 @@ def up() -> int:
         return 1
     print(
         "\nocrbatch is running\n"
+        f"  console:         {info['url']}/console/\n"
         f"  gateway:         {info['url']}\n"
         f"  API docs:        {info['docsUrl']}\n"
         f"  organization id: {info['organizationId']}\n"
