@@ -135,14 +135,19 @@ def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path | None)
     return Child(name, process, log_path, args, env)
 
 
-def start_nats(home: Path, log_dir: Path | None, timeout: float = 60.0) -> tuple[Child, str]:
-    """nats-server with JetStream storing under home; its URL."""
+def start_nats(
+    home: Path, log_dir: Path | None, timeout: float = 60.0, monitoring_port: int | None = None
+) -> tuple[Child, str]:
+    """nats-server with JetStream storing under home (and its monitoring endpoint where a port is given);
+    its URL."""
     port = free_port()
     store = home / "nats"
     store.mkdir(parents=True, exist_ok=True)
     conf = home / "nats.conf"
+    monitoring = f'http: "127.0.0.1:{monitoring_port}"\n' if monitoring_port else ""
     conf.write_text(
-        f'listen: "127.0.0.1:{port}"\nmax_payload: {NATS_MAX_PAYLOAD}\njetstream {{ store_dir: "{store}" }}\n'
+        f'listen: "127.0.0.1:{port}"\n{monitoring}max_payload: {NATS_MAX_PAYLOAD}\n'
+        f'jetstream {{ store_dir: "{store}" }}\n'
     )
     child = spawn("nats", [venv_binary("nats-server"), "-c", str(conf)], {}, log_dir)
     child.wait_until(lambda: port_open(port), f"listening on {port}", timeout)
