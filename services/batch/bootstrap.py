@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
+import nats.errors
 from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
@@ -57,12 +59,14 @@ from services.batch.service.tenancy import TenancyAdmin
 from services.batch.service.uploads import UploadPorts
 from services.batch.service.webhooks import WebhookAdmin, WebhookDispatcher, WebhookEvents
 from services.batch.settings import BatchSettings
+from services.common import metrics
 from services.common.api_json import batch_json
 from services.common.connect import connect_nats
 from services.common.grpc_runtime import new_server, set_serving, stop_event_on_signals
 from services.common.jetstream import (
     DEAD_CONSUMER,
     DEAD_STREAM,
+    JOBS_STREAM,
     RESULTS_CONSUMER,
     RESULTS_STREAM,
     WEBHOOK_DELIVERIES_CONSUMER,
@@ -70,7 +74,10 @@ from services.common.jetstream import (
     WEBHOOK_EVENTS_CONSUMER,
     WEBHOOK_EVENTS_STREAM,
     ensure_topology,
+    workers_consumer,
 )
+from services.common.metrics import serve_metrics
+from services.common.priorities import PRIORITIES
 from services.common.telemetry import init_tracing
 
 log = logging.getLogger(__name__)
@@ -169,6 +176,7 @@ async def running(
             stop,
             span_name="deliver webhook",
         ),
+        "queue lag": queue_lag_loop(js, stop),
         "re-queue loop": requeue_loop(
             MongoBatches(database), jobs, settings.requeue_interval_s, stop, webhook_events(database, jobs)
         ),
@@ -194,11 +202,25 @@ async def running(
         raise RuntimeError(f"{failed[0].get_name()} failed: {failed[0].exception()!r}")
 
 
+async def queue_lag_loop(js: JetStreamContext, stop: asyncio.Event, interval_s: float = 10.0) -> None:
+    """The ocrbatch_queue_lag gauge: each priority consumer's pending + in-progress jobs, as KEDA sees them."""
+    while not stop.is_set():
+        for priority in PRIORITIES:
+            try:
+                info = await js.consumer_info(JOBS_STREAM, workers_consumer(priority))
+            except (nats.errors.Error, TimeoutError):
+                continue
+            metrics.QUEUE_LAG.labels(priority).set((info.num_pending or 0) + (info.num_ack_pending or 0))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval_s)
+
+
 async def serve(settings: BatchSettings) -> None:
     stop = stop_event_on_signals()
     async with contextlib.AsyncExitStack() as stack:
         provider = init_tracing("ocrbatch-batch", settings.otel_exporter, settings.otel_endpoint)
         stack.callback(provider.shutdown)
+        serve_metrics(settings.metrics_port, settings.metrics_host)
         client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
             settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=3000
         )

@@ -20,3 +20,6 @@ class CommonSettings(BaseSettings):
     job_ack_wait_s: float = 60.0
     job_max_deliver: int = 3
     grace_period_s: float = 10.0
+    # Prometheus metrics of the batch, export and worker services (the gateway serves /metrics); 0: off.
+    metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"

@@ -9,6 +9,7 @@ import grpc
 
 from ocrbatch.v1 import batch_pb2_grpc, export_pb2, export_pb2_grpc
 from services.common.grpc_runtime import new_channel, new_server, set_serving, stop_event_on_signals
+from services.common.metrics import serve_metrics
 from services.common.telemetry import init_tracing
 from services.export.servicer import ExportServicer
 from services.export.settings import ExportSettings
@@ -33,6 +34,7 @@ async def serve(settings: ExportSettings) -> None:
     async with contextlib.AsyncExitStack() as stack:
         provider = init_tracing("ocrbatch-export", settings.otel_exporter, settings.otel_endpoint)
         stack.callback(provider.shutdown)
+        serve_metrics(settings.metrics_port, settings.metrics_host)
         channel = new_channel(settings.batch_target)
         stack.push_async_callback(channel.close)
         server, health, port = create_server(settings, batch_pb2_grpc.BatchServiceStub(channel))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
 
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, export_pb2, export_pb2_grpc
+from services.common import metrics
 from services.common.convert import struct_to_dict
 from services.common.flatten import flatten, ordered_columns
 from services.export.document import ExportDoc
@@ -52,8 +54,11 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
 
     async def _stream(self, fmt: ExportFormat, doc: ExportDoc, file_name: str) -> AsyncIterator[export_pb2.ExportChunk]:
         yield export_pb2.ExportChunk(file=export_pb2.ExportFile(content_type=fmt.content_type, file_name=file_name))
+        started = time.perf_counter()
         async for chunk in _chunked(fmt.render(doc), self._chunk_bytes):
+            metrics.EXPORT_BYTES.labels(fmt.name).inc(len(chunk.data))
             yield chunk
+        metrics.EXPORT_SECONDS.labels(fmt.name).observe(time.perf_counter() - started)
 
     async def ExportBatch(
         self, request: export_pb2.ExportBatchRequest, context: Any

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from opentelemetry import trace
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common import metrics
 from services.common.connect import connect_nats
 from services.gateway import openapi
 from services.gateway.clients import Backends
@@ -23,7 +26,7 @@ from services.gateway.signing import Signer
 
 tracer = trace.get_tracer(__name__)
 CONSOLE = Path(__file__).resolve().parent / "console"  # the web console: static files, no build step
-UNTRACED = ("/healthz", "/readyz")
+UNTRACED = ("/healthz", "/readyz", "/metrics")
 
 
 class TracingMiddleware:
@@ -38,14 +41,22 @@ class TracingMiddleware:
         if scope["type"] != "http" or scope["path"] in UNTRACED:
             await self.app(scope, receive, send)
             return
+        started, status = time.perf_counter(), 500
         with tracer.start_as_current_span(f"{scope['method']} {scope['path']}", kind=trace.SpanKind.SERVER) as span:
 
             async def traced_send(message: Message) -> None:
+                nonlocal status
                 if message["type"] == "http.response.start":
-                    span.set_attribute("http.status_code", message["status"])
+                    status = message["status"]
+                    span.set_attribute("http.status_code", status)
                 await send(message)
 
-            await self.app(scope, receive, traced_send)
+            try:
+                await self.app(scope, receive, traced_send)
+            finally:
+                route = getattr(scope.get("route"), "path", "unmatched")  # the template: bounded label values
+                metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+                metrics.HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -86,6 +97,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         return RedirectResponse("/console/")
 
     app.add_middleware(TracingMiddleware)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:

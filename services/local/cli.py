@@ -44,6 +44,7 @@ def up() -> int:
         f"  organization id: {info['organizationId']}\n"
         f"  project id:      {info['projectId']}\n"
         f"  API key:         {info['apiKey']}\n"
+        f"  metrics:         {', '.join(f'{name} {url}' for name, url in info['metrics'].items())}\n"
         f"  try:             .venv/bin/ocrbatch submit invoice.pdf --template invoice --wait --export csv -o out.csv\n"
         "Press Ctrl-C to stop.\n",
         flush=True,

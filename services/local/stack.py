@@ -54,6 +54,7 @@ class LocalStack:
         self.children: list[Child] = []
         self.env: dict[str, str] = {}
         self.info: dict[str, object] = {}
+        self.metrics: dict[str, str] = {}  # service → its Prometheus endpoint
         self.interrupted = threading.Event()  # set by Ctrl-C, also while starting
 
     # --- starting ------------------------------------------------------------------------------
@@ -65,7 +66,14 @@ class LocalStack:
     def _wait(self, child: Child, ready, what: str) -> None:  # noqa: ANN001 (callable returning bool)
         child.wait_until(ready, what, self.config.start_timeout_s, self.interrupted)
 
+    def _metrics_port(self, name: str) -> dict[str, str]:
+        """A metrics port for a service (Prometheus text at /metrics), noted for the banner."""
+        port = free_port()
+        self.metrics[name] = f"http://127.0.0.1:{port}/metrics"
+        return {"OCRBATCH_METRICS_PORT": str(port)}
+
     def _service(self, name: str, module: str, port_variable: str, env: dict[str, str]) -> str:
+        env = {**env, **self._metrics_port(name)}
         child, target = start_grpc_service(
             name, module, port_variable, {**self.env, **env}, self.config.log_dir,
             self.config.start_timeout_s, self.interrupted,
@@ -103,7 +111,11 @@ class LocalStack:
                 child = self._spawn(
                     f"worker-{index + 1}",
                     [py, "-m", "services.worker"],
-                    {"OCRBATCH_WORKER_HEALTH_PORT": str(port), "OCRBATCH_WORKER_ID": f"local-worker-{index + 1}"},
+                    {
+                        "OCRBATCH_WORKER_HEALTH_PORT": str(port),
+                        "OCRBATCH_WORKER_ID": f"local-worker-{index + 1}",
+                        **self._metrics_port(f"worker-{index + 1}"),
+                    },
                 )
                 workers.append((child, port))
             for child, port in workers:  # they warm up their OCR engines in parallel
@@ -126,6 +138,7 @@ class LocalStack:
             "natsUrl": nats_url,
             "mongodbUri": mongodb_uri,
             "workers": cfg.workers,
+            "metrics": {"gateway": url + "/metrics", **self.metrics},
         }
         state = cfg.home / "stack.json"
         state.write_text(json.dumps(self.info, indent=2))

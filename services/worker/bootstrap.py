@@ -14,6 +14,7 @@ from ocrbatch.v1 import jobs_pb2_grpc
 from services.common.connect import connect_nats
 from services.common.grpc_runtime import new_channel, new_server, set_serving, stop_event_on_signals
 from services.common.jetstream import ensure_topology
+from services.common.metrics import serve_metrics
 from services.common.telemetry import init_tracing
 from services.worker.documents import Limits
 from services.worker.engine.port import OcrEngine
@@ -59,6 +60,7 @@ async def serve(settings: WorkerSettings) -> None:
             await health_server.start()
             await set_serving(health, [], False)
 
+        serve_metrics(settings.metrics_port, settings.metrics_host)
         engine = create_engine(settings.ocr_engine, settings.ocr_threads)
         seconds = await asyncio.to_thread(check_engine, engine)
         log.info("OCR engine %s ready (health check read %r in %.2fs)", engine.name, HEALTH_TEXT, seconds)

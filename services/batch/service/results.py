@@ -15,6 +15,7 @@ from services.batch.domain.model import Batch, Outcome, Record
 from services.batch.domain.rules import BatchStatus
 from services.batch.ports import Batches, ProgressPublisher
 from services.batch.service.webhooks import WebhookEvents
+from services.common import metrics
 from services.common.convert import struct_to_dict
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class ResultApplier:
         at = result.at.ToDatetime(tzinfo=UTC) if result.HasField("at") else datetime.now(UTC)
         if result.kind == jobs_pb2.RESULT_KIND_STARTED:
             await self._batches.mark_started(result.record_id, result.generation, result.delivery, at)
+            metrics.RESULTS_APPLIED.labels("started").inc()
             return
         outcome = outcome_of(result, at)
         if outcome is None:
@@ -57,6 +59,7 @@ class ResultApplier:
             return
         record = await self._batches.finish_record(result.record_id, result.generation, outcome)
         if record is not None:
+            metrics.RESULTS_APPLIED.labels(outcome.status.value).inc()
             await self.count(record)
 
     async def count(self, record: Record) -> None:
@@ -70,6 +73,9 @@ class ResultApplier:
 
         batch = await self._batches.change(record.batch_id, count)
         await self.announce(batch)
+        if batch is not None and batch.completed_files + batch.failed_files == batch.total_files:
+            if before and before[-1] != batch.status:  # this change made it final
+                metrics.BATCH_SECONDS_TO_FINAL.observe((batch.updated_at - batch.created_at).total_seconds())
         if self._webhooks is not None:
             await self._webhooks.batch_changed(before[-1] if before else None, batch)
 

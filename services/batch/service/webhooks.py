@@ -26,6 +26,7 @@ from services.batch.domain.webhooks import (
 )
 from services.batch.errors import InvalidArgument, NotFound
 from services.batch.ports import EventBus, PublishFailed, Webhooks, WebhookSender
+from services.common import metrics
 
 log = logging.getLogger(__name__)
 EVENT_TYPES = [e.value for e in EventType]
@@ -185,7 +186,9 @@ class WebhookDispatcher:
         attempt = Attempt(now, result.status_code, result.error)
         if 200 <= result.status_code < 300:
             await self.webhooks.record_attempt(delivery_id, attempt, DeliveryStatus.SUCCEEDED, None)
+            metrics.WEBHOOK_DELIVERIES.labels("succeeded").inc()
             return None
+        metrics.WEBHOOK_DELIVERIES.labels("gone" if result.status_code == 410 else "failed").inc()
         if result.status_code == 410:
             await self.webhooks.disable(endpoint.id, "the endpoint answered 410 Gone")
             await self.webhooks.record_attempt(delivery_id, attempt, DeliveryStatus.CANCELLED, None)

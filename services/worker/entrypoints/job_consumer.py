@@ -18,6 +18,7 @@ from nats.js import JetStreamContext
 from opentelemetry import trace
 
 from ocrbatch.v1 import jobs_pb2, jobs_pb2_grpc
+from services.common import metrics
 from services.common.convert import to_struct
 from services.common.jetstream import JOBS_STREAM, RESULTS_SUBJECT, workers_consumer
 from services.common.priorities import PRIORITIES
@@ -153,10 +154,19 @@ class JobConsumer:
                 field_details=to_struct(document.details),
                 needs_review=document.needs_review,
             )
-            log.info("record %s: %d pages in %.2fs", job.record_id, len(document.pages), time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            log.info("record %s: %d pages in %.2fs", job.record_id, len(document.pages), seconds)
+            metrics.JOBS.labels("completed", job.priority).inc()
+            metrics.PAGES_PER_DOCUMENT.observe(len(document.pages))
+            for _ in document.pages:
+                metrics.OCR_SECONDS_PER_PAGE.observe(seconds / max(len(document.pages), 1))
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
+            metrics.JOB_FAILURES.labels("document").inc()
+            metrics.JOBS.labels("failed", job.priority).inc()
             await self._fail(job, delivery, str(exc))
         except nats.errors.MaxPayloadError:
+            metrics.JOB_FAILURES.labels("result_too_large").inc()
+            metrics.JOBS.labels("failed", job.priority).inc()
             await self._fail(
                 job,
                 delivery,
@@ -167,6 +177,8 @@ class JobConsumer:
             raise
         except Exception as exc:  # an engine bug on this file: fail the record, keep the worker alive
             log.exception("record %s: unexpected error", job.record_id)
+            metrics.JOB_FAILURES.labels("engine_error").inc()
+            metrics.JOBS.labels("failed", job.priority).inc()
             await self._fail(job, delivery, f"internal error while reading the file ({type(exc).__name__})")
 
     async def _keep_alive(self, msg: Msg) -> None:
