@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: up test lint protos check-protos bench clean browser
+.PHONY: up test lint protos check-protos bench clean system-packages images
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,14 +17,20 @@ $(STAMP): pyproject.toml
 up: $(STAMP)
 	$(PY) -m services.local up
 
-test: $(STAMP) check-protos browser
+test: $(STAMP) check-protos system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The console test drives Debian's chromium; installed here when missing and apt-get can (else it skips).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
-		|| echo "chromium not installed: the console test will skip"; }
+# Debian programs some tests drive: chromium (the console test), podman, runc and debootstrap (the image
+# test). Installed here when missing and apt-get can; where they cannot be, those tests skip and say why.
+DEBIAN_PACKAGES := chromium podman runc debootstrap uidmap
+system-packages:
+	@missing="$$(for p in chromium podman runc debootstrap; do command -v $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null \
+			|| echo "could not install $$missing: the tests that need them will skip"; \
+		else echo "not installed: $$missing (the tests that need them will skip)"; fi; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check services tests bench scripts
@@ -36,6 +42,9 @@ protos: $(STAMP)
 
 check-protos: $(STAMP)
 	$(PY) scripts/gen_protos.py --check
+
+images: $(STAMP)
+	deploy/image/build.sh
 
 bench: $(STAMP)
 	$(PY) -m bench.pipeline
