@@ -19,7 +19,7 @@ from services.common.priorities import PRIORITIES
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 OVERLAYS = sorted(p.name for p in (K8S / "overlays").iterdir())
 KUBERNETES = "1.32.0"
-CUSTOM_KINDS = {"ScaledObject"}  # KEDA's: checked below, not by the Kubernetes schemas
+CUSTOM_KINDS = {"ScaledObject", "ServiceMonitor"}  # KEDA's and the Prometheus Operator's: checked below
 
 pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (with kustomize) is not installed")
 
@@ -84,3 +84,16 @@ def test_only_the_gateway_is_open_to_the_outside():
     assert deny["spec"]["podSelector"] == {} and deny["spec"]["policyTypes"] == ["Ingress"]
     open_to_all = [p for p in policies if any("from" not in rule for rule in p["spec"].get("ingress", []))]
     assert [p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for p in open_to_all] == ["gateway"]
+
+
+def test_prometheus_scrapes_every_service():
+    docs = render("production")
+    monitors = [d for d in docs if d["kind"] == "ServiceMonitor"]
+    scraped = set()
+    for monitor in monitors:
+        selector = monitor["spec"]["selector"]
+        names = selector.get("matchLabels", {}).get("app.kubernetes.io/name")
+        scraped |= {names} if names else set(selector["matchExpressions"][0]["values"])
+    assert scraped == {"gateway", "batch", "export", "worker"}
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("ocrbatch-config"))
+    assert config["data"]["OCRBATCH_METRICS_PORT"] == "9464"
