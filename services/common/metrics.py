@@ -11,7 +11,9 @@ from prometheus_client import Counter, Gauge, Histogram, start_http_server
 log = logging.getLogger(__name__)
 
 # worker
-JOBS = Counter("ocrbatch_jobs_total", "Jobs a worker finished, by outcome and priority", ["outcome", "priority"])
+JOBS = Counter(
+    "ocrbatch_jobs_total", "Jobs a worker took and finished, by outcome and priority", ["outcome", "priority"]
+)
 JOB_FAILURES = Counter("ocrbatch_job_failures_total", "Files that failed, by reason", ["reason"])
 OCR_SECONDS_PER_PAGE = Histogram(
     "ocrbatch_ocr_seconds_per_page", "Seconds to read one page", buckets=(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32)

@@ -45,6 +45,7 @@ def test_every_service_counts_its_work(local_stack):
 
     workers = [samples(endpoints[name]) for name in ("worker-1", "worker-2")]
     assert sum(total(w, "ocrbatch_jobs_total", outcome="completed") for w in workers) >= 1
+    assert sum(total(w, "ocrbatch_jobs_total", outcome="received") for w in workers) >= 1
     assert sum(total(w, "ocrbatch_ocr_seconds_per_page_count") for w in workers) >= 1
     assert sum(total(w, "ocrbatch_pages_per_document_count") for w in workers) >= 1
 

@@ -138,6 +138,7 @@ class JobConsumer:
             self.jobs_done += 1
 
     async def _process(self, job: jobs_pb2.OcrJob, delivery: int) -> None:
+        metrics.JOBS.labels("received", job.priority).inc()
         try:
             await self._publish(job, jobs_pb2.RESULT_KIND_STARTED, delivery)
             started = time.perf_counter()
