@@ -19,6 +19,7 @@ from services.common.telemetry import init_tracing
 from services.worker.documents import Limits
 from services.worker.engine.port import OcrEngine
 from services.worker.engine.rapidocr_engine import create_engine
+from services.worker.engine.recycling import RecyclingEngine
 from services.worker.entrypoints.job_consumer import JobConsumer
 from services.worker.settings import WorkerSettings
 
@@ -61,7 +62,11 @@ async def serve(settings: WorkerSettings) -> None:
             await set_serving(health, [], False)
 
         serve_metrics(settings.metrics_port, settings.metrics_host)
-        engine = create_engine(settings.ocr_engine, settings.ocr_threads)
+        engine = RecyclingEngine(
+            lambda: create_engine(settings.ocr_engine, settings.ocr_threads),
+            max_jobs=settings.engine_max_jobs,
+            max_rss_mb=settings.engine_max_rss_mb,
+        )
         seconds = await asyncio.to_thread(check_engine, engine)
         log.info("OCR engine %s ready (health check read %r in %.2fs)", engine.name, HEALTH_TEXT, seconds)
 

@@ -14,7 +14,11 @@ class WorkerSettings(CommonSettings):
     batch_target: str = "127.0.0.1:50051"
     # ONNX Runtime intra-op threads per worker process; one thread per process scaled best on 2 cores.
     ocr_threads: int = 1
-    ocr_engine: str = "rapidocr"
+    # onnxruntime (alias: rapidocr) or openvino: the same bundled PP-OCRv6 ONNX models on either runtime
+    ocr_engine: str = "onnxruntime"
+    # The engine is made again between jobs after this many jobs, or when the process holds more memory.
+    engine_max_jobs: int = 2000
+    engine_max_rss_mb: float = 1500.0
     max_pages: int = 100
     max_megapixels: float = 40.0
     pdf_render_dpi: int = 150

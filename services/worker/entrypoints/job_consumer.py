@@ -131,6 +131,9 @@ class JobConsumer:
                 heartbeat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await heartbeat
+            renew = getattr(self._engine, "job_done", None)
+            if renew is not None:
+                await asyncio.to_thread(renew)  # between jobs: the engine may be made again (bounded memory)
             try:
                 await msg.ack_sync()
             except (nats.errors.Error, TimeoutError) as exc:  # redelivered later: its result is applied once anyway

@@ -1,0 +1,54 @@
+"""An OCR engine that is made again, between jobs, after a number of jobs or when the process's memory
+passes a limit: PaddleOCR-family engines (and OpenVINO after large images) are reported to keep memory
+they no longer need, so a long-running worker's memory stays bounded. Nothing is lost: the swap happens
+only between jobs."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from services.worker.engine.port import OcrEngine, OcrLine
+
+log = logging.getLogger(__name__)
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (not its peak), in MB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * _PAGE / (1024 * 1024)
+
+
+class RecyclingEngine:
+    def __init__(self, make: Callable[[], OcrEngine], *, max_jobs: int, max_rss_mb: float) -> None:
+        self._make = make
+        self._engine = make()
+        self.name = getattr(self._engine, "name", "engine")
+        self._max_jobs = max_jobs
+        self._max_rss_mb = max_rss_mb
+        self._jobs = 0
+        self.renewals = 0
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        return self._engine.recognize(image)
+
+    def job_done(self) -> None:
+        """Called between jobs: makes the engine again when it has read enough or memory is over the limit."""
+        self._jobs += 1
+        over_jobs = self._max_jobs and self._jobs >= self._max_jobs
+        memory = rss_mb()
+        over_memory = self._max_rss_mb and memory > self._max_rss_mb
+        if not (over_jobs or over_memory):
+            return
+        why = f"{self._jobs} jobs" if over_jobs else f"{memory:.0f} MB resident"
+        del self._engine
+        gc.collect()
+        self._engine = self._make()
+        self._jobs = 0
+        self.renewals += 1
+        log.info("OCR engine made again after %s (now %.0f MB resident)", why, rss_mb())
