@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print every wrong field")
     parser.add_argument("--limit", type=int, help="only the first N documents of a real corpus")
     args = parser.parse_args()
-    cache = OcrCache(lambda: RapidOcrEngine(threads=2), RapidOcrEngine.name)
+    cache = OcrCache(lambda: RapidOcrEngine(threads=2), RapidOcrEngine.configured_name())
     for corpus in real_corpora.CORPORA:
         if args.corpus in (corpus, "all"):
             real(corpus, cache, args.misses, args.limit)

@@ -63,7 +63,7 @@ async def serve(settings: WorkerSettings) -> None:
 
         serve_metrics(settings.metrics_port, settings.metrics_host)
         engine = RecyclingEngine(
-            lambda: create_engine(settings.ocr_engine, settings.ocr_threads),
+            lambda: create_engine(settings.ocr_engine, settings.ocr_threads, settings.ocr_angle_cls),
             max_jobs=settings.engine_max_jobs,
             max_rss_mb=settings.engine_max_rss_mb,
         )

@@ -17,6 +17,8 @@ class WorkerSettings(CommonSettings):
     # onnxruntime (alias: rapidocr) or openvino: the same bundled PP-OCRv6 ONNX models on either runtime
     ocr_engine: str = "onnxruntime"
     # The engine is made again between jobs after this many jobs, or when the process holds more memory.
+    # The angle classifier turns upside-down lines; off, it is faster and reads upright pages better.
+    ocr_angle_cls: bool = False
     engine_max_jobs: int = 2000
     engine_max_rss_mb: float = 1500.0
     max_pages: int = 100

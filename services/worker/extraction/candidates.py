@@ -117,6 +117,7 @@ def label_candidates(
             if kind == "string" and not _stands_as_label(row.text, match):
                 continue  # "… STATIONERY SHOP" is a name, not the label "Shop"
             out += _right_of(kind, row, match, matches, blockers)
+            out += _right_and_lower(kind, row, match, rows, labels + excluded + others)
             out += _below(kind, row, match, rows, labels + excluded + others)
     return out
 
@@ -185,6 +186,35 @@ def _right_of(
                 value.value, row, match.end + value.start, match.end + value.end, "right", match.label, score, notes
             )
         )
+    return out
+
+
+def _right_and_lower(
+    kind: str, row: Row, match: LabelMatch, rows: list[Row], every_label: list[str]
+) -> list[Candidate]:
+    """A value right of its label but printed a little lower, so that OCR put it in the next visual row
+    (the two rows overlap): "Référence de la facture :" beside a value set half a line down."""
+    if kind == "string" or row.index + 1 >= len(rows) or row.box is None:
+        return []
+    lower = rows[row.index + 1]
+    label_x = row.x_span(match.start, match.end)
+    if lower.page != row.page or lower.box is None or label_x is None:
+        return []
+    overlap = min(row.box[3], lower.box[3]) - max(row.box[1], lower.box[1])
+    if overlap < 0.5 * (lower.box[3] - lower.box[1]):  # half a line down at most: the same printed line
+        return []
+    out = []
+    for value in values_in(kind, lower.text):
+        value_x = lower.x_span(value.start, value.end)
+        if value_x is None or not 0 <= value_x[0] - label_x[1] <= 8 * row.height:
+            continue
+        if find_labels(_cell_before(lower, value.start), every_label):
+            continue  # the value has a label of its own, beside it
+        shape, why = _shape(kind, value)
+        notes = [n for n in (why, "right of the label, a little lower") if n]
+        score = _label_score(match) - 0.05 + shape
+        out.append(Candidate(value.value, lower, value.start, value.end, "right", match.label, score, notes))
+        break
     return out
 
 

@@ -28,7 +28,7 @@ MIN_CONFIDENT_RIGHT = 0.95  # of the fields with confidence ≥ 0.9
 
 @pytest.fixture(scope="module")
 def ocr():
-    return OcrCache(lambda: RapidOcrEngine(threads=2), RapidOcrEngine.name)
+    return OcrCache(lambda: RapidOcrEngine(threads=2), RapidOcrEngine.configured_name())
 
 
 @pytest.fixture(scope="module")
