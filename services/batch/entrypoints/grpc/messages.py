@@ -12,12 +12,12 @@ from services.common.convert import batch_status_to_proto, record_status_to_prot
 from services.common.flatten import ordered_columns
 
 
-def _stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+def stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     if value is None:
         return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
+    message = timestamp_pb2.Timestamp()
+    message.FromDatetime(value)
+    return message
 
 
 def batch_message(b: Batch) -> common_pb2.Batch:
@@ -40,8 +40,8 @@ def batch_message(b: Batch) -> common_pb2.Batch:
         result_fields=ordered_columns(b.result_fields),
         description=b.description,
         waiting_files=b.waiting_files,
-        created_at=_stamp(b.created_at),
-        updated_at=_stamp(b.updated_at),
+        created_at=stamp(b.created_at),
+        updated_at=stamp(b.updated_at),
     )
 
 
@@ -70,20 +70,20 @@ def record_message(r: Record) -> common_pb2.Record:
         needs_review=r.needs_review,
         attempts=r.attempts,
         error=r.error or "",
-        retried_at=_stamp(r.retried_at),
-        started_at=_stamp(r.started_at),
-        completed_at=_stamp(r.completed_at),
-        created_at=_stamp(r.created_at),
-        updated_at=_stamp(r.updated_at),
+        retried_at=stamp(r.retried_at),
+        started_at=stamp(r.started_at),
+        completed_at=stamp(r.completed_at),
+        created_at=stamp(r.created_at),
+        updated_at=stamp(r.updated_at),
     )
 
 
 def organization_message(o: Organization) -> tenancy_pb2.Organization:
-    return tenancy_pb2.Organization(id=o.id, name=o.name, credits=o.credits, created_at=_stamp(o.created_at))
+    return tenancy_pb2.Organization(id=o.id, name=o.name, credits=o.credits, created_at=stamp(o.created_at))
 
 
 def project_message(p: Project) -> tenancy_pb2.Project:
-    return tenancy_pb2.Project(id=p.id, organization_id=p.organization_id, name=p.name, created_at=_stamp(p.created_at))
+    return tenancy_pb2.Project(id=p.id, organization_id=p.organization_id, name=p.name, created_at=stamp(p.created_at))
 
 
 def api_key_message(k: ApiKey) -> tenancy_pb2.ApiKey:
@@ -93,8 +93,8 @@ def api_key_message(k: ApiKey) -> tenancy_pb2.ApiKey:
         project_id=k.project_id or "",
         name=k.name,
         prefix=k.prefix,
-        created_at=_stamp(k.created_at),
-        revoked_at=_stamp(k.revoked_at),
+        created_at=stamp(k.created_at),
+        revoked_at=stamp(k.revoked_at),
     )
 
 
@@ -104,6 +104,6 @@ def user_message(u: User) -> tenancy_pb2.User:
         organization_id=u.organization_id,
         email=u.email,
         name=u.name,
-        created_at=_stamp(u.created_at),
-        disabled_at=_stamp(u.disabled_at),
+        created_at=stamp(u.created_at),
+        disabled_at=stamp(u.disabled_at),
     )

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-
-from google.protobuf import timestamp_pb2
 
 from ocrbatch.v1 import webhooks_pb2, webhooks_pb2_grpc
 from services.batch.domain.webhooks import Delivery, Endpoint
 from services.batch.entrypoints.grpc.errors import mapped_errors, scope_of
+from services.batch.entrypoints.grpc.messages import stamp as _stamp
 from services.batch.service.webhooks import WebhookAdmin
-
-
-def _stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def webhook_message(e: Endpoint, *, with_secret: bool = False) -> webhooks_pb2.Webhook:
