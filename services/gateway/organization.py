@@ -9,6 +9,9 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+
 from services.gateway.auth import Principal
 from services.gateway.errors import ApiError
 
@@ -32,3 +35,19 @@ def organization_endpoint(endpoint: Callable[..., Awaitable[Any]]) -> Callable[.
     org_id = inspect.Parameter("orgId", inspect.Parameter.KEYWORD_ONLY, annotation=str)
     scoped.__signature__ = signature.replace(parameters=[*signature.parameters.values(), org_id])  # type: ignore[attr-defined]
     return scoped
+
+
+def mirror(router: APIRouter, org_router: APIRouter) -> None:
+    """Every route of an Open API router, also under the organization API's router (same endpoint, same
+    documentation, plus the orgId path parameter)."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        org_router.add_api_route(
+            route.path.removeprefix(router.prefix),
+            organization_endpoint(route.endpoint),
+            methods=sorted(route.methods),
+            status_code=route.status_code,
+            name=f"org_{route.name}",
+            openapi_extra=route.openapi_extra,
+        )

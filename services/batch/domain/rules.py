@@ -27,6 +27,14 @@ class RecordStatus(StrEnum):
 
 OPEN_RECORD_STATUSES = (RecordStatus.PENDING, RecordStatus.QUEUED, RecordStatus.IN_PROGRESS)
 FINAL_RECORD_STATUSES = (RecordStatus.COMPLETED, RecordStatus.FAILED)
+FINAL_BATCH_STATUSES = (BatchStatus.COMPLETED, BatchStatus.PARTIALLY_FAILED, BatchStatus.FAILED)
+
+
+def became_final(before: BatchStatus | None, after: BatchStatus | None) -> bool:
+    """Whether a change took a batch to a final status (batch.completed, the time-to-final metric)."""
+    return after in FINAL_BATCH_STATUSES and before not in FINAL_BATCH_STATUSES
+
+
 PRIORITIES = ("low", "medium", "high")
 DEFAULT_PRIORITY = "medium"
 MAX_FILE_NAME_CHARS = 255

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from ocrbatch.v1 import jobs_pb2
 from services.batch.domain.model import Batch, Outcome, Record
-from services.batch.domain.rules import BatchStatus
+from services.batch.domain.rules import BatchStatus, became_final
 from services.batch.ports import Batches, ProgressPublisher
 from services.batch.service.webhooks import WebhookEvents
 from services.common import metrics
@@ -73,9 +73,8 @@ class ResultApplier:
 
         batch = await self._batches.change(record.batch_id, count)
         await self.announce(batch)
-        if batch is not None and batch.completed_files + batch.failed_files == batch.total_files:
-            if before and before[-1] != batch.status:  # this change made it final
-                metrics.BATCH_SECONDS_TO_FINAL.observe((batch.updated_at - batch.created_at).total_seconds())
+        if batch is not None and became_final(before[-1] if before else None, batch.status):
+            metrics.BATCH_SECONDS_TO_FINAL.observe((batch.updated_at - batch.created_at).total_seconds())
         if self._webhooks is not None:
             await self._webhooks.batch_changed(before[-1] if before else None, batch)
 

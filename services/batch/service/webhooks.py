@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.batch.domain.model import Batch, Scope
-from services.batch.domain.rules import BatchStatus
+from services.batch.domain.rules import BatchStatus, became_final
 from services.batch.domain.webhooks import (
     Attempt,
     Delivery,
@@ -31,7 +31,6 @@ from services.common import metrics
 log = logging.getLogger(__name__)
 EVENT_TYPES = [e.value for e in EventType]
 MAX_ENDPOINTS_PER_PROJECT = 20
-FINAL = (BatchStatus.COMPLETED, BatchStatus.PARTIALLY_FAILED, BatchStatus.FAILED)
 
 
 @dataclass
@@ -139,7 +138,7 @@ class WebhookEvents:
 
     async def batch_changed(self, before: BatchStatus | None, batch: Batch | None) -> None:
         """batch.completed when a change made the batch final."""
-        if batch is not None and batch.status in FINAL and before not in FINAL:
+        if batch is not None and became_final(before, batch.status):
             await self.emit(batch, EventType.BATCH_COMPLETED)
 
 

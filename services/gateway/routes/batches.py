@@ -14,7 +14,7 @@ from services.common.paging import paging_error
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError
 from services.gateway.openapi import multipart
-from services.gateway.organization import in_organization, organization_endpoint
+from services.gateway.organization import in_organization, mirror
 from services.gateway.routes.files import file_url
 from services.gateway.streaming import stream_export
 from services.gateway.uploads import create_batch_requests, read_batch_form
@@ -113,21 +113,7 @@ async def export_batch(
     return await stream_export(call)
 
 
-for path, method, endpoint, status in (
-    ("/upload", "POST", upload_batch, 201),
-    ("", "GET", list_batches, 200),
-    ("/{batch_id}", "GET", get_batch, 200),
-    ("/{batch_id}", "DELETE", delete_batch, 200),
-    ("/{batch_id}/export", "GET", export_batch, 200),
-):
-    org_router.add_api_route(
-        path,
-        organization_endpoint(endpoint),
-        methods=[method],
-        status_code=status,
-        name=f"org_{endpoint.__name__}",
-        openapi_extra=multipart("files", True, UPLOAD_FIELDS) if endpoint is upload_batch else None,
-    )
+mirror(router, org_router)  # the organization API: /batch/{orgId}/…
 
 
 @file_router.post(

@@ -16,12 +16,18 @@ from services.gateway.errors import ApiError, from_grpc
 router = APIRouter(prefix="/v1/files", tags=["files"])
 
 
+def public_base(request: Request) -> str:
+    """The base of the links the gateway hands out: OCRBATCH_PUBLIC_URL, else the address asked."""
+    return str(request.app.state.settings.public_url.rstrip("/") or str(request.base_url).rstrip("/"))
+
+
 def file_url(request: Request, record_id: str) -> str:
     """A link that downloads the record's original file until it expires (OCRBATCH_FILE_URL_TTL_S)."""
     settings = request.app.state.settings
     expires, signature = request.app.state.signer.sign("file", record_id, ttl_s=settings.file_url_ttl_s)
-    base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
-    return f"{base}/v1/files/{quote(record_id)}?{urlencode({'expires': expires, 'signature': signature})}"
+    return (
+        f"{public_base(request)}/v1/files/{quote(record_id)}?{urlencode({'expires': expires, 'signature': signature})}"
+    )
 
 
 @router.get("/{record_id}", responses={403: {"description": "the link is forged or has expired"}})

@@ -21,6 +21,7 @@ from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
 from services.common.convert import iso_or_none, record_status_name, struct_to_dict
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError, from_grpc
+from services.gateway.routes.files import public_base
 from services.gateway.streaming import stream_export
 
 router = APIRouter(prefix="/v0", tags=["sensible-style batches"])
@@ -38,11 +39,6 @@ class DeclaredBatch(BaseModel):
 
 class Description(BaseModel):
     description: str = Field(max_length=1000)
-
-
-def _base(request: Request) -> str:
-    settings = request.app.state.settings
-    return str(settings.public_url.rstrip("/") or str(request.base_url).rstrip("/"))
 
 
 def _batch_json(batch: common_pb2.Batch) -> dict[str, Any]:
@@ -92,7 +88,7 @@ async def upload_urls(
     if not 0 <= start <= end < batch.total_files:
         raise ApiError(400, f"the range must satisfy 0 <= start <= end < {batch.total_files}")
     signer, ttl = request.app.state.signer, request.app.state.settings.upload_url_ttl_s
-    base = _base(request)
+    base = public_base(request)
     urls = []
     for index in range(start, end + 1):
         expires, signature = signer.sign("upload", batch_id, str(index), ttl_s=ttl)
@@ -195,7 +191,7 @@ async def excel_link(request: Request, principal: Auth, batch_id: str, projectId
     query = urlencode(
         {"org": batch.organization_id, "project": batch.project_id, "expires": expires, "signature": signature}
     )
-    return {"url": f"{_base(request)}/v0/excel/{batch_id}?{query}"}
+    return {"url": f"{public_base(request)}/v0/excel/{batch_id}?{query}"}
 
 
 @router.get("/excel/{batch_id}", responses={403: {"description": "forged or expired link"}})

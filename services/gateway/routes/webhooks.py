@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from ocrbatch.v1 import webhooks_pb2
 from services.common.convert import iso_or_none
 from services.gateway.auth import Principal, authenticate
-from services.gateway.organization import organization_endpoint
+from services.gateway.organization import mirror
 
 router = APIRouter(prefix="/v1/openapi/webhooks", tags=["webhooks"])
 org_router = APIRouter(prefix="/webhooks/{orgId}", tags=["organization webhooks"])
@@ -145,14 +145,4 @@ async def redeliver(
     return JSONResponse(delivery_json(delivery), status_code=202)
 
 
-for path, method, endpoint, status in (
-    ("", "POST", create_webhook, 201),
-    ("", "GET", list_webhooks, 200),
-    ("/{webhook_id}", "DELETE", delete_webhook, 200),
-    ("/{webhook_id}/rotate-secret", "POST", rotate_secret, 200),
-    ("/{webhook_id}/deliveries", "GET", list_deliveries, 200),
-    ("/{webhook_id}/deliveries/{delivery_id}/redeliver", "POST", redeliver, 202),
-):
-    org_router.add_api_route(
-        path, organization_endpoint(endpoint), methods=[method], status_code=status, name=f"org_{endpoint.__name__}"
-    )
+mirror(router, org_router)  # the organization API: /webhooks/{orgId}/…
