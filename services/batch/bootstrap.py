@@ -105,7 +105,9 @@ def create_server(
     catalog = TemplateCatalog(MongoTemplates(database))
     events = webhook_events(database, jobs)
     applier = ResultApplier(batches, jobs, events)
-    ports = UploadPorts(batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs, webhooks=events)
+    ports = UploadPorts(
+        batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs, webhooks=events, applier=applier
+    )
     max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
     declared = DeclaredBatches(batches, blobs, tenancy, catalog, jobs, applier, max_file_bytes, events)
     batch_pb2_grpc.add_BatchServiceServicer_to_server(

@@ -69,7 +69,23 @@ class Batches(Protocol):
         changed nothing."""
         ...
 
-    async def get_record(self, scope: Scope | None, record_id: str) -> Record | None: ...
+    async def add_file(self, upload: Upload, record: Record) -> None:
+        """One file of a streamed upload (its batch added first, receiving): hidden with the batch until
+        commit_upload, but its job may run and its result be counted meanwhile."""
+        ...
+
+    async def commit_upload(self, batch_id: str, change: Callable[[Batch], bool]) -> Batch | None:
+        """Applies `change` (which closes the upload) as change() does, and shows the batch with its files."""
+        ...
+
+    async def discard(self, batch_id: str) -> None:
+        """Removes a batch still receiving, with the records and uploads added to it (a failed upload)."""
+        ...
+
+    async def get_record(self, scope: Scope | None, record_id: str) -> Record | None:
+        """A record as `scope` sees it; with no scope (internal readers) also a file of an upload going on."""
+        ...
+
     def stream_records(
         self, scope: Scope, batch_id: str, status: str | None, include_text: bool, include_pages: bool, limit: int = 0
     ) -> AsyncIterator[Record]: ...

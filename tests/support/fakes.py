@@ -76,9 +76,32 @@ class FakeBatches:
         self.batches: dict[str, Batch] = {}
         self.records: dict[str, Record] = {}
         self.uploads: dict[str, Upload] = {}
+        self.uncommitted: set[str] = set()  # records of streamed uploads still going on
 
     def new_id(self) -> str:
         return new_id()
+
+    def _visible(self, record: Record) -> bool:
+        return record.id not in self.uncommitted
+
+    async def add_file(self, upload: Upload, record: Record) -> None:
+        self.uploads[upload.id] = copy.deepcopy(upload)
+        self.records[record.id] = copy.deepcopy(record)
+        self.uncommitted.add(record.id)
+
+    async def commit_upload(self, batch_id: str, change: Callable[[Batch], bool]) -> Batch | None:
+        batch = await self.change(batch_id, change)
+        if batch is not None:
+            self.uncommitted -= {r.id for r in self.records.values() if r.batch_id == batch_id}
+        return batch
+
+    async def discard(self, batch_id: str) -> None:
+        for record in [r for r in self.records.values() if r.batch_id == batch_id and not self._visible(r)]:
+            del self.records[record.id]
+            self.uncommitted.discard(record.id)
+        self.uploads = {k: u for k, u in self.uploads.items() if u.batch_id != batch_id}
+        if batch_id in self.batches and self.batches[batch_id].receiving:
+            del self.batches[batch_id]
 
     async def add(self, batch: Batch, uploads: list[Upload], records: list[Record]) -> None:
         self.uploads |= {u.id: copy.deepcopy(u) for u in uploads}
@@ -87,12 +110,18 @@ class FakeBatches:
 
     async def get(self, scope: Scope, batch_id: str) -> Batch | None:
         batch = self.batches.get(batch_id)
-        if batch is None or batch.deleted_at or not _in(scope, batch.organization_id, batch.project_id):
+        if batch is None or batch.deleted_at or batch.receiving:
+            return None
+        if not _in(scope, batch.organization_id, batch.project_id):
             return None
         return copy.deepcopy(batch)
 
     async def list(self, scope: Scope, page: int, limit: int, status: str | None) -> tuple[list[Batch], int]:
-        found = [b for b in self.batches.values() if not b.deleted_at and _in(scope, b.organization_id, b.project_id)]
+        found = [
+            b
+            for b in self.batches.values()
+            if not b.deleted_at and not b.receiving and _in(scope, b.organization_id, b.project_id)
+        ]
         found = [b for b in found if status is None or b.status == status]
         found.sort(key=lambda b: (b.created_at, b.id), reverse=True)
         return copy.deepcopy(found[(page - 1) * limit : page * limit]), len(found)
@@ -116,7 +145,7 @@ class FakeBatches:
         record = self.records.get(record_id)
         if record is None or not _in(scope, record.organization_id, record.project_id):
             return None
-        if scope is not None and self.batches[record.batch_id].deleted_at:
+        if scope is not None and (self.batches[record.batch_id].deleted_at or not self._visible(record)):
             return None
         return copy.deepcopy(record)
 
@@ -124,7 +153,11 @@ class FakeBatches:
         self, scope: Scope, batch_id: str, status: str | None, include_text: bool, include_pages: bool, limit: int = 0
     ) -> AsyncIterator[Record]:
         found = sorted(
-            (r for r in self.records.values() if r.batch_id == batch_id and (status is None or r.status == status)),
+            (
+                r
+                for r in self.records.values()
+                if r.batch_id == batch_id and self._visible(r) and (status is None or r.status == status)
+            ),
             key=lambda r: r.seq,
         )
         for record in found[: limit or None]:
@@ -136,12 +169,16 @@ class FakeBatches:
     async def record_counts(self, scope: Scope) -> dict[str, int]:
         counts: dict[str, int] = {}
         for r in self.records.values():
-            if _in(scope, r.organization_id, r.project_id):
+            if _in(scope, r.organization_id, r.project_id) and self._visible(r):
                 counts[r.status] = counts.get(r.status, 0) + 1
         return counts
 
     async def pending_records(self, older_than: datetime, limit: int) -> list[Record]:
-        pending = [r for r in self.records.values() if r.status == RecordStatus.PENDING and r.created_at < older_than]
+        pending = [
+            r
+            for r in self.records.values()
+            if r.status == RecordStatus.PENDING and r.created_at < older_than and self._visible(r)
+        ]
         return copy.deepcopy(pending[:limit])
 
     async def mark_queued(self, record_ids: list[str], at: datetime) -> None:
@@ -182,7 +219,9 @@ class FakeBatches:
 
     async def owner(self, batch_id: str) -> Scope | None:
         batch = self.batches.get(batch_id)
-        return Scope(batch.organization_id, batch.project_id) if batch and not batch.deleted_at else None
+        if batch is None or batch.deleted_at or batch.receiving:
+            return None
+        return Scope(batch.organization_id, batch.project_id)
 
     async def record_owner(self, record_id: str) -> Scope | None:
         record = self.records.get(record_id)

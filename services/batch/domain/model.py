@@ -155,11 +155,23 @@ class Batch:
     # a declared batch's template, given to each record when its document comes (not copied 5000 times)
     template_snapshot: templates_pb2.Template | None = None
     deleted_at: datetime | None = None
+    # a streamed upload is still sending files: the batch is hidden, and uploading whatever its counters say
+    # (its files are queued as they are stored, so results may be counted before the upload ends)
+    receiving: bool = False
     version: int = 0  # bumped by every stored change; a change is stored only over the version it was made on
 
     def start_processing(self, at: datetime) -> None:
         """Every file is stored: the batch moves on from uploading, to whatever its counters say."""
         self._settle(at)
+
+    def close_upload(self, upload_ids: list[str], record_ids: list[str], at: datetime) -> bool:
+        """A streamed upload ended with these files: the batch shows, with its totals and the status its
+        counters give (final already if every file was read while the upload went on)."""
+        self.receiving = False
+        self.upload_ids, self.record_ids = list(upload_ids), list(record_ids)
+        self.total_files = len(record_ids)
+        self._settle(at)
+        return True
 
     def count(self, record: Record, at: datetime) -> bool:
         """Counts a final record into the batch, at most once; False when there was nothing to change."""
@@ -192,7 +204,10 @@ class Batch:
         return True
 
     def _settle(self, at: datetime) -> None:
-        self.status = batch_status(self.total_files, self.completed_files, self.failed_files, self.waiting_files)
+        if self.receiving:
+            self.status = BatchStatus.UPLOADING
+        else:
+            self.status = batch_status(self.total_files, self.completed_files, self.failed_files, self.waiting_files)
         self.progress = progress(self.total_files, self.completed_files, self.failed_files)
         self.updated_at = at
 

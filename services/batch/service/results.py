@@ -72,11 +72,16 @@ class ResultApplier:
             return batch.count(record, at)
 
         batch = await self._batches.change(record.batch_id, count)
+        await self.settled(before[-1] if before else None, batch)
+
+    async def settled(self, before: BatchStatus | None, batch: Batch | None) -> None:
+        """After a batch changed from status `before`: progress to subscribers, and when it became final, the
+        time-to-final metric and batch.completed."""
         await self.announce(batch)
-        if batch is not None and became_final(before[-1] if before else None, batch.status):
+        if batch is not None and became_final(before, batch.status):
             metrics.BATCH_SECONDS_TO_FINAL.observe((batch.updated_at - batch.created_at).total_seconds())
         if self._webhooks is not None:
-            await self._webhooks.batch_changed(before[-1] if before else None, batch)
+            await self._webhooks.batch_changed(before, batch)
 
     async def announce(self, batch: Batch | None) -> None:
         if batch is None:

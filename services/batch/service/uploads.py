@@ -1,7 +1,12 @@
-"""Use case: receive a batch's files as a stream, store them, then create the batch and queue one job per file.
+"""Use case: receive a batch's files as a stream and queue each file's job as soon as that file is stored.
+
+The header makes the batch, hidden while the files come ("receiving"); each stored file gets its record
+and its job at once, so workers start on the first file while the rest still arrive, and their results are
+counted as usual. The batch shows, with its totals, when the last file is stored.
 
 A file's credit is charged before any of its bytes are stored (one atomic conditional update: concurrent
-uploads never overdraw), and every credit and blob is given back if the upload fails."""
+uploads never overdraw). A failed upload leaves nothing: the batch, its records, uploads and files are
+removed and every credit given back (jobs already queued find no file or no record, and change nothing)."""
 
 from __future__ import annotations
 
@@ -13,11 +18,12 @@ from typing import Any
 
 from ocrbatch.v1 import templates_pb2
 from services.batch.domain.model import Batch, Record, Scope, StoredBlob, Upload
-from services.batch.domain.rules import clean_file_name, default_batch_name
+from services.batch.domain.rules import BatchStatus, clean_file_name, default_batch_name
 from services.batch.domain.webhooks import EventType
 from services.batch.errors import InsufficientCredits, InvalidArgument, NotFound, TooLarge
 from services.batch.ports import Batches, Blobs, BlobWriter, JobPublisher, Tenancy
 from services.batch.service.jobs import publish_records
+from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
 from services.common.priorities import DEFAULT_PRIORITY, PRIORITIES
@@ -51,21 +57,27 @@ class UploadPorts:
     templates: TemplateCatalog
     jobs: JobPublisher
     webhooks: WebhookEvents | None = None
+    applier: ResultApplier | None = None  # a batch may be final when its upload ends: progress, batch.completed
 
 
 class BatchUpload:
-    """One CreateBatch call: header, then files chunk by chunk; nothing is visible until finish()."""
+    """One CreateBatch call: header, then files chunk by chunk, each queued once stored; finish() shows the
+    batch."""
 
     def __init__(self, ports: UploadPorts, *, max_files: int, max_file_bytes: int) -> None:
         self._ports = ports
         self._max_files = max_files
         self._max_file_bytes = max_file_bytes
         self._header: _Header | None = None
+        self._batch: Batch | None = None  # added (hidden, receiving) once the header is accepted
         self._files: list[_File] = []
         self._writer: BlobWriter | None = None
         self._charged = 0  # credits taken so far, given back if the upload fails
         self._declared = 0  # files the header announced (0: charged one by one)
         self._blob_ids: list[str] = []
+        self._upload_ids: list[str] = []
+        self._record_ids: list[str] = []
+        self._queueing = True  # False once NATS refused a job: the rest wait for the re-queue loop
 
     async def start(
         self, scope: Scope, name: str, template_id: str, metadata: dict[str, Any], priority: str, file_count: int = 0
@@ -83,13 +95,31 @@ class BatchUpload:
                 template = await self._ports.templates.get(scope, template_id)
             except NotFound:
                 raise InvalidArgument(f"templateId {template_id!r} does not name a template of this project") from None
-        now = datetime.now(UTC)
-        self._header = _Header(
-            scope, name.strip() or default_batch_name(now), template, template_id or None, metadata, priority
+        at = datetime.now(UTC)
+        header = _Header(
+            scope, name.strip() or default_batch_name(at), template, template_id or None, metadata, priority
         )
+        self._header = header
         if file_count:
             await self._charge(file_count)
             self._declared = file_count
+        batch = Batch(
+            id=self._ports.batches.new_id(),
+            name=header.name,
+            organization_id=scope.organization_id,
+            project_id=scope.project_id,
+            user_id=scope.user_id,
+            template_id=header.template_id,
+            template_name=template.name if template else None,
+            metadata=header.metadata,
+            priority=header.priority,
+            total_files=file_count,
+            receiving=True,
+            created_at=at,
+            updated_at=at,
+        )
+        self._batch = batch  # set first: abort() removes whatever part of it a failed add wrote
+        await self._ports.batches.add(batch, [], [])
 
     async def begin_file(self, file_name: str, mime_type: str) -> None:
         if self._header is None:
@@ -124,18 +154,61 @@ class BatchUpload:
         await self._writer.write(chunk)
 
     async def _close_file(self) -> None:
+        """The file being written is complete: store it, its upload and record, and queue its job."""
         if self._writer is None:
             return
         blob = await self._writer.finish()
-        self._blob_ids.append(blob.blob_id)
-        self._files[-1].blob = blob
         self._writer = None
+        self._blob_ids.append(blob.blob_id)
+        upload, record = self._entries(len(self._files) - 1, self._files[-1], blob)
+        batches = self._ports.batches
+        await batches.add_file(upload, record)
+        self._upload_ids.append(upload.id)
+        self._record_ids.append(record.id)
+        if self._queueing:
+            self._queueing = await publish_records(batches, self._ports.jobs, [record]) == 1
+
+    def _entries(self, seq: int, f: _File, blob: StoredBlob) -> tuple[Upload, Record]:
+        assert self._header is not None and self._batch is not None
+        header, batch, at = self._header, self._batch, datetime.now(UTC)
+        scope, template, batches = header.scope, header.template, self._ports.batches
+        upload = Upload(
+            batches.new_id(), batch.id, scope.organization_id, scope.project_id, f.name, blob.size,
+            f.mime_type, blob.blob_id, blob.sha256, at,
+        )  # fmt: skip
+        folder = f"{scope.organization_id}/projects/{scope.project_id}/batches/{batch.id}"
+        record = Record(
+            id=batches.new_id(),
+            upload_id=upload.id,
+            batch_id=batch.id,
+            seq=seq,
+            organization_id=scope.organization_id,
+            project_id=scope.project_id,
+            user_id=scope.user_id,
+            file_name=f.name,
+            file_path=f"{folder}/{f.name}",
+            file_size=blob.size,
+            mime_type=f.mime_type,
+            blob_id=blob.blob_id,
+            template_id=header.template_id,
+            template_name=template.name if template else None,
+            template_snapshot=template,
+            result_format=template.result_format if template else "json",
+            priority=header.priority,
+            created_at=at,
+            updated_at=at,
+        )
+        return upload, record
 
     async def abort(self) -> None:
-        """Removes every blob this upload wrote and gives its credits back: a failed upload leaves nothing."""
+        """Removes the batch, its records, uploads and files, and gives its credits back: a failed upload
+        leaves nothing."""
         if self._writer is not None:
             await self._writer.abort()
             self._writer = None
+        if self._batch is not None:
+            await self._ports.batches.discard(self._batch.id)
+            self._batch = None
         for blob_id in self._blob_ids:
             await self._ports.blobs.delete(blob_id)
         self._blob_ids.clear()
@@ -144,7 +217,7 @@ class BatchUpload:
         self._charged = 0
 
     async def finish(self) -> Batch:
-        if self._header is None:
+        if self._header is None or self._batch is None:
             raise InvalidArgument("the batch header is missing")
         await self._close_file()
         if not self._files:
@@ -152,64 +225,22 @@ class BatchUpload:
         if self._charged > len(self._files):  # fewer files came than were announced
             await self._ports.tenancy.add_credits(self._header.scope.organization_id, self._charged - len(self._files))
             self._charged = len(self._files)
-        batches, header, at = self._ports.batches, self._header, datetime.now(UTC)
-        scope, template = header.scope, header.template
-        batch_id = batches.new_id()
-        folder = f"{scope.organization_id}/projects/{scope.project_id}/batches/{batch_id}"
-        uploads: list[Upload] = []
-        records: list[Record] = []
-        for seq, f in enumerate(self._files):
-            assert f.blob is not None  # every file was closed above
-            upload = Upload(
-                batches.new_id(), batch_id, scope.organization_id, scope.project_id, f.name, f.blob.size,
-                f.mime_type, f.blob.blob_id, f.blob.sha256, at,
-            )  # fmt: skip
-            uploads.append(upload)
-            records.append(
-                Record(
-                    id=batches.new_id(),
-                    upload_id=upload.id,
-                    batch_id=batch_id,
-                    seq=seq,
-                    organization_id=scope.organization_id,
-                    project_id=scope.project_id,
-                    user_id=scope.user_id,
-                    file_name=f.name,
-                    file_path=f"{folder}/{f.name}",
-                    file_size=f.blob.size,
-                    mime_type=f.mime_type,
-                    blob_id=f.blob.blob_id,
-                    template_id=header.template_id,
-                    template_name=template.name if template else None,
-                    template_snapshot=template,
-                    result_format=template.result_format if template else "json",
-                    priority=header.priority,
-                    created_at=at,
-                    updated_at=at,
-                )
-            )
-        batch = Batch(
-            id=batch_id,
-            name=header.name,
-            organization_id=scope.organization_id,
-            project_id=scope.project_id,
-            user_id=scope.user_id,
-            template_id=header.template_id,
-            template_name=template.name if template else None,
-            metadata=header.metadata,
-            priority=header.priority,
-            total_files=len(records),
-            upload_ids=[u.id for u in uploads],
-            record_ids=[r.id for r in records],
-            created_at=at,
-            updated_at=at,
-        )
-        batch.start_processing(at)  # every file is stored: processing even if some jobs wait for the re-queue loop
-        await batches.add(batch, uploads, records)
-        self._blob_ids.clear()  # owned by the batch from here on
+        at = datetime.now(UTC)
+        before: list[BatchStatus] = []
+
+        def close(batch: Batch) -> bool:
+            before.append(batch.status)
+            return batch.close_upload(self._upload_ids, self._record_ids, at)
+
+        batch = await self._ports.batches.commit_upload(self._batch.id, close)
+        if batch is None:
+            raise RuntimeError(f"batch {self._batch.id} vanished while its files were uploaded")
+        self._batch = None  # the batch owns its files and credits from here on
+        self._blob_ids.clear()
         self._charged = 0
-        queued = await publish_records(batches, self._ports.jobs, records)
-        log.info("batch %s created with %d files, %d queued", batch_id, len(records), queued)
+        log.info("batch %s created with %d files", batch.id, batch.total_files)
         if self._ports.webhooks is not None:
             await self._ports.webhooks.emit(batch, EventType.BATCH_UPLOADED)
+        if self._ports.applier is not None:
+            await self._ports.applier.settled(before[-1] if before else None, batch)
         return batch

@@ -228,7 +228,6 @@ async def test_without_transactions_a_crash_between_the_writes_leaves_no_half_ba
     await database.batches.delete_one({"_id": ObjectId(batch_id)})  # as if the process died before the batch
 
     assert await batches.get_record(SCOPE, record.id) is None
-    assert await batches.get_record(None, record.id) is None  # not even a worker can read it
     assert (await batches.list_records(SCOPE, RecordQuery(), 1, 10))[1] == 0
     assert await batches.record_counts(SCOPE) == {}
     assert await batches.pending_records(datetime.now(UTC), 10) == []  # never queued
@@ -248,3 +247,93 @@ async def test_the_sweep_commits_records_whose_batch_was_written(database, batch
     assert (report.committed, report.removed) == (2, 0)
     assert (await batches.list_records(SCOPE, RecordQuery(), 1, 10))[1] == 2
     assert len(await batches.pending_records(datetime.now(UTC), 10)) == 2  # the re-queue loop publishes them now
+
+
+async def streamed_upload(
+    batches: MongoBatches, blobs: GridFsBlobs, files: int, at: datetime
+) -> tuple[Batch, list[Upload], list[Record]]:
+    """A streamed upload as BatchUpload writes it: the batch receiving, then each file with its record."""
+    batch = Batch(
+        id=batches.new_id(), name="streamed", organization_id=SCOPE.organization_id, project_id=SCOPE.project_id,
+        total_files=files, receiving=True, created_at=at, updated_at=at,
+    )  # fmt: skip
+    await batches.add(batch, [], [])
+    uploads, records = [], []
+    for seq in range(files):
+        writer = await blobs.open_writer(f"f{seq}.png", "image/png")
+        await writer.write(b"bytes")
+        blob = await writer.finish()
+        upload = Upload(batches.new_id(), batch.id, SCOPE.organization_id, SCOPE.project_id, f"f{seq}.png", 5,
+                        "image/png", blob.blob_id, blob.sha256, at)  # fmt: skip
+        record = Record(
+            id=batches.new_id(), upload_id=upload.id, batch_id=batch.id, seq=seq,
+            organization_id=SCOPE.organization_id, project_id=SCOPE.project_id, file_name=upload.file_name,
+            file_size=5, mime_type="image/png", blob_id=blob.blob_id, created_at=at, updated_at=at,
+        )  # fmt: skip
+        await batches.add_file(upload, record)
+        uploads.append(upload)
+        records.append(record)
+    return batch, uploads, records
+
+
+async def test_a_streamed_upload_is_hidden_until_committed_and_its_results_count_meanwhile(database, batches):
+    batch, uploads, records = await streamed_upload(batches, GridFsBlobs(database), 2, datetime.now(UTC))
+    assert await batches.get(SCOPE, batch.id) is None and await batches.owner(batch.id) is None
+    assert (await batches.list(SCOPE, 1, 10, None))[1] == 0
+    assert (await batches.list_records(SCOPE, RecordQuery(), 1, 10))[1] == 0
+    assert await batches.get_record(SCOPE, records[0].id) is None
+    assert (await batches.get_record(None, records[0].id)).blob_id == records[0].blob_id  # its worker reads it
+
+    finished = await batches.finish_record(records[0].id, 1, completed(datetime.now(UTC)))
+    counted = await batches.change(batch.id, lambda b: b.count(finished, datetime.now(UTC)))
+    assert (counted.completed_files, counted.status) == (1, BatchStatus.UPLOADING)
+
+    at = datetime.now(UTC)
+    shown = await batches.commit_upload(
+        batch.id, lambda b: b.close_upload([u.id for u in uploads], [r.id for r in records], at)
+    )
+    stored = await batches.get(SCOPE, batch.id)
+    assert (stored.id, stored.version) == (shown.id, shown.version)
+    assert (stored.status, stored.total_files, stored.completed_files, stored.progress) == (
+        BatchStatus.PROCESSING, 2, 1, 50.0,
+    )  # fmt: skip
+    assert (stored.upload_ids, stored.record_ids) == ([u.id for u in uploads], [r.id for r in records])
+    assert (await batches.list_records(SCOPE, RecordQuery(), 1, 10))[1] == 2
+    assert await batches.owner(batch.id) == Scope(SCOPE.organization_id, SCOPE.project_id)
+
+
+async def test_a_discarded_upload_leaves_no_batch_record_or_upload(database, batches):
+    batch, _, records = await streamed_upload(batches, GridFsBlobs(database), 2, datetime.now(UTC))
+    await batches.discard(batch.id)
+    for collection in (database.batches, database.records, database.uploads):
+        assert await collection.count_documents({}) == 0
+    assert await batches.finish_record(records[0].id, 1, completed(datetime.now(UTC))) is None  # a late result
+
+
+async def test_the_sweep_removes_an_upload_whose_stream_died_and_keeps_one_going_on(database, batches):
+    blobs = GridFsBlobs(database)
+    dead, _, dead_records = await streamed_upload(batches, blobs, 2, datetime.now(UTC) - timedelta(hours=2))
+    alive, _, _ = await streamed_upload(batches, blobs, 1, datetime.now(UTC) - timedelta(hours=2))
+    await streamed_upload_file_now(batches, blobs, alive)  # a file came a moment ago: still going on
+
+    report = await batches.sweep(datetime.now(UTC) - timedelta(hours=1))
+    assert report.removed == 2 and sorted(report.blob_ids) == sorted(r.blob_id for r in dead_records)
+    assert await database.batches.count_documents({"_id": ObjectId(dead.id)}) == 0
+    assert await database.records.count_documents({"batchId": dead.id}) == 0
+    assert await database.batches.count_documents({"_id": ObjectId(alive.id), "receiving": True}) == 1
+    assert await database.records.count_documents({"batchId": alive.id}) == 2
+
+
+async def streamed_upload_file_now(batches: MongoBatches, blobs: GridFsBlobs, batch: Batch) -> None:
+    at = datetime.now(UTC)
+    writer = await blobs.open_writer("late.png", "image/png")
+    await writer.write(b"late")
+    blob = await writer.finish()
+    upload = Upload(batches.new_id(), batch.id, SCOPE.organization_id, SCOPE.project_id, "late.png", 4, "image/png",
+                    blob.blob_id, blob.sha256, at)  # fmt: skip
+    record = Record(
+        id=batches.new_id(), upload_id=upload.id, batch_id=batch.id, seq=1, organization_id=SCOPE.organization_id,
+        project_id=SCOPE.project_id, file_name="late.png", file_size=4, mime_type="image/png",
+        blob_id=blob.blob_id, created_at=at, updated_at=at,
+    )  # fmt: skip
+    await batches.add_file(upload, record)

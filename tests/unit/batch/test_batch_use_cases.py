@@ -27,8 +27,9 @@ class World:
         at = datetime.now(UTC)
         self.tenancy.organizations[ORG] = Organization(ORG, "Org", credits, at)
         self.tenancy.projects[PROJECT] = Project(PROJECT, ORG, "Project", at)
-        self.ports = UploadPorts(self.batches, self.blobs, self.tenancy, TemplateCatalog(FakeTemplates()), self.jobs)
         self.applier = ResultApplier(self.batches, self.jobs)
+        catalog = TemplateCatalog(FakeTemplates())
+        self.ports = UploadPorts(self.batches, self.blobs, self.tenancy, catalog, self.jobs, applier=self.applier)
 
     @property
     def credits(self) -> int:
@@ -111,6 +112,58 @@ async def test_an_upload_stays_whole_when_nats_is_down_and_its_records_wait_for_
     assert world.batches.records[batch.record_ids[0]].status == RecordStatus.PENDING
 
 
+async def test_each_file_is_queued_as_soon_as_it_is_stored_and_the_batch_shows_when_the_upload_ends():
+    world = World()
+    upload = world.upload()
+    await upload.start(SCOPE, "", "", {}, "", 2)
+    await upload.begin_file("a.png", "image/png")
+    await upload.write(b"a")
+    await upload.begin_file("b.png", "image/png")  # the first file is complete: stored and queued
+    assert [j.file_name for j in world.jobs.jobs] == ["a.png"]
+    first = world.jobs.jobs[0].record_id
+    assert await world.batches.list(SCOPE, 1, 20, None) == ([], 0)  # hidden while the files come
+    assert await world.batches.get_record(SCOPE, first) is None
+    assert await world.batches.get_record(None, first) is not None  # a worker can read its file
+    await world.applier.apply(result(first, jobs_pb2.RESULT_KIND_COMPLETED, text="A"))  # read meanwhile
+    await upload.write(b"b")
+    batch = await upload.finish()
+    assert [j.file_name for j in world.jobs.jobs] == ["a.png", "b.png"]
+    assert (batch.status, batch.total_files, batch.completed_files, batch.progress) == (
+        BatchStatus.PROCESSING, 2, 1, 50.0,
+    )  # fmt: skip
+    assert (await world.batches.get(SCOPE, batch.id)) == batch
+    assert (await world.batches.get_record(SCOPE, first)).text == "A"
+
+
+async def test_a_batch_whose_files_were_all_read_during_the_upload_is_final_when_it_ends():
+    world = World()
+    upload = world.upload()
+    await upload.start(SCOPE, "", "", {}, "", 3)  # declares 3, sends 1: the short upload is refunded
+    await upload.begin_file("a.png", "image/png")
+    await upload.write(b"a")
+    await upload._close_file()  # what the next file header or the end of the stream does
+    await world.applier.apply(result(world.jobs.jobs[0].record_id, jobs_pb2.RESULT_KIND_COMPLETED, text="A"))
+    assert world.jobs.events[-1][1]["status"] == BatchStatus.UPLOADING  # counted, not final: more may come
+    batch = await upload.finish()
+    assert (batch.status, batch.total_files, batch.progress, world.credits) == (BatchStatus.COMPLETED, 1, 100.0, 9)
+    assert world.jobs.events[-1][1]["status"] == BatchStatus.COMPLETED  # subscribers are told at the end
+
+
+async def test_a_failed_upload_takes_back_the_files_it_queued_and_their_late_results_change_nothing():
+    world = World(credits=5)
+    upload = world.upload()
+    await upload.start(SCOPE, "", "", {}, "", 3)
+    for name in ("a.png", "b.png", "c.png"):
+        await upload.begin_file(name, "image/png")
+        await upload.write(b"x")
+    queued = [j.record_id for j in world.jobs.jobs]
+    await upload.abort()  # e.g. the client went away during the last file
+    assert (world.batches.batches, world.batches.records, world.blobs.stored, world.credits) == ({}, {}, {}, 5)
+    await world.applier.apply(result(queued[0], jobs_pb2.RESULT_KIND_COMPLETED, text="late"))
+    assert (world.batches.batches, world.batches.records) == ({}, {})
+    assert await world.batches.get_record(None, queued[0]) is None  # its worker finds no file: nothing to do
+
+
 async def test_a_result_is_applied_once_and_moves_the_batch():
     world = World()
     batch = await world.batch_of([b"a", b"b"])
@@ -126,7 +179,8 @@ async def test_a_result_is_applied_once_and_moves_the_batch():
     await world.applier.apply(result(second, jobs_pb2.RESULT_KIND_FAILED, error="bad file"))
     stored = world.batches.batches[batch.id]
     assert (stored.status, stored.progress) == (BatchStatus.PARTIALLY_FAILED, 100.0)
-    assert [e["progress"] for _, e in world.jobs.events] == [50.0, 100.0]  # one event per change, none for repeats
+    # the upload's end, then one event per change, none for repeats
+    assert [e["progress"] for _, e in world.jobs.events] == [0.0, 50.0, 100.0]
     assert world.batches.records[first].text == "INV-1"
 
 

@@ -15,6 +15,7 @@ from ocrbatch.v1 import templates_pb2
 from services.batch.adapters.mongo.database import Database
 from services.batch.adapters.mongo.documents import (
     BATCH_CHANGES,
+    UPLOAD_CLOSE_CHANGES,
     Document,
     batch_doc,
     batch_of,
@@ -35,6 +36,9 @@ _LIGHT = {"text": 0, "pages": 0, "templateSnapshot": 0}  # what lists and bookke
 # transactions (a standalone mongod) a crash in between leaves them invisible, for the sweeper to settle.
 UNCOMMITTED = "uncommitted"
 _COMMITTED: Document = {UNCOMMITTED: {"$exists": False}}
+# A batch whose streamed upload is still sending files is hidden from every reader but the result applier;
+# its records and uploads carry the mark above until the upload ends.
+_VISIBLE: Document = {"receiving": {"$ne": True}}
 _CHANGE_ATTEMPTS = 50  # concurrent changes of one batch retry this often before giving up
 
 
@@ -82,17 +86,17 @@ class MongoBatches:
         key = oid(batch_id)
         if key is None:
             return None
-        doc = await self._batches.find_one({"_id": key, **scoped(scope), "deletedAt": None})
+        doc = await self._batches.find_one({"_id": key, **scoped(scope), "deletedAt": None, **_VISIBLE})
         return batch_of(doc) if doc else None
 
     async def owner(self, batch_id: str) -> Scope | None:
-        return await _owner(self._batches, batch_id)
+        return await _owner(self._batches, batch_id, _VISIBLE)
 
     async def record_owner(self, record_id: str) -> Scope | None:
         return await _owner(self._records, record_id, _COMMITTED)
 
     async def list(self, scope: Scope, page: int, limit: int, status: str | None) -> tuple[list[Batch], int]:
-        query: Document = {**scoped(scope), "deletedAt": None}
+        query: Document = {**scoped(scope), "deletedAt": None, **_VISIBLE}
         if status:
             query["status"] = status
         total = await self._batches.count_documents(query)
@@ -119,6 +123,9 @@ class MongoBatches:
         return batch_of(doc)
 
     async def change(self, batch_id: str, change: Callable[[Batch], bool]) -> Batch | None:
+        return await self._change(batch_id, change, BATCH_CHANGES)
+
+    async def _change(self, batch_id: str, change: Callable[[Batch], bool], fields: tuple[str, ...]) -> Batch | None:
         key = oid(batch_id)
         if key is None:
             return None
@@ -132,21 +139,42 @@ class MongoBatches:
             stored = batch_doc(batch)
             result = await self._batches.update_one(
                 {"_id": key, "version": batch.version},
-                {"$set": {name: stored[name] for name in BATCH_CHANGES}, "$inc": {"version": 1}},
+                {"$set": {name: stored[name] for name in fields}, "$inc": {"version": 1}},
             )
             if result.matched_count == 1:
                 batch.version += 1
                 return batch
         raise RuntimeError(f"batch {batch_id} kept changing under {_CHANGE_ATTEMPTS} attempts to update it")
 
+    # --- streamed uploads: files queued as they are stored ---------------------------------------
+    async def add_file(self, upload: Upload, record: Record) -> None:
+        await self._uploads.insert_one(upload_doc(upload) | {UNCOMMITTED: True})
+        await self._records.insert_one(record_doc(record) | {UNCOMMITTED: True})
+
+    async def commit_upload(self, batch_id: str, change: Callable[[Batch], bool]) -> Batch | None:
+        """The batch first (so a crash in between leaves a visible batch whose records the sweep commits),
+        then its records and uploads."""
+        batch = await self._change(batch_id, change, UPLOAD_CLOSE_CHANGES)
+        if batch is not None:
+            for collection in (self._records, self._uploads):
+                await collection.update_many({"batchId": batch_id, UNCOMMITTED: True}, {"$unset": {UNCOMMITTED: ""}})
+        return batch
+
+    async def discard(self, batch_id: str) -> None:
+        for collection in (self._records, self._uploads):
+            await collection.delete_many({"batchId": batch_id, UNCOMMITTED: True})
+        key = oid(batch_id)
+        if key is not None:
+            await self._batches.delete_one({"_id": key, "receiving": True})
+
     # --- records -----------------------------------------------------------------------------
     async def get_record(self, scope: Scope | None, record_id: str) -> Record | None:
         key = oid(record_id)
         if key is None:
             return None
-        query: Document = {"_id": key, **_COMMITTED}
-        if scope is not None:
-            query |= {**scoped(scope), "deletedAt": None}
+        query: Document = {"_id": key}
+        if scope is not None:  # what users see; internal readers (a worker reading its job's file) see more
+            query |= {**scoped(scope), "deletedAt": None, **_COMMITTED}
         doc = await self._records.find_one(query)
         return record_of(doc) if doc else None
 
@@ -324,11 +352,18 @@ class MongoBatches:
         batch exists are committed (the re-queue loop then publishes them); records and uploads whose batch
         never was are removed, and their files and files that no upload holds are reported for deletion."""
         report = SweepReport()
+        # streamed uploads whose stream died with the process: no file came since older_than
+        async for doc in self._batches.find({"receiving": True, "createdAt": {"$lt": older_than}}, {"_id": 1}):
+            recent = {"batchId": str(doc["_id"]), "createdAt": {"$gte": older_than}}
+            if not await self._records.count_documents(recent, limit=1):
+                await self._batches.delete_one({"_id": doc["_id"], "receiving": True})
         stale: Document = {UNCOMMITTED: True, "createdAt": {"$lt": older_than}}
         batch_ids = {doc["batchId"] async for doc in self._records.find(stale, {"batchId": 1})}
         batch_ids |= {doc["batchId"] async for doc in self._uploads.find(stale, {"batchId": 1})}
         for batch_id in batch_ids:
             key = oid(batch_id)
+            if key is not None and await self._batches.count_documents({"_id": key, "receiving": True}, limit=1):
+                continue  # an upload still going on
             if key is not None and await self._batches.count_documents({"_id": key}, limit=1):
                 result = await self._records.update_many({"batchId": batch_id}, {"$unset": {UNCOMMITTED: ""}})
                 await self._uploads.update_many({"batchId": batch_id}, {"$unset": {UNCOMMITTED: ""}})

@@ -47,6 +47,7 @@ class Database:
         await self.records.create_index([("status", ASCENDING), ("createdAt", ASCENDING)])
         await self.records.create_index([("projectId", ASCENDING), ("createdAt", DESCENDING)])
         await self.uploads.create_index([("batchId", ASCENDING)])
+        await self.batches.create_index([("receiving", ASCENDING), ("createdAt", ASCENDING)])
         await self.templates.create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.api_keys.create_index([("keyHash", ASCENDING)], unique=True)
         await self.users.create_index([("email", ASCENDING)], unique=True)

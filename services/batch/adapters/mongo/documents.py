@@ -72,6 +72,7 @@ def batch_doc(batch: Batch) -> Document:
         "waitingFiles": batch.waiting_files,
         "templateSnapshot": template_doc(batch.template_snapshot),
         "deletedAt": batch.deleted_at,
+        "receiving": batch.receiving,
         "createdAt": batch.created_at,
         "updatedAt": batch.updated_at,
         "version": batch.version,
@@ -102,6 +103,7 @@ def batch_of(doc: Document) -> Batch:
         waiting_files=doc.get("waitingFiles", 0),
         template_snapshot=template_of(doc.get("templateSnapshot")),
         deleted_at=doc.get("deletedAt"),
+        receiving=bool(doc.get("receiving")),
         created_at=doc["createdAt"],
         updated_at=doc.get("updatedAt") or doc["createdAt"],
         version=doc.get("version", 0),
@@ -119,6 +121,9 @@ BATCH_CHANGES = (
     "description",
     "waitingFiles",
 )
+# what closing a streamed upload changes besides (never changed concurrently: nothing else runs on a batch
+# that is still receiving but results being counted, which change() serialises)
+UPLOAD_CLOSE_CHANGES = (*BATCH_CHANGES, "receiving", "totalFiles", "uploadIds", "processingHistoryIds")
 
 
 def upload_doc(upload: Upload) -> Document:
