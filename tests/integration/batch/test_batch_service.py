@@ -182,3 +182,79 @@ async def test_an_unreachable_database_answers_unavailable_not_an_internal_error
                 ]
             assert err.value.code() == grpc.StatusCode.UNAVAILABLE  # a worker waits and tries again
     await closed.close()
+
+
+async def test_each_file_is_queued_while_the_upload_goes_on_and_its_result_counts_before_the_upload_ends(stack):
+    """The first file's job is on the queue, readable and applied, while the stream still sends the second;
+    the batch shows only when the stream ends, already counting the first file."""
+    requests: asyncio.Queue[batch_pb2.CreateBatchRequest | None] = asyncio.Queue()
+
+    async def stream():
+        while (request := await requests.get()) is not None:
+            yield request
+
+    header = batch_pb2.BatchHeader(scope=stack.scope, name="streamed", file_count=2)
+    call = asyncio.ensure_future(stack.batches.CreateBatch(stream()))
+    for part in (
+        batch_pb2.CreateBatchRequest(header=header),
+        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="a.png", mime_type="image/png")),
+        batch_pb2.CreateBatchRequest(chunk=b"first file"),
+        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="b.png", mime_type="image/png")),
+    ):
+        await requests.put(part)
+    deadline = asyncio.get_running_loop().time() + 20
+    while (info := await stack.js.stream_info(JOBS_STREAM)).state.messages < 1:
+        assert asyncio.get_running_loop().time() < deadline, "the first file's job was not queued"
+        await asyncio.sleep(0.05)
+    job = jobs_pb2.OcrJob.FromString((await stack.js.get_msg(JOBS_STREAM, info.state.first_seq)).data)
+    assert job.file_name == "a.png"
+    chunks = stack.files.ReadJobFile(jobs_pb2.ReadJobFileRequest(record_id=job.record_id))
+    assert b"".join([c.data async for c in chunks]) == b"first file"  # a worker can read it already
+    listed = await stack.batches.ListBatches(batch_pb2.ListBatchesRequest(scope=stack.scope))
+    assert list(listed.data) == []  # hidden while its files come
+    done = await publish_result(
+        stack, "early", record_id=job.record_id, batch_id=job.batch_id, kind=jobs_pb2.RESULT_KIND_COMPLETED,
+        delivery=1, text="read before the upload ended",
+    )  # fmt: skip
+    await wait_until_applied(stack, done)
+    assert not call.done()
+
+    await requests.put(batch_pb2.CreateBatchRequest(chunk=b"second file"))
+    await requests.put(None)
+    batch = await call
+    assert (batch.id, batch.total_files, batch.completed_files, batch.progress) == (job.batch_id, 2, 1, 50.0)
+    assert batch.status == common_pb2.BATCH_STATUS_PROCESSING
+    assert (await stack.js.stream_info(JOBS_STREAM)).state.messages == 2
+    assert (await record(stack, job.record_id)).text == "read before the upload ended"
+
+
+async def test_a_cancelled_upload_leaves_no_batch_record_or_file_though_its_first_job_was_queued(stack):
+    requests: asyncio.Queue[batch_pb2.CreateBatchRequest | None] = asyncio.Queue()
+
+    async def stream():
+        while (request := await requests.get()) is not None:
+            yield request
+
+    call = stack.batches.CreateBatch(stream())
+    for part in (
+        batch_pb2.CreateBatchRequest(header=batch_pb2.BatchHeader(scope=stack.scope, file_count=2)),
+        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="a.png", mime_type="image/png")),
+        batch_pb2.CreateBatchRequest(chunk=b"first file"),
+        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="b.png", mime_type="image/png")),
+    ):
+        await requests.put(part)
+    deadline = asyncio.get_running_loop().time() + 20
+    while (info := await stack.js.stream_info(JOBS_STREAM)).state.messages < 1:
+        assert asyncio.get_running_loop().time() < deadline, "the first file's job was not queued"
+        await asyncio.sleep(0.05)
+    job = jobs_pb2.OcrJob.FromString((await stack.js.get_msg(JOBS_STREAM, info.state.first_seq)).data)
+    call.cancel()  # the client goes away mid-upload
+    deadline = asyncio.get_running_loop().time() + 20
+    while await stack.db["batches"].count_documents({}) or await stack.db["blobs.files"].count_documents({}):
+        assert asyncio.get_running_loop().time() < deadline, "the cancelled upload left its batch or files"
+        await asyncio.sleep(0.05)
+    assert await stack.db["records"].count_documents({}) == await stack.db["uploads"].count_documents({}) == 0
+    with pytest.raises(grpc.aio.AioRpcError) as read:
+        async for _ in stack.files.ReadJobFile(jobs_pb2.ReadJobFileRequest(record_id=job.record_id)):
+            pass
+    assert read.value.code() == grpc.StatusCode.NOT_FOUND  # its worker fails nothing: the record is gone too
