@@ -17,10 +17,9 @@ import argparse
 import statistics
 import time
 
-from services.worker.engine.rapidocr_engine import RapidOcrEngine
 from tests.support import real_corpora
 from tests.support.corpus import build_corpus
-from tests.support.ocr_cache import OcrCache
+from tests.support.ocr_cache import OcrCache, default_engine_cache
 from tests.support.scoring import score_corpus
 
 
@@ -79,7 +78,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print every wrong field")
     parser.add_argument("--limit", type=int, help="only the first N documents of a real corpus")
     args = parser.parse_args()
-    cache = OcrCache(lambda: RapidOcrEngine(threads=2), RapidOcrEngine.configured_name())
+    cache = default_engine_cache()
     for corpus in real_corpora.CORPORA:
         if args.corpus in (corpus, "all"):
             real(corpus, cache, args.misses, args.limit)

@@ -1,7 +1,7 @@
 """A worker's memory over many pages: small rendered pages of varying size through the OCR engine as a
 worker runs it (made again between jobs by the recycling limits), printing resident memory as it goes.
 
-Usage: python -m bench.memory [--pages 10000] [--engine onnxruntime] [--max-jobs 2000] [--max-rss-mb 1500]
+Usage: python -m bench.memory [--pages 10000] [--engine openvino|onnxruntime] [--max-jobs 2000] [--max-rss-mb 1500]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from services.worker.engine.rapidocr_engine import create_engine
 from services.worker.engine.recycling import RecyclingEngine, rss_mb
+from services.worker.settings import WorkerSettings
 from tests.support.documents import font
 
 
@@ -37,7 +38,7 @@ def page(rng: random.Random) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=10_000)
-    parser.add_argument("--engine", default="onnxruntime")
+    parser.add_argument("--engine", default=WorkerSettings().ocr_engine)
     parser.add_argument("--max-jobs", type=int, default=2000)
     parser.add_argument("--max-rss-mb", type=float, default=1500)
     parser.add_argument("--every", type=int, default=500)

@@ -43,9 +43,11 @@ _ENGINE = None
 
 def _init_engine() -> None:
     global _ENGINE
-    from services.worker.engine.rapidocr_engine import RapidOcrEngine
+    from services.worker.engine.rapidocr_engine import create_engine
+    from services.worker.settings import WorkerSettings
 
-    _ENGINE = RapidOcrEngine(threads=1)
+    settings = WorkerSettings()  # the workers' engine (OCRBATCH_OCR_ENGINE), so the two paths compare
+    _ENGINE = create_engine(settings.ocr_engine, 1, settings.ocr_angle_cls)
 
 
 def _read(data: bytes) -> int:
@@ -123,7 +125,7 @@ def main() -> None:
     docs = make_documents(args.files)
     print(
         f"{args.files} single-page documents (1240×1000 px, half clean PNG, half noisy JPEG scans), "
-        f"{args.workers} worker process(es), 1 ONNX thread each, {os.cpu_count()} CPUs"
+        f"{args.workers} worker process(es), 1 OCR thread each, {os.cpu_count()} CPUs"
     )
     if args.no_raw:
         e2e = end_to_end(docs, args.workers)

@@ -31,6 +31,10 @@ BACKENDS = ("onnxruntime", "openvino")
 # faster and reads more words right; the angle classifier (for upside-down lines) cost time and flipped
 # some upright lines, so it runs only where asked (OCRBATCH_OCR_ANGLE_CLS).
 DET_MAX_SIDE = 1280
+# Recognition reads text lines in batches padded to the widest line of each; rapidocr's 6 pads short lines
+# to long ones. 3 lines a batch was 11 % faster on ONNX Runtime and 8 % on OpenVINO, and read more words
+# right (word F1 on 15 real receipts 0.893 → 0.904 and 0.895 → 0.906): recognition is ~80 % of a receipt's time.
+REC_BATCH = 3
 
 
 class RapidOcrEngine:
@@ -53,10 +57,11 @@ class RapidOcrEngine:
                 import openvino  # noqa: F401
             except ImportError:
                 raise RuntimeError(
-                    "OCRBATCH_OCR_ENGINE=openvino needs the openvino extra: pip install 'ocrbatch[openvino]'"
+                    "OCRBATCH_OCR_ENGINE=openvino needs the openvino package (a dependency of ocrbatch): "
+                    "pip install 'openvino>=2025.1', or set OCRBATCH_OCR_ENGINE=onnxruntime"
                 ) from None
         self.backend = backend
-        self.name = self.configured_name(angle_cls, det_max_side)
+        self.name = self.configured_name(backend, angle_cls, det_max_side)
 
         models = bundled_model_dir()
         missing = [m for m in (DET_MODEL, REC_MODEL, CLS_MODEL) if not (models / m).is_file()]
@@ -70,6 +75,7 @@ class RapidOcrEngine:
                 "Det.limit_type": "max",
                 "Det.limit_side_len": det_max_side,
                 "Det.model_path": str(models / DET_MODEL),
+                "Rec.rec_batch_num": REC_BATCH,
                 "Rec.model_path": str(models / REC_MODEL),
                 "Cls.model_path": str(models / CLS_MODEL),
                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
@@ -80,9 +86,9 @@ class RapidOcrEngine:
         )
 
     @staticmethod
-    def configured_name(angle_cls: bool = False, det_max_side: int = DET_MAX_SIDE) -> str:
+    def configured_name(backend: str = "onnxruntime", angle_cls: bool = False, det_max_side: int = DET_MAX_SIDE) -> str:
         """What the output depends on, so cached readings (tests, benchmarks) are kept per configuration."""
-        return f"{RapidOcrEngine.name}-det{det_max_side}{'-cls' if angle_cls else ''}"
+        return f"{RapidOcrEngine.name}-{backend}-det{det_max_side}-rec{REC_BATCH}{'-cls' if angle_cls else ''}"
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         result = self._ocr(image)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.worker.engine.rapidocr_engine import RapidOcrEngine
 from tests.support import real_corpora
 from tests.support.corpus import build_corpus
-from tests.support.ocr_cache import OcrCache
+from tests.support.ocr_cache import default_engine_cache
 from tests.support.scoring import score_corpus
 
 MIN_CLEAN_INVOICE_ACCURACY = 0.95
@@ -28,7 +27,7 @@ MIN_CONFIDENT_RIGHT = 0.95  # of the fields with confidence ≥ 0.9
 
 @pytest.fixture(scope="module")
 def ocr():
-    return OcrCache(lambda: RapidOcrEngine(threads=2), RapidOcrEngine.configured_name())
+    return default_engine_cache()
 
 
 @pytest.fixture(scope="module")
