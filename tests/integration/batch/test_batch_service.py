@@ -184,29 +184,40 @@ async def test_an_unreachable_database_answers_unavailable_not_an_internal_error
     await closed.close()
 
 
-async def test_each_file_is_queued_while_the_upload_goes_on_and_its_result_counts_before_the_upload_ends(stack):
-    """The first file's job is on the queue, readable and applied, while the stream still sends the second;
-    the batch shows only when the stream ends, already counting the first file."""
-    requests: asyncio.Queue[batch_pb2.CreateBatchRequest | None] = asyncio.Queue()
+class OpenUpload:
+    """A CreateBatch call whose stream stays open: header, file a.png complete, file b.png begun."""
 
-    async def stream():
-        while (request := await requests.get()) is not None:
+    def __init__(self, stack) -> None:
+        self.requests: asyncio.Queue[batch_pb2.CreateBatchRequest | None] = asyncio.Queue()
+        self.call = stack.batches.CreateBatch(self._stream())
+        header = batch_pb2.BatchHeader(scope=stack.scope, name="streamed", file_count=2)
+        for part in (
+            batch_pb2.CreateBatchRequest(header=header),
+            batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="a.png", mime_type="image/png")),
+            batch_pb2.CreateBatchRequest(chunk=b"first file"),
+            batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="b.png", mime_type="image/png")),
+        ):
+            self.requests.put_nowait(part)
+
+    async def _stream(self):
+        while (request := await self.requests.get()) is not None:
             yield request
 
-    header = batch_pb2.BatchHeader(scope=stack.scope, name="streamed", file_count=2)
-    call = asyncio.ensure_future(stack.batches.CreateBatch(stream()))
-    for part in (
-        batch_pb2.CreateBatchRequest(header=header),
-        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="a.png", mime_type="image/png")),
-        batch_pb2.CreateBatchRequest(chunk=b"first file"),
-        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="b.png", mime_type="image/png")),
-    ):
-        await requests.put(part)
+
+async def first_queued_job(stack) -> jobs_pb2.OcrJob:
     deadline = asyncio.get_running_loop().time() + 20
     while (info := await stack.js.stream_info(JOBS_STREAM)).state.messages < 1:
         assert asyncio.get_running_loop().time() < deadline, "the first file's job was not queued"
         await asyncio.sleep(0.05)
-    job = jobs_pb2.OcrJob.FromString((await stack.js.get_msg(JOBS_STREAM, info.state.first_seq)).data)
+    return jobs_pb2.OcrJob.FromString((await stack.js.get_msg(JOBS_STREAM, info.state.first_seq)).data)
+
+
+async def test_each_file_is_queued_while_the_upload_goes_on_and_its_result_counts_before_the_upload_ends(stack):
+    """The first file's job is on the queue, readable and applied, while the stream still sends the second;
+    the batch shows only when the stream ends, already counting the first file."""
+    upload = OpenUpload(stack)
+    call = asyncio.ensure_future(upload.call)
+    job = await first_queued_job(stack)
     assert job.file_name == "a.png"
     chunks = stack.files.ReadJobFile(jobs_pb2.ReadJobFileRequest(record_id=job.record_id))
     assert b"".join([c.data async for c in chunks]) == b"first file"  # a worker can read it already
@@ -219,8 +230,8 @@ async def test_each_file_is_queued_while_the_upload_goes_on_and_its_result_count
     await wait_until_applied(stack, done)
     assert not call.done()
 
-    await requests.put(batch_pb2.CreateBatchRequest(chunk=b"second file"))
-    await requests.put(None)
+    await upload.requests.put(batch_pb2.CreateBatchRequest(chunk=b"second file"))
+    await upload.requests.put(None)
     batch = await call
     assert (batch.id, batch.total_files, batch.completed_files, batch.progress) == (job.batch_id, 2, 1, 50.0)
     assert batch.status == common_pb2.BATCH_STATUS_PROCESSING
@@ -229,26 +240,9 @@ async def test_each_file_is_queued_while_the_upload_goes_on_and_its_result_count
 
 
 async def test_a_cancelled_upload_leaves_no_batch_record_or_file_though_its_first_job_was_queued(stack):
-    requests: asyncio.Queue[batch_pb2.CreateBatchRequest | None] = asyncio.Queue()
-
-    async def stream():
-        while (request := await requests.get()) is not None:
-            yield request
-
-    call = stack.batches.CreateBatch(stream())
-    for part in (
-        batch_pb2.CreateBatchRequest(header=batch_pb2.BatchHeader(scope=stack.scope, file_count=2)),
-        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="a.png", mime_type="image/png")),
-        batch_pb2.CreateBatchRequest(chunk=b"first file"),
-        batch_pb2.CreateBatchRequest(file=batch_pb2.FileHeader(file_name="b.png", mime_type="image/png")),
-    ):
-        await requests.put(part)
-    deadline = asyncio.get_running_loop().time() + 20
-    while (info := await stack.js.stream_info(JOBS_STREAM)).state.messages < 1:
-        assert asyncio.get_running_loop().time() < deadline, "the first file's job was not queued"
-        await asyncio.sleep(0.05)
-    job = jobs_pb2.OcrJob.FromString((await stack.js.get_msg(JOBS_STREAM, info.state.first_seq)).data)
-    call.cancel()  # the client goes away mid-upload
+    upload = OpenUpload(stack)
+    job = await first_queued_job(stack)
+    upload.call.cancel()  # the client goes away mid-upload
     deadline = asyncio.get_running_loop().time() + 20
     while await stack.db["batches"].count_documents({}) or await stack.db["blobs.files"].count_documents({}):
         assert asyncio.get_running_loop().time() < deadline, "the cancelled upload left its batch or files"
