@@ -1,8 +1,9 @@
-"""OCR speed per core on real scans: the same pages through each engine (one thread, one process) and
-through Tesseract when it is installed; seconds per page, word F1 against the ground-truth lines, and the
-peak memory of each engine's process.
+"""OCR speed per core: the same pages through each engine (one thread, one process) and through Tesseract
+when it is installed; seconds per page, word F1 against the ground-truth lines, and the peak memory of
+each engine's process. Two sets: real scanned receipts (sroie-dev) and generated A4 invoices (half clean,
+half poor scans; a regression floor, not evidence).
 
-Usage: python -m bench.ocr_speed [--pages 30] [--engines onnxruntime,openvino,tesseract]
+Usage: python -m bench.ocr_speed [--pages 30] [--invoices 12] [--engines openvino,onnxruntime,tesseract]
 End to end through the pipeline (1 and 2 workers): OCRBATCH_OCR_ENGINE=… python -m bench.pipeline --workers N
 """
 
@@ -16,9 +17,32 @@ import statistics
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support import real_corpora
+from tests.support.corpus import build_corpus
+
+
+@dataclass
+class Sample:
+    path: Path
+    lines: list[str]  # the ground-truth text lines
+
+
+def receipts(count: int) -> list[Sample]:
+    docs = real_corpora.load("sroie-dev")
+    docs = docs[:: max(1, len(docs) // count)][:count]
+    return [Sample(d.path, d.lines) for d in docs]
+
+
+def generated_invoices(count: int, folder: Path) -> list[Sample]:
+    samples = []
+    for doc in [d for d in build_corpus() if d.template == "invoice"][:count]:
+        path = folder / doc.name
+        path.write_bytes(doc.data)
+        samples.append(Sample(path, doc.text_lines))
+    return samples
 
 
 def _engine_run(engine: str, paths: list[str], out: mp.Queue) -> None:  # type: ignore[type-arg]
@@ -36,7 +60,7 @@ def _engine_run(engine: str, paths: list[str], out: mp.Queue) -> None:  # type: 
     out.put((seconds, texts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
-def engine(name: str, docs: list[real_corpora.RealDocument]) -> tuple[float, list[list[str]], float]:
+def engine(name: str, docs: list[Sample]) -> tuple[float, list[list[str]], float]:
     out: mp.Queue = mp.get_context("spawn").Queue()  # type: ignore[type-arg]
     process = mp.get_context("spawn").Process(target=_engine_run, args=(name, [str(d.path) for d in docs], out))
     process.start()
@@ -45,7 +69,7 @@ def engine(name: str, docs: list[real_corpora.RealDocument]) -> tuple[float, lis
     return result
 
 
-def tesseract(docs: list[real_corpora.RealDocument]) -> tuple[float, list[list[str]], float] | None:
+def tesseract(docs: list[Sample]) -> tuple[float, list[list[str]], float] | None:
     if shutil.which("tesseract") is None:
         return None
     texts, started, peak = [], time.perf_counter(), 0.0
@@ -60,16 +84,10 @@ def tesseract(docs: list[real_corpora.RealDocument]) -> tuple[float, list[list[s
     return time.perf_counter() - started, texts, peak
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--pages", type=int, default=30)
-    parser.add_argument("--engines", default="onnxruntime,openvino,tesseract")
-    args = parser.parse_args()
-    docs = real_corpora.load("sroie-dev")
-    docs = docs[:: max(1, len(docs) // args.pages)][: args.pages]
-    print(f"\n{len(docs)} real receipts (sroie-dev), one thread each:")
+def table(title: str, docs: list[Sample], engines: list[str]) -> None:
+    print(f"\n{len(docs)} {title}, one thread each:")
     print(f"{'engine':<14}{'s/page':>8}{'pages/s/core':>14}{'word F1':>9}{'peak RSS MB':>13}")
-    for name in args.engines.split(","):
+    for name in engines:
         result = tesseract(docs) if name == "tesseract" else engine(name, docs)
         if result is None:
             print(f"{name:<14}  skipped: the tesseract CLI is not installed (apt-get install tesseract-ocr)")
@@ -78,6 +96,18 @@ def main() -> None:
         f1 = statistics.mean(real_corpora.word_f1(d.lines, t) for d, t in zip(docs, texts, strict=True))
         per_page = seconds / len(docs)
         print(f"{name:<14}{per_page:>8.3f}{1 / per_page:>14.2f}{f1:>9.3f}{peak:>13.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=30, help="real receipts")
+    parser.add_argument("--invoices", type=int, default=12, help="generated A4 invoices")
+    parser.add_argument("--engines", default="openvino,onnxruntime,tesseract")
+    args = parser.parse_args()
+    engines = args.engines.split(",")
+    table("real receipts (sroie-dev)", receipts(args.pages), engines)
+    with tempfile.TemporaryDirectory() as folder:
+        table("generated A4 invoices (half poor scans)", generated_invoices(args.invoices, Path(folder)), engines)
 
 
 if __name__ == "__main__":
