@@ -64,35 +64,25 @@ async def _ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
 
 async def ensure_topology(js: JetStreamContext, *, ack_wait_s: float, max_deliver: int) -> None:
     """Creates or updates the streams and durable consumers; safe to call from every replica."""
-    await _ensure_stream(
-        js,
-        StreamConfig(
-            name=JOBS_STREAM,
-            subjects=[f"{JOBS_SUBJECT_PREFIX}.>"],
-            retention=RetentionPolicy.WORK_QUEUE,
-            storage=StorageType.FILE,
-            duplicate_window=600.0,
-        ),
-    )
-    await _ensure_stream(
-        js,
-        StreamConfig(
-            name=RESULTS_STREAM,
-            subjects=[RESULTS_SUBJECT],
-            retention=RetentionPolicy.WORK_QUEUE,
-            storage=StorageType.FILE,
-            duplicate_window=600.0,
-        ),
-    )
-    await _ensure_stream(
-        js,
-        StreamConfig(
-            name=DEAD_STREAM,
-            subjects=[MAX_DELIVERIES_ADVISORY],
-            retention=RetentionPolicy.WORK_QUEUE,
-            storage=StorageType.FILE,
-        ),
-    )
+    # Work queues: a message leaves its stream once acknowledged. A repeated publish with the same message
+    # id within the duplicate window is dropped (the dead-job advisories are published by the server).
+    for name, subject, duplicate_window in (
+        (JOBS_STREAM, f"{JOBS_SUBJECT_PREFIX}.>", 600.0),
+        (RESULTS_STREAM, RESULTS_SUBJECT, 600.0),
+        (DEAD_STREAM, MAX_DELIVERIES_ADVISORY, 0.0),  # 0: the server's default window
+        (WEBHOOK_EVENTS_STREAM, WEBHOOK_EVENTS_SUBJECT, 600.0),
+        (WEBHOOK_DELIVERIES_STREAM, WEBHOOK_DELIVERIES_SUBJECT, 600.0),
+    ):
+        await _ensure_stream(
+            js,
+            StreamConfig(
+                name=name,
+                subjects=[subject],
+                retention=RetentionPolicy.WORK_QUEUE,
+                storage=StorageType.FILE,
+                duplicate_window=duplicate_window,
+            ),
+        )
     try:  # its filter overlaps the per-priority consumers, which a work-queue stream refuses
         await js.delete_consumer(JOBS_STREAM, LEGACY_WORKERS_CONSUMER)
     except NotFoundError:
@@ -108,20 +98,6 @@ async def ensure_topology(js: JetStreamContext, *, ack_wait_s: float, max_delive
                 ack_wait=ack_wait_s,
                 max_deliver=max_deliver,
                 max_ack_pending=1000,
-            ),
-        )
-    for name, subject in (
-        (WEBHOOK_EVENTS_STREAM, WEBHOOK_EVENTS_SUBJECT),
-        (WEBHOOK_DELIVERIES_STREAM, WEBHOOK_DELIVERIES_SUBJECT),
-    ):
-        await _ensure_stream(
-            js,
-            StreamConfig(
-                name=name,
-                subjects=[subject],
-                retention=RetentionPolicy.WORK_QUEUE,
-                storage=StorageType.FILE,
-                duplicate_window=600.0,
             ),
         )
     await js.add_consumer(
