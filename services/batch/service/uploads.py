@@ -46,7 +46,6 @@ class _File:
     name: str
     mime_type: str
     size: int = 0
-    blob: StoredBlob | None = None
 
 
 @dataclass
@@ -226,13 +225,9 @@ class BatchUpload:
             await self._ports.tenancy.add_credits(self._header.scope.organization_id, self._charged - len(self._files))
             self._charged = len(self._files)
         at = datetime.now(UTC)
-        before: list[BatchStatus] = []
-
-        def close(batch: Batch) -> bool:
-            before.append(batch.status)
-            return batch.close_upload(self._upload_ids, self._record_ids, at)
-
-        batch = await self._ports.batches.commit_upload(self._batch.id, close)
+        batch = await self._ports.batches.commit_upload(
+            self._batch.id, lambda b: b.close_upload(self._upload_ids, self._record_ids, at)
+        )
         if batch is None:
             raise RuntimeError(f"batch {self._batch.id} vanished while its files were uploaded")
         self._batch = None  # the batch owns its files and credits from here on
@@ -242,5 +237,5 @@ class BatchUpload:
         if self._ports.webhooks is not None:
             await self._ports.webhooks.emit(batch, EventType.BATCH_UPLOADED)
         if self._ports.applier is not None:
-            await self._ports.applier.settled(before[-1] if before else None, batch)
+            await self._ports.applier.settled(BatchStatus.UPLOADING, batch)  # a receiving batch is uploading
         return batch
