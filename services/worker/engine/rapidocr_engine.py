@@ -104,9 +104,13 @@ class RapidOcrEngine:
         return lines
 
 
-def create_engine(name: str, threads: int, angle_cls: bool = False) -> RapidOcrEngine:
+def backend_of(name: str) -> str:
     """OCRBATCH_OCR_ENGINE: onnxruntime or openvino (rapidocr is a synonym of onnxruntime)."""
     backend = "onnxruntime" if name == "rapidocr" else name
     if backend not in BACKENDS:
         raise ValueError(f"unknown OCRBATCH_OCR_ENGINE {name!r}: one of {', '.join(BACKENDS)}")
-    return RapidOcrEngine(threads=threads, backend=backend, angle_cls=angle_cls)
+    return backend
+
+
+def create_engine(name: str, threads: int, angle_cls: bool = False) -> RapidOcrEngine:
+    return RapidOcrEngine(threads=threads, backend=backend_of(name), angle_cls=angle_cls)
