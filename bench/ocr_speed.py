@@ -3,7 +3,8 @@ when it is installed; seconds per page, word F1 against the ground-truth lines, 
 each engine's process. Two sets: real scanned receipts (sroie-dev) and generated A4 invoices (half clean,
 half poor scans; a regression floor, not evidence).
 
-Usage: python -m bench.ocr_speed [--pages 30] [--invoices 12] [--engines openvino,onnxruntime,tesseract]
+Usage: python -m bench.ocr_speed [--pages 30] [--invoices 12] [--engines openvino,openvino:tiny,onnxruntime,tesseract]
+(an engine is a runtime, and after a colon the PP-OCRv6 models, small unless named)
 End to end through the pipeline (1 and 2 workers): OCRBATCH_OCR_ENGINE=… python -m bench.pipeline --workers N
 """
 
@@ -50,7 +51,8 @@ def _engine_run(engine: str, paths: list[str], out: mp.Queue) -> None:  # type: 
     from services.worker.engine.rapidocr_engine import RapidOcrEngine
     from services.worker.pipeline import read_document
 
-    ocr = RapidOcrEngine(threads=1, backend=engine)
+    backend, _, model = engine.partition(":")
+    ocr = RapidOcrEngine(threads=1, backend=backend, model=model or "small")
     read_document(Path(paths[0]).read_bytes(), ocr, Limits())  # warm up, as a worker's health check does
     texts, started = [], time.perf_counter()
     for path in paths:
@@ -86,23 +88,23 @@ def tesseract(docs: list[Sample]) -> tuple[float, list[list[str]], float] | None
 
 def table(title: str, docs: list[Sample], engines: list[str]) -> None:
     print(f"\n{len(docs)} {title}, one thread each:")
-    print(f"{'engine':<14}{'s/page':>8}{'pages/s/core':>14}{'word F1':>9}{'peak RSS MB':>13}")
+    print(f"{'engine':<18}{'s/page':>8}{'pages/s/core':>14}{'word F1':>9}{'peak RSS MB':>13}")
     for name in engines:
         result = tesseract(docs) if name == "tesseract" else engine(name, docs)
         if result is None:
-            print(f"{name:<14}  skipped: the tesseract CLI is not installed (apt-get install tesseract-ocr)")
+            print(f"{name:<18}  skipped: the tesseract CLI is not installed (apt-get install tesseract-ocr)")
             continue
         seconds, texts, peak = result
         f1 = statistics.mean(real_corpora.word_f1(d.lines, t) for d, t in zip(docs, texts, strict=True))
         per_page = seconds / len(docs)
-        print(f"{name:<14}{per_page:>8.3f}{1 / per_page:>14.2f}{f1:>9.3f}{peak:>13.0f}")
+        print(f"{name:<18}{per_page:>8.3f}{1 / per_page:>14.2f}{f1:>9.3f}{peak:>13.0f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=30, help="real receipts")
     parser.add_argument("--invoices", type=int, default=12, help="generated A4 invoices")
-    parser.add_argument("--engines", default="openvino,onnxruntime,tesseract")
+    parser.add_argument("--engines", default="openvino,openvino:tiny,onnxruntime,onnxruntime:tiny,tesseract")
     args = parser.parse_args()
     engines = args.engines.split(",")
     table("real receipts (sroie-dev)", receipts(args.pages), engines)

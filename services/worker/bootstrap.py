@@ -18,7 +18,7 @@ from services.common.metrics import serve_metrics
 from services.common.telemetry import init_tracing
 from services.worker.documents import Limits
 from services.worker.engine.port import OcrEngine
-from services.worker.engine.rapidocr_engine import create_engine
+from services.worker.engine.rapidocr_engine import configured_engine
 from services.worker.engine.recycling import RecyclingEngine
 from services.worker.entrypoints.job_consumer import JobConsumer
 from services.worker.settings import WorkerSettings
@@ -63,7 +63,7 @@ async def serve(settings: WorkerSettings) -> None:
 
         serve_metrics(settings.metrics_port, settings.metrics_host)
         engine = RecyclingEngine(
-            lambda: create_engine(settings.ocr_engine, settings.ocr_threads, settings.ocr_angle_cls),
+            lambda: configured_engine(settings),
             max_jobs=settings.engine_max_jobs,
             max_rss_mb=settings.engine_max_rss_mb,
         )

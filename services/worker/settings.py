@@ -16,8 +16,12 @@ class WorkerSettings(CommonSettings):
     ocr_threads: int = 1
     # openvino or onnxruntime (alias: rapidocr): the same bundled PP-OCRv6 ONNX models on either runtime.
     # OpenVINO by measurement (bench/ocr_speed.py, real receipts, one thread): 1.09 s a page against 1.90 s
-    # at the same word F1 (0.903 / 0.902), for 1.07 GB resident against 0.66 GB.
+    # at the same word F1 (0.903 / 0.902), for 1.07 GB resident against 0.66 GB, on a CPU with bfloat16 (which
+    # OpenVINO then uses by itself); without bfloat16 both runtimes read about as fast.
     ocr_engine: str = "openvino"
+    # small or tiny PP-OCRv6 models. tiny reads 3x the pages per core (0.34 s a real receipt against 1.10 s)
+    # at a lower word F1 (0.77 against 0.90; Tesseract 0.72): bench/ocr_speed.py, README.
+    ocr_model: str = "small"
     # The engine is made again between jobs after this many jobs, or when the process holds more memory.
     # The angle classifier turns upside-down lines; off, it is faster and reads upright pages better.
     ocr_angle_cls: bool = False

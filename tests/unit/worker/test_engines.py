@@ -1,5 +1,5 @@
-"""The OCR engines: both runtimes read the bundled models (no download), and the recycling engine keeps a
-long-running worker's memory bounded by making the engine again between jobs."""
+"""The OCR engines: both runtimes read the bundled models, small and tiny (no download), and the recycling
+engine keeps a long-running worker's memory bounded by making the engine again between jobs."""
 
 from __future__ import annotations
 
@@ -10,17 +10,20 @@ from services.worker.engine.rapidocr_engine import create_engine
 from services.worker.engine.recycling import RecyclingEngine, rss_mb
 
 
-@pytest.mark.parametrize("name", ["onnxruntime", "openvino"])
-def test_each_runtime_reads_a_rendered_line_with_the_bundled_models(name):
-    engine = create_engine(name, threads=1)
+@pytest.mark.parametrize(("name", "model"), [("onnxruntime", "small"), ("openvino", "small"), ("openvino", "tiny")])
+def test_each_runtime_reads_a_rendered_line_with_the_bundled_models(name, model):
+    engine = create_engine(name, threads=1, model=model)
     assert engine.backend == name
+    assert engine.name == f"rapidocr-ppocrv6-{model}-{name}-det1280-rec3"
     assert check_engine(engine) < 30  # it read HEALTH_TEXT back, or check_engine raised
     assert HEALTH_TEXT
 
 
-def test_an_unknown_engine_is_refused():
+def test_an_unknown_engine_or_model_is_refused():
     with pytest.raises(ValueError, match="one of onnxruntime, openvino"):
         create_engine("tesseract", threads=1)
+    with pytest.raises(ValueError, match="OCRBATCH_OCR_MODEL 'medium': one of small, tiny"):
+        create_engine("openvino", threads=1, model="medium")
 
 
 class Counting:
