@@ -43,11 +43,17 @@ _ENGINE = None
 
 def _init_engine() -> None:
     global _ENGINE
-    from services.worker.engine.rapidocr_engine import create_engine
+    from services.worker.bootstrap import check_engine
+    from services.worker.engine.rapidocr_engine import configured_engine
     from services.worker.settings import WorkerSettings
 
-    settings = WorkerSettings()  # the workers' engine (OCRBATCH_OCR_ENGINE), so the two paths compare
-    _ENGINE = create_engine(settings.ocr_engine, 1, settings.ocr_angle_cls)
+    _ENGINE = configured_engine(WorkerSettings(), 1)  # the workers' engine, so the two paths compare
+    check_engine(_ENGINE)  # warmed exactly as a worker warms its engine before taking jobs
+
+
+def _ready(_: int) -> int:
+    time.sleep(0.2)  # holds this process a moment, so that the others take the other tasks
+    return os.getpid()
 
 
 def _read(data: bytes) -> int:
@@ -59,7 +65,8 @@ def _read(data: bytes) -> int:
 def raw_engine(docs: list[tuple[str, bytes, str]], processes: int) -> tuple[int, float]:
     """The same files through the engine directly: one engine per process, like one worker per process."""
     with mp.get_context("spawn").Pool(processes, initializer=_init_engine) as pool:
-        pool.map(_read, [docs[0][1]] * processes)  # warm every engine, as the workers' health check does
+        while len(set(pool.map(_ready, range(processes), chunksize=1))) < processes:
+            pass  # until every process has made and warmed its engine
         started = time.perf_counter()
         pages = sum(pool.map(_read, [data for _, data, _ in docs], chunksize=1))
         return pages, time.perf_counter() - started
