@@ -27,9 +27,8 @@ def job_for(record: Record) -> jobs_pb2.OcrJob:
     )
 
 
-async def publish_records(batches: Batches, jobs: JobPublisher, records: list[Record]) -> int:
-    """Publishes jobs for pending records and marks the ones that reached the queue as queued; the rest stay
-    pending for the re-queue loop."""
+async def publish_jobs(jobs: JobPublisher, records: list[Record]) -> list[str]:
+    """Publishes the records' jobs in order until NATS refuses one; returns the ids of the records queued."""
     published: list[str] = []
     try:
         for record in records:
@@ -37,6 +36,13 @@ async def publish_records(batches: Batches, jobs: JobPublisher, records: list[Re
             published.append(record.id)
     except PublishFailed as exc:
         log.warning("published %d of %d jobs, the rest wait for re-queue: %s", len(published), len(records), exc)
+    return published
+
+
+async def publish_records(batches: Batches, jobs: JobPublisher, records: list[Record]) -> int:
+    """Publishes jobs for pending records and marks the ones that reached the queue as queued; the rest stay
+    pending for the re-queue loop."""
+    published = await publish_jobs(jobs, records)
     if published:
         await batches.mark_queued(published, datetime.now(UTC))
     return len(published)

@@ -22,7 +22,7 @@ from services.batch.domain.rules import BatchStatus, clean_file_name, default_ba
 from services.batch.domain.webhooks import EventType
 from services.batch.errors import InsufficientCredits, InvalidArgument, NotFound, TooLarge
 from services.batch.ports import Batches, Blobs, BlobWriter, JobPublisher, Tenancy
-from services.batch.service.jobs import publish_records
+from services.batch.service.jobs import publish_jobs
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
@@ -76,6 +76,7 @@ class BatchUpload:
         self._blob_ids: list[str] = []
         self._upload_ids: list[str] = []
         self._record_ids: list[str] = []
+        self._queued: list[str] = []  # records whose job is on the queue: marked queued in one write at the end
         self._queueing = True  # False once NATS refused a job: the rest wait for the re-queue loop
 
     async def start(
@@ -160,12 +161,13 @@ class BatchUpload:
         self._writer = None
         self._blob_ids.append(blob.blob_id)
         upload, record = self._entries(len(self._files) - 1, self._files[-1], blob)
-        batches = self._ports.batches
-        await batches.add_file(upload, record)
+        await self._ports.batches.add_file(upload, record)
         self._upload_ids.append(upload.id)
         self._record_ids.append(record.id)
         if self._queueing:
-            self._queueing = await publish_records(batches, self._ports.jobs, [record]) == 1
+            queued = await publish_jobs(self._ports.jobs, [record])
+            self._queued += queued
+            self._queueing = bool(queued)
 
     def _entries(self, seq: int, f: _File, blob: StoredBlob) -> tuple[Upload, Record]:
         assert self._header is not None and self._batch is not None
@@ -225,6 +227,8 @@ class BatchUpload:
             await self._ports.tenancy.add_credits(self._header.scope.organization_id, self._charged - len(self._files))
             self._charged = len(self._files)
         at = datetime.now(UTC)
+        if self._queued:  # hidden until the commit, so no one saw them pending (a worker may have started them)
+            await self._ports.batches.mark_queued(self._queued, at)
         batch = await self._ports.batches.commit_upload(
             self._batch.id, lambda b: b.close_upload(self._upload_ids, self._record_ids, at)
         )
