@@ -2,8 +2,44 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import sys
+from typing import TypeVar
+
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+class InvalidSettings(Exception):
+    """A setting's value is wrong; the message names each variable and what is wrong with it."""
+
+
+def from_environment(cls: type[S]) -> S:
+    """A service's settings read from the environment; a wrong value is reported by its variable's name
+    ("OCRBATCH_OCR_MODEL: Input should be 'small' or 'tiny'"), not as a traceback."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        problems = [f"{_variable(cls, error['loc'])}: {error['msg']}" for error in exc.errors()]
+        raise InvalidSettings("; ".join(problems)) from None
+
+
+def _variable(cls: type[BaseSettings], loc: tuple[int | str, ...]) -> str:
+    name = str(loc[0]) if loc else "?"
+    field = cls.model_fields.get(name)
+    if field is not None and isinstance(field.validation_alias, str):
+        return field.validation_alias
+    return f"{cls.model_config.get('env_prefix', '')}{name}".upper()
+
+
+def settings_or_exit(cls: type[S]) -> S:
+    """For a service's main(): its settings, or exit status 2 with the problem on stderr."""
+    try:
+        return from_environment(cls)
+    except InvalidSettings as exc:
+        print(f"invalid configuration: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 class CommonSettings(BaseSettings):

@@ -3,12 +3,13 @@
 import asyncio
 
 from services.common.logs import configure_logging
+from services.common.settings import settings_or_exit
 from services.export.bootstrap import serve
 from services.export.settings import ExportSettings
 
 
 def main() -> None:
-    settings = ExportSettings()
+    settings = settings_or_exit(ExportSettings)
     configure_logging("export", settings.log_level)
     asyncio.run(serve(settings))
 

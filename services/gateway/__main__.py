@@ -5,13 +5,14 @@ from __future__ import annotations
 import uvicorn
 
 from services.common.logs import configure_logging
+from services.common.settings import settings_or_exit
 from services.common.telemetry import init_tracing
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
 
 
 def main() -> None:
-    settings = GatewaySettings()
+    settings = settings_or_exit(GatewaySettings)
     configure_logging("gateway", settings.log_level)
     provider = init_tracing("ocrbatch-gateway", settings.otel_exporter, settings.otel_endpoint)
     try:

@@ -5,18 +5,16 @@ from __future__ import annotations
 import signal
 import sys
 
-from pydantic import ValidationError
-
+from services.common.settings import InvalidSettings, from_environment
 from services.local.settings import LocalSettings
 from services.local.stack import LocalStack, StackConfig, StackError
 
 
 def up() -> int:
     try:
-        settings = LocalSettings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        print(f"ocrbatch: OCRBATCH_{str(first['loc'][0]).upper()}: {first['msg']}", file=sys.stderr)
+        settings = from_environment(LocalSettings)
+    except InvalidSettings as exc:
+        print(f"ocrbatch: {exc}", file=sys.stderr)
         return 2
     config = StackConfig(
         home=settings.home.resolve(),

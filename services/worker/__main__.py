@@ -3,12 +3,13 @@
 import asyncio
 
 from services.common.logs import configure_logging
+from services.common.settings import settings_or_exit
 from services.worker.bootstrap import serve
 from services.worker.settings import WorkerSettings
 
 
 def main() -> None:
-    settings = WorkerSettings()
+    settings = settings_or_exit(WorkerSettings)
     configure_logging("worker", settings.log_level)
     asyncio.run(serve(settings))
 

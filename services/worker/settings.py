@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Literal
 
 from pydantic import Field
 
@@ -18,10 +19,10 @@ class WorkerSettings(CommonSettings):
     # OpenVINO by measurement (bench/ocr_speed.py, real receipts, one thread): 1.09 s a page against 1.90 s
     # at the same word F1 (0.903 / 0.902), for 1.07 GB resident against 0.66 GB, on a CPU with bfloat16 (which
     # OpenVINO then uses by itself); without bfloat16 both runtimes read about as fast.
-    ocr_engine: str = "openvino"
+    ocr_engine: Literal["openvino", "onnxruntime", "rapidocr"] = "openvino"
     # small or tiny PP-OCRv6 models. tiny reads 3x the pages per core (0.34 s a real receipt against 1.10 s)
     # at a lower word F1 (0.77 against 0.90; Tesseract 0.72): bench/ocr_speed.py, README.
-    ocr_model: str = "small"
+    ocr_model: Literal["small", "tiny"] = "small"
     # The engine is made again between jobs after this many jobs, or when the process holds more memory.
     # The angle classifier turns upside-down lines; off, it is faster and reads upright pages better.
     ocr_angle_cls: bool = False
