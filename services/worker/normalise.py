@@ -48,18 +48,21 @@ _DATE_PATTERNS = [
         "ymd",
     ),
     # 25/12/2018, 9-3-18, 31.03.2026 (day first unless impossible)
-    # (a time glued to the year by OCR, "9/3/201820:54:50", still ends the date)
+    # (a time glued to the year by OCR, "9/3/201820:54:50", still ends the date; a dash glued before a date
+    # written with / or . is not part of it: "REG#19-10/03/2018")
     (
         re.compile(
-            r"(?<![\d/.-])(\d{1,2})\s?([-/.])\s?(\d{1,2})\2\s?(\d{4}(?=\d{1,2}:\d{2})|(?:\d{4}|\d{2})(?![\d/-]))"
+            r"(?<![\d/.])(?:(?<!-)|(?=\d{1,2}\s?[/.]))(\d{1,2})\s?([-/.])\s?(\d{1,2})\2\s?"
+            r"(\d{4}(?=\d{1,2}:\d{2})|(?:\d{4}|\d{2})(?![\d/-]))"
         ),
         "dmy",
     ),
-    # 12 MAR 2018, 25/FEB/2017, 25-Feb-17, 31. März 2026, 3 de marzo de 2026
+    # 12 MAR 2018, 25/FEB/2017, 25-Feb-17, 31. März 2026, 3 de marzo de 2026; OCR may drop the spaces
+    # ("19Apr2018") or glue the time to the year ("09 Apr 201818:26")
     (
         re.compile(
-            rf"(?<![\d])(\d{{1,2}})(?:st|nd|rd|th)?\.?\s?[-/ ]\s?(?:de\s+)?{_MONTH_NAME}"
-            r"\s?[-/ ,]\s?(?:de\s+)?(\d{4}|\d{2})(?!\d)"
+            rf"(?<![\d])(\d{{1,2}})(?:st|nd|rd|th)?\.?(?:\s?[-/ ]\s?)?(?:de\s+)?{_MONTH_NAME}"
+            r"(?:\s?[-/ ,]\s?)?(?:de\s+)?(\d{4}(?=\d{1,2}:\d{2})|(?:\d{4}|\d{2})(?!\d))"
         ),
         "dMy",
     ),

@@ -29,13 +29,18 @@ from services.worker.normalise import find_amounts, find_dates, find_identifiers
         ("01/25/2015", "2015-01-25"),  # day first unless that cannot be a date
         ("2015-30-01", "2015-01-30"),  # year, day, month when the month cannot be one
         ("Date:9/3/201820:54:50", "2018-03-09"),  # OCR glued the time to the year
+        ("09 Apr 201818:26", "2018-04-09"),  # …after a month name
+        ("19Apr2018 18:22", "2018-04-19"),  # OCR dropped the spaces around the month
+        ("ORD#07-REG#19-10/03/2018 17:24:07", "2018-03-10"),  # a dash glued before a date written with /
     ],
 )
 def test_dates_are_read_as_printed(printed, iso):
     assert parse_date(printed) == iso
 
 
-@pytest.mark.parametrize("text", ["Tel 07-355 2616", "31/02/2018", "Qty 12", "GST ID: 000750673920"])
+@pytest.mark.parametrize(
+    "text", ["Tel 07-355 2616", "31/02/2018", "Qty 12", "GST ID: 000750673920", "1300-13-1300", "INV12MAR", "Mar2018"]
+)
 def test_things_that_are_not_dates_give_none(text):
     assert parse_date(text) is None
 
