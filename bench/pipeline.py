@@ -1,6 +1,6 @@
 """Pages per second end to end (REST upload → NATS workers → results applied) for a 50-file batch,
-against the raw OCR engine on the same pages in the same run, with the same number of processes; and how
-soon after the upload began the first record was completed.
+against the raw OCR engine on the same pages in the same run, with the same number of processes; how
+soon after the upload began the first record was completed; and the CPU each process of the stack spent.
 
 Usage: python -m bench.pipeline [--files 50] [--workers 2]
 """
@@ -78,6 +78,19 @@ class EndToEnd:
     seconds: float  # upload began → the batch's status is final
     upload_s: float  # the upload's request, until its response
     first_result_s: float  # upload began → the first record's completedAt
+    cpu_s: dict[str, float]  # CPU seconds each process of the stack spent from the upload to the final status
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc; 0 where it cannot be read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def final_status(url: str, api_key: str, batch_id: str) -> str:
@@ -105,12 +118,14 @@ def end_to_end(docs: list[tuple[str, bytes, str]], workers: int) -> EndToEnd:
             # the multipart body is encoded before the clock starts: a client's encoding is not the pipeline's
             request = client.build_request("POST", "/v1/openapi/batch/upload", files=[("files", d) for d in docs])
             request.read()
+            before = {child.name: cpu_seconds(child.process.pid) for child in stack.children}
             started, began_at = time.perf_counter(), time.time()
             reply = client.send(request)
             reply.raise_for_status()
             uploaded = time.perf_counter() - started
             status = final_status(str(info["url"]), str(info["apiKey"]), reply.json()["id"])
             elapsed = time.perf_counter() - started
+            cpu = {child.name: cpu_seconds(child.process.pid) - before[child.name] for child in stack.children}
             if status != "completed":
                 raise SystemExit(f"batch ended {status}: see {home}/logs")
             pages, first = 0, float("inf")
@@ -118,7 +133,7 @@ def end_to_end(docs: list[tuple[str, bytes, str]], workers: int) -> EndToEnd:
                 record = client.get(f"/v1/openapi/processing-history/{rid}").json()
                 pages += len(record["pages"])
                 first = min(first, datetime.fromisoformat(record["completedAt"].replace("Z", "+00:00")).timestamp())
-            return EndToEnd(pages, elapsed, uploaded, first - began_at)
+            return EndToEnd(pages, elapsed, uploaded, first - began_at, cpu)
         finally:
             stack.stop()
 
@@ -142,6 +157,7 @@ def main() -> None:
         print(f"end to end: {e2e.pages} pages in {e2e.seconds:.1f} s, {e2e.pages / e2e.seconds:.2f} pages/s")
         print(f"upload of the {args.files} files took {e2e.upload_s:.2f} s")
         print(f"first record completed {e2e.first_result_s:.2f} s after the upload began")
+        print_cpu([e2e])
         return
     # A VM's speed drifts by several per cent within minutes: alternating the two paths (ABBA) keeps a
     # drift from counting against one of them, and the ratio is over all rounds.
@@ -168,7 +184,22 @@ def main() -> None:
     )
     print(f"upload of the {args.files} files took " + ", ".join(f"{e.upload_s:.2f}" for e in e2es) + " s")
     print("first record completed " + ", ".join(f"{e.first_result_s:.2f}" for e in e2es) + " s after the upload began")
+    print_cpu(e2es)
     print(f"end-to-end / raw engine throughput ratio: {e2e_rate / raw_rate:.2f}")
+
+
+def print_cpu(runs: list[EndToEnd]) -> None:
+    """Where the CPU went end to end, per process and per file, averaged over the runs."""
+    names = list(runs[0].cpu_s)
+    mean = {name: sum(run.cpu_s[name] for run in runs) / len(runs) for name in names}
+    pages = sum(run.pages for run in runs) / len(runs)
+    workers = sum(v for name, v in mean.items() if name.startswith("worker"))
+    rest = sum(v for name, v in mean.items() if not name.startswith("worker"))
+    print(
+        "CPU seconds per batch, end to end: "
+        + ", ".join(f"{name} {seconds:.2f}" for name, seconds in mean.items())
+        + f"; workers {workers / pages:.3f} s a page, the rest of the stack {rest / pages * 1000:.0f} ms a page"
+    )
 
 
 if __name__ == "__main__":
