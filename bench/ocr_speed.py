@@ -53,7 +53,8 @@ def _engine_run(engine: str, paths: list[str], out: mp.Queue) -> None:  # type: 
 
     backend, _, model = engine.partition(":")
     ocr = RapidOcrEngine(threads=1, backend=backend, model=model or "small")
-    read_document(Path(paths[0]).read_bytes(), ocr, Limits())  # warm up, as a worker's health check does
+    # warm up on the first page (OpenVINO compiles its kernels for each new input shape on first use)
+    read_document(Path(paths[0]).read_bytes(), ocr, Limits())
     texts, started = [], time.perf_counter()
     for path in paths:
         document = read_document(Path(path).read_bytes(), ocr, Limits())

@@ -23,9 +23,9 @@ class WorkerSettings(CommonSettings):
     # small or tiny PP-OCRv6 models. tiny reads 3x the pages per core (0.34 s a real receipt against 1.10 s)
     # at a lower word F1 (0.77 against 0.90; Tesseract 0.72): bench/ocr_speed.py, README.
     ocr_model: Literal["small", "tiny"] = "small"
-    # The engine is made again between jobs after this many jobs, or when the process holds more memory.
     # The angle classifier turns upside-down lines; off, it is faster and reads upright pages better.
     ocr_angle_cls: bool = False
+    # The engine is made again between jobs after this many jobs, or when the process holds more memory.
     engine_max_jobs: int = 2000
     engine_max_rss_mb: float = 1500.0
     max_pages: int = 100

@@ -49,12 +49,13 @@ def _decode(blob: bytes) -> list[common_pb2.Page]:
     return pages
 
 
-def default_engine_cache(threads: int = 2) -> OcrCache:
-    """A cache of what the workers' default engine (OCRBATCH_OCR_ENGINE and its settings) reads."""
+def default_engine_cache(threads: int = 2, **overrides: str) -> OcrCache:
+    """A cache of what the workers' engine reads: as OCRBATCH_OCR_ENGINE and its settings configure it, or
+    with some settings overridden (ocr_model="tiny")."""
     from services.worker.engine.rapidocr_engine import configured_engine, configured_engine_name
     from services.worker.settings import WorkerSettings
 
-    settings = WorkerSettings()
+    settings = WorkerSettings(**overrides)
     return OcrCache(lambda: configured_engine(settings, threads), configured_engine_name(settings))
 
 

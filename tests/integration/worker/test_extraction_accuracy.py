@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import real_corpora
 from tests.support.corpus import build_corpus
-from tests.support.ocr_cache import OcrCache, default_engine_cache
+from tests.support.ocr_cache import default_engine_cache
 from tests.support.scoring import score_corpus
 
 MIN_CLEAN_INVOICE_ACCURACY = 0.95
@@ -89,10 +89,7 @@ def test_real_receipts_give_merchant_date_and_total(ocr):
 
 
 def test_the_tiny_models_read_real_receipts_better_than_tesseract():
-    from services.worker.engine.rapidocr_engine import RapidOcrEngine, create_engine
-
-    name = RapidOcrEngine.configured_name("openvino", model="tiny")
-    tiny = OcrCache(lambda: create_engine("openvino", 2, model="tiny"), name)
+    tiny = default_engine_cache(ocr_engine="openvino", ocr_model="tiny")
     scores = _score(_real_subset("sroie-dev"), tiny)
     _assert_floors(scores, TINY_RECEIPT_FLOORS)
     assert sum(scores.word_f1) / len(scores.word_f1) >= TINY_MIN_WORD_F1
