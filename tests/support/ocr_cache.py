@@ -13,6 +13,7 @@ import struct
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from ocrbatch.v1 import common_pb2
 from services.worker.documents import Limits
@@ -49,7 +50,7 @@ def _decode(blob: bytes) -> list[common_pb2.Page]:
     return pages
 
 
-def default_engine_cache(threads: int = 2, **overrides: str) -> OcrCache:
+def default_engine_cache(threads: int = 2, **overrides: Any) -> OcrCache:
     """A cache of what the workers' engine reads: as OCRBATCH_OCR_ENGINE and its settings configure it, or
     with some settings overridden (ocr_model="tiny")."""
     from services.worker.engine.rapidocr_engine import configured_engine, configured_engine_name
