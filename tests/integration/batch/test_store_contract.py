@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from bson import ObjectId
+from gridfs import AsyncGridFSBucket
 from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
@@ -188,6 +190,32 @@ async def test_blobs_round_trip_and_can_be_deleted(database):
     assert b"".join([c async for c in blobs.read(blob.blob_id)]) == payload
     await blobs.delete(blob.blob_id)
     assert [c async for c in blobs.read(blob.blob_id)] == []
+
+
+async def test_blobs_are_gridfs_files_any_gridfs_reader_reads(database):
+    """Written per the GridFS spec without PyMongo's bucket: its reader finds the bytes, name and type,
+    across more chunks than one insert holds."""
+    blobs = GridFsBlobs(database)
+    writer = await blobs.open_writer("scan.tiff", "image/tiff")
+    payload = hashlib.sha256(b"seed").digest() * (5 * 1024 * 1024 // 32 + 7)  # > FLUSH_BYTES, not whole chunks
+    for start in range(0, len(payload), 100_000):
+        await writer.write(payload[start : start + 100_000])
+    blob = await writer.finish()
+    assert (blob.size, blob.sha256) == (len(payload), hashlib.sha256(payload).hexdigest())
+    stream = await AsyncGridFSBucket(database.db, bucket_name="blobs").open_download_stream(ObjectId(blob.blob_id))
+    assert (stream.filename, stream.length) == ("scan.tiff", len(payload))
+    assert stream.metadata == {"contentType": "image/tiff"}
+    assert await stream.read() == payload
+    assert b"".join([c async for c in blobs.read(blob.blob_id)]) == payload
+
+
+async def test_an_aborted_blob_leaves_no_chunk(database):
+    blobs = GridFsBlobs(database)
+    writer = await blobs.open_writer("big.pdf", "application/pdf")
+    await writer.write(b"x" * (5 * 1024 * 1024))  # past FLUSH_BYTES: chunks were written already
+    await writer.abort()
+    assert await database.db["blobs.chunks"].count_documents({}) == 0
+    assert await database.db["blobs.files"].count_documents({}) == 0
 
 
 async def test_pending_records_are_found_for_requeue(batches):

@@ -53,6 +53,9 @@ class Database:
         await self.users.create_index([("email", ASCENDING)], unique=True)
         await self.db["webhooks"].create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.db["webhook_deliveries"].create_index([("endpointId", ASCENDING), ("createdAt", DESCENDING)])
+        # the GridFS spec's indexes on the file bucket (blobs.py writes without checking them per file)
+        await self.db["blobs.files"].create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
+        await self.db["blobs.chunks"].create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)
 
     async def atomically(self, write: Callable[[AsyncClientSession | None], Awaitable[None]]) -> None:
         """Runs `write` in one transaction where the server has them (replica sets, SecantusDB); a standalone
