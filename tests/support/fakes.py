@@ -186,11 +186,12 @@ class FakeBatches:
             if self.records[record_id].status == RecordStatus.PENDING:
                 self.records[record_id].status = RecordStatus.QUEUED
 
-    async def mark_started(self, record_id: str, generation: int, delivery: int, at: datetime) -> None:
+    async def start_record(self, record_id: str, generation: int, delivery: int, at: datetime) -> Record | None:
         record = self.records.get(record_id)
         if record and record.generation == generation and record.is_open:
             record.status, record.attempts = RecordStatus.IN_PROGRESS, delivery
             record.started_at = min(record.started_at or at, at)
+        return copy.deepcopy(record)
 
     async def finish_record(self, record_id: str, generation: int, outcome: Outcome) -> Record | None:
         record = self.records.get(record_id)

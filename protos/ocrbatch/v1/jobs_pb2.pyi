@@ -79,10 +79,22 @@ class OcrResult(_message.Message):
     def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ...) -> None: ...
 
 class ReadJobFileRequest(_message.Message):
-    __slots__ = ("record_id",)
+    __slots__ = ("record_id", "start")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
     record_id: str
-    def __init__(self, record_id: _Optional[str] = ...) -> None: ...
+    start: JobStart
+    def __init__(self, record_id: _Optional[str] = ..., start: _Optional[_Union[JobStart, _Mapping]] = ...) -> None: ...
+
+class JobStart(_message.Message):
+    __slots__ = ("generation", "delivery", "at")
+    GENERATION_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    generation: int
+    delivery: int
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, generation: _Optional[int] = ..., delivery: _Optional[int] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class FileChunk(_message.Message):
     __slots__ = ("data", "file_name", "mime_type")

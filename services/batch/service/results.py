@@ -49,8 +49,8 @@ class ResultApplier:
     async def apply(self, result: jobs_pb2.OcrResult) -> None:
         """Idempotent: a redelivered or stale result changes nothing."""
         at = result.at.ToDatetime(tzinfo=UTC) if result.HasField("at") else datetime.now(UTC)
-        if result.kind == jobs_pb2.RESULT_KIND_STARTED:
-            await self._batches.mark_started(result.record_id, result.generation, result.delivery, at)
+        if result.kind == jobs_pb2.RESULT_KIND_STARTED:  # from workers before ReadJobFile's start
+            await self._batches.start_record(result.record_id, result.generation, result.delivery, at)
             metrics.RESULTS_APPLIED.labels("started").inc()
             return
         outcome = outcome_of(result, at)

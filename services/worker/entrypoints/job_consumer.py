@@ -143,9 +143,10 @@ class JobConsumer:
     async def _process(self, job: jobs_pb2.OcrJob, delivery: int) -> None:
         metrics.JOBS.labels("received", job.priority).inc()
         try:
-            await self._publish(job, jobs_pb2.RESULT_KIND_STARTED, delivery)
-            started = time.perf_counter()
-            data = await self._until_reachable(f"reading record {job.record_id}", lambda: self._read_file(job))
+            started, started_at = time.perf_counter(), datetime.now(UTC)
+            data = await self._until_reachable(
+                f"reading record {job.record_id}", lambda: self._read_file(job, delivery, started_at)
+            )
             template = job.template if job.HasField("template") else None
             document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template)
             await self._publish(
@@ -211,10 +212,13 @@ class JobConsumer:
                     raise Released from exc
         raise AssertionError("unreachable")
 
-    async def _read_file(self, job: jobs_pb2.OcrJob) -> bytes:
+    async def _read_file(self, job: jobs_pb2.OcrJob, delivery: int, started_at: datetime) -> bytes:
+        """The job's file; reading it marks the record in progress (this delivery, since started_at)."""
         chunks: list[bytes] = []
         size = 0
-        request = jobs_pb2.ReadJobFileRequest(record_id=job.record_id)
+        start = jobs_pb2.JobStart(generation=job.generation, delivery=delivery)
+        start.at.FromDatetime(started_at)
+        request = jobs_pb2.ReadJobFileRequest(record_id=job.record_id, start=start)
         try:
             # wait_for_ready: a call made while the channel reconnects waits for it instead of failing at once
             async for chunk in self._files.ReadJobFile(request, timeout=READ_TIMEOUT_S, wait_for_ready=True):

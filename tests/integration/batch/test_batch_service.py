@@ -52,15 +52,25 @@ async def test_a_repeated_job_publish_is_dropped_by_its_message_id(stack):
     assert (await stack.js.stream_info(JOBS_STREAM)).state.messages == 1
 
 
+def read_started(record_id: str, generation: int, delivery: int) -> jobs_pb2.ReadJobFileRequest:
+    start = jobs_pb2.JobStart(generation=generation, delivery=delivery)
+    start.at.GetCurrentTime()
+    return jobs_pb2.ReadJobFileRequest(record_id=record_id, start=start)
+
+
 async def test_results_are_applied_exactly_once_and_move_the_batch(stack):
     batch = await create(stack, [("a.png", b"1"), ("b.png", b"2"), ("c.png", b"3")])
     r1, r2, r3 = batch.processing_history_ids
-    await publish_result(stack, "s1", record_id=r1, batch_id=batch.id, kind=jobs_pb2.RESULT_KIND_STARTED, delivery=1)
-    for _ in range(50):
-        if (await record(stack, r1)).status == common_pb2.RECORD_STATUS_IN_PROGRESS:
-            break
-        await asyncio.sleep(0.1)
-    assert (await record(stack, r1)).status == common_pb2.RECORD_STATUS_IN_PROGRESS
+    # a worker taking the job reads its file with `start`: that read marks the record in progress
+    data = [c.data async for c in stack.files.ReadJobFile(read_started(r1, generation=1, delivery=1))]
+    assert data == [b"1"]
+    started = await record(stack, r1)
+    assert (started.status, started.attempts) == (common_pb2.RECORD_STATUS_IN_PROGRESS, 1)
+    [_ async for _ in stack.files.ReadJobFile(read_started(r1, generation=1, delivery=2))]  # redelivered
+    [_ async for _ in stack.files.ReadJobFile(read_started(r2, generation=7, delivery=1))]  # a stale job
+    again = await record(stack, r1)
+    assert (again.attempts, again.started_at) == (2, started.started_at)  # the first start is kept
+    assert (await record(stack, r2)).status == common_pb2.RECORD_STATUS_QUEUED
 
     done = {"batch_id": batch.id, "kind": jobs_pb2.RESULT_KIND_COMPLETED, "delivery": 1}
     await publish_result(stack, "c1", record_id=r1, text="INV-1 total 10.00", **done)

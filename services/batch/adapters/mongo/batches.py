@@ -251,17 +251,22 @@ class MongoBatches:
             {"$set": {"status": RecordStatus.QUEUED, "updatedAt": at}},
         )
 
-    async def mark_started(self, record_id: str, generation: int, delivery: int, at: datetime) -> None:
+    async def start_record(self, record_id: str, generation: int, delivery: int, at: datetime) -> Record | None:
         key = oid(record_id)
         if key is None:
-            return
-        await self._records.update_one(
+            return None
+        doc = await self._records.find_one_and_update(
             {"_id": key, "generation": generation, "status": {"$in": list(OPEN_RECORD_STATUSES)}},
             {
                 "$set": {"status": RecordStatus.IN_PROGRESS, "attempts": delivery, "updatedAt": at},
                 "$min": {"startedAt": at},
             },
+            projection=_LIGHT,
+            return_document=ReturnDocument.AFTER,
         )
+        if doc is None:  # final already, or a job of an earlier generation: read, not changed
+            doc = await self._records.find_one({"_id": key}, _LIGHT)
+        return record_of(doc) if doc else None
 
     async def finish_record(self, record_id: str, generation: int, outcome: Outcome) -> Record | None:
         key = oid(record_id)
