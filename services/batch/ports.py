@@ -22,6 +22,7 @@ from services.batch.domain.model import (
     Upload,
     User,
 )
+from services.batch.domain.rules import BatchStatus
 from services.batch.domain.webhooks import Attempt, Delivery, DeliveryStatus, Endpoint
 
 
@@ -67,6 +68,13 @@ class Batches(Protocol):
         """Applies `change` to the stored batch and stores the result in one update, made only over the
         version it read (retrying on a concurrent change); None when the batch is unknown or `change`
         changed nothing."""
+        ...
+
+    async def count_record(self, record: Record, at: datetime) -> tuple[BatchStatus | None, Batch | None]:
+        """Counts a final record into its batch at most once (as `Batch.count`), in one update, and moves the
+        batch's status to what its counters give; (the status before, the batch after), the batch None when
+        nothing changed (counted before, or an unknown batch). A batch read after the count may lack its id
+        lists (`record_ids`, `upload_ids`); one whose status moved has them."""
         ...
 
     async def add_file(self, upload: Upload, record: Record) -> None:

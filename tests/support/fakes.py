@@ -25,7 +25,7 @@ from services.batch.domain.model import (
     Upload,
     User,
 )
-from services.batch.domain.rules import RecordStatus
+from services.batch.domain.rules import BatchStatus, RecordStatus
 from services.batch.ports import PublishFailed, SweepReport
 
 _ids = itertools.count(1)
@@ -132,6 +132,11 @@ class FakeBatches:
             return None
         self.batches[batch_id].deleted_at = at
         return batch
+
+    async def count_record(self, record: Record, at: datetime) -> tuple[BatchStatus | None, Batch | None]:
+        stored = self.batches.get(record.batch_id)
+        before = stored.status if stored else None
+        return before, await self.change(record.batch_id, lambda batch: batch.count(record, at))
 
     async def change(self, batch_id: str, change: Callable[[Batch], bool]) -> Batch | None:
         batch = copy.deepcopy(self.batches.get(batch_id))

@@ -145,7 +145,6 @@ class Batch:
     completed_files: int = 0
     failed_files: int = 0
     status: BatchStatus = BatchStatus.UPLOADING
-    progress: float = 0.0
     upload_ids: list[str] = field(default_factory=list)
     record_ids: list[str] = field(default_factory=list)
     result_fields: list[str] = field(default_factory=list)
@@ -203,12 +202,18 @@ class Batch:
         self._settle(at)
         return True
 
-    def _settle(self, at: datetime) -> None:
+    @property
+    def progress(self) -> float:
+        return progress(self.total_files, self.completed_files, self.failed_files)
+
+    def counted_status(self) -> BatchStatus:
+        """The status its counters give (uploading while a streamed upload still sends files)."""
         if self.receiving:
-            self.status = BatchStatus.UPLOADING
-        else:
-            self.status = batch_status(self.total_files, self.completed_files, self.failed_files, self.waiting_files)
-        self.progress = progress(self.total_files, self.completed_files, self.failed_files)
+            return BatchStatus.UPLOADING
+        return batch_status(self.total_files, self.completed_files, self.failed_files, self.waiting_files)
+
+    def _settle(self, at: datetime) -> None:
+        self.status = self.counted_status()
         self.updated_at = at
 
     def progress_event(self) -> JsonObject:

@@ -1,9 +1,9 @@
 """Use case: apply a worker's result to its record and batch exactly once, then announce progress.
 
 Round trips per applied result: the record's outcome is one guarded update (which also returns the
-record), the batch's counters, status and progress one read and one update made over the version read.
-A crash between the two is mended by JetStream's redelivery: the record is already final, so only the
-count is applied, once."""
+record), the batch's count another (a third when the count moves the batch's status). A crash between
+them is mended by JetStream's redelivery: the record is already final, so only the count is applied, once,
+and a status left behind its counters is settled."""
 
 from __future__ import annotations
 
@@ -64,15 +64,8 @@ class ResultApplier:
 
     async def count(self, record: Record) -> None:
         """Counts a final record into its batch (at most once), which moves the batch's status and progress."""
-        at = datetime.now(UTC)
-        before: list[BatchStatus] = []
-
-        def count(batch: Batch) -> bool:
-            before.append(batch.status)  # the status it had, for batch.completed (the last try is the one kept)
-            return batch.count(record, at)
-
-        batch = await self._batches.change(record.batch_id, count)
-        await self.settled(before[-1] if before else None, batch)
+        before, batch = await self._batches.count_record(record, datetime.now(UTC))
+        await self.settled(before, batch)
 
     async def settled(self, before: BatchStatus | None, batch: Batch | None) -> None:
         """After a batch changed from status `before`: progress to subscribers, and when it became final, the

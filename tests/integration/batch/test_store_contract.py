@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -142,9 +142,14 @@ async def test_a_record_is_finished_once_and_counted_once(batches):
     assert first.status == again.status == RecordStatus.COMPLETED
     stored = await batches.get_record(None, records[0].id)
     assert stored.status == RecordStatus.COMPLETED and stored.text == "read" and stored.error is None
-    after = await batches.change(batch.id, lambda b: b.count(first, now))
-    repeat = await batches.change(batch.id, lambda b: b.count(again, now))  # a redelivered result
-    assert after.completed_files == 1 and repeat is None
+    before, after = await batches.count_record(first, now)
+    _, repeat = await batches.count_record(again, now)  # a redelivered result
+    assert (before, after.completed_files, after.status, repeat) == (
+        BatchStatus.PROCESSING,
+        1,
+        BatchStatus.PROCESSING,
+        None,
+    )
     stored_batch = await batches.get(SCOPE, batch.id)
     assert (stored_batch.completed_files, stored_batch.progress, stored_batch.status) == (
         1,
@@ -165,9 +170,48 @@ async def test_concurrent_changes_of_a_batch_are_all_kept(batches):
     batch, records = await make_batch(batches, files=6)
     now = datetime.now(UTC)
     finished = [await batches.finish_record(r.id, 1, completed(now)) for r in records]
-    await asyncio.gather(*(batches.change(batch.id, lambda b, r=r: b.count(r, now)) for r in finished))
+    await asyncio.gather(
+        *(batches.count_record(r, now) for r in finished),
+        *(batches.change(batch.id, described(f"note {i}")) for i in range(3)),  # other changes meanwhile
+    )
     stored = await batches.get(SCOPE, batch.id)
     assert (stored.completed_files, stored.status, stored.progress) == (6, BatchStatus.COMPLETED, 100.0)
+    assert stored.description.startswith("note ")
+
+
+def described(text: str) -> Callable[[Batch], bool]:
+    def change(batch: Batch) -> bool:
+        batch.description = text
+        return True
+
+    return change
+
+
+async def test_the_count_that_ends_a_batch_returns_it_final_and_whole(batches):
+    batch, records = await make_batch(batches, files=2)
+    now = datetime.now(UTC)
+    ok = await batches.finish_record(records[0].id, 1, completed(now))
+    bad = await batches.finish_record(records[1].id, 1, Outcome(completed=False, at=now, attempts=3, error="bad"))
+    _, middle = await batches.count_record(ok, now)
+    assert middle.record_ids == []  # read without its id lists while it goes on
+    before, final = await batches.count_record(bad, now)
+    assert (before, final.status, final.progress) == (BatchStatus.PROCESSING, BatchStatus.PARTIALLY_FAILED, 100.0)
+    assert final.record_ids == [r.id for r in records]  # what batch.completed carries
+
+
+async def test_a_status_left_behind_its_counters_is_settled_by_the_redelivered_result(database, batches):
+    """A crash after the count but before the status moved: the redelivered result counts nothing again,
+    and settles the status."""
+    batch, records = await make_batch(batches, files=1)
+    now = datetime.now(UTC)
+    done = await batches.finish_record(records[0].id, 1, completed(now))
+    await database.batches.update_one(
+        {"_id": ObjectId(batch.id)},
+        {"$inc": {"completedFiles": 1}, "$addToSet": {"countedRecordIds": done.id}},
+    )  # counted, as the first update of count_record does, and the process died
+    before, settled = await batches.count_record(done, now)
+    assert (before, settled.status, settled.completed_files) == (BatchStatus.PROCESSING, BatchStatus.COMPLETED, 1)
+    assert await batches.count_record(done, now) == (BatchStatus.COMPLETED, None)
 
 
 async def test_records_stream_in_upload_order_without_heavy_fields_unless_asked(batches):
@@ -313,7 +357,7 @@ async def test_a_streamed_upload_is_hidden_until_committed_and_its_results_count
     assert (await batches.get_record(None, records[0].id)).blob_id == records[0].blob_id  # its worker reads it
 
     finished = await batches.finish_record(records[0].id, 1, completed(datetime.now(UTC)))
-    counted = await batches.change(batch.id, lambda b: b.count(finished, datetime.now(UTC)))
+    _, counted = await batches.count_record(finished, datetime.now(UTC))
     assert (counted.completed_files, counted.status) == (1, BatchStatus.UPLOADING)
 
     at = datetime.now(UTC)
