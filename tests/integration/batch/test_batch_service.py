@@ -257,7 +257,8 @@ async def test_a_cancelled_upload_leaves_no_batch_record_or_file_though_its_firs
     while await stack.db["batches"].count_documents({}) or await stack.db["blobs.files"].count_documents({}):
         assert asyncio.get_running_loop().time() < deadline, "the cancelled upload left its batch or files"
         await asyncio.sleep(0.05)
-    assert await stack.db["records"].count_documents({}) == await stack.db["uploads"].count_documents({}) == 0
+    assert await stack.db["processing_history"].count_documents({}) == 0
+    assert await stack.db["uploads"].count_documents({}) == 0
     with pytest.raises(grpc.aio.AioRpcError) as read:
         async for _ in stack.files.ReadJobFile(jobs_pb2.ReadJobFileRequest(record_id=job.record_id)):
             pass
