@@ -1,5 +1,6 @@
 """A 5000-document Sensible-style batch must be cheap: times creating it, listing its 5000 upload URLs in
-ranges of 500 and in one range, and its GET, through the REST API of a local stack (no OCR involved).
+ranges of 500 and in one range, its GET, and the upload of a document through its URL (each of the
+first 100, one after another), through the REST API of a local stack (no OCR involved: no workers).
 
 Usage: python -m bench.sensible [--documents 5000] [--repeat 3]
 """
@@ -15,6 +16,10 @@ from pathlib import Path
 import httpx
 
 from services.local.stack import LocalStack, StackConfig, free_port
+from tests.support.documents import Invoice, invoice_image, png_bytes
+
+UPLOADS = 100
+PNG = png_bytes(invoice_image(Invoice(number="INV-1", total="10,00"), width=300, height=200))
 
 
 def main() -> None:
@@ -35,6 +40,7 @@ def main() -> None:
                 "urls, 10 ranges of 500": [],
                 "urls, one range": [],
                 "GET": [],
+                "PUT of a document (each)": [],
             }
             for _ in range(args.repeat):
                 started = time.perf_counter()
@@ -58,6 +64,12 @@ def main() -> None:
                 started = time.perf_counter()
                 assert client.get(f"/v0/extract/batch/{batch_id}").json()["waiting"] == args.documents
                 rows["GET"].append(time.perf_counter() - started)
+
+                with httpx.Client(timeout=60) as anonymous:  # an upload URL needs no key
+                    started = time.perf_counter()
+                    for url in urls[:UPLOADS]:
+                        anonymous.put(url, content=PNG, headers={"Content-Type": "image/png"}).raise_for_status()
+                    rows["PUT of a document (each)"].append((time.perf_counter() - started) / UPLOADS)
             print(f"\n{args.documents}-document batch, median of {args.repeat} (seconds):")
             for name, seconds in rows.items():
                 print(f"  {name:<26}{statistics.median(seconds):8.3f}")

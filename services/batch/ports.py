@@ -56,7 +56,10 @@ class Batches(Protocol):
 
     def new_id(self) -> str: ...
     async def add(self, batch: Batch, uploads: list[Upload], records: list[Record]) -> None: ...
-    async def get(self, scope: Scope, batch_id: str) -> Batch | None: ...
+    async def get(self, scope: Scope, batch_id: str, *, with_ids: bool = True) -> Batch | None:
+        """with_ids=False leaves out what grows with the batch (its record and upload ids, counted ids)."""
+        ...
+
     async def owner(self, batch_id: str) -> Scope | None:
         """The organization and project of a batch that is not deleted, whoever asks."""
         ...
@@ -75,6 +78,16 @@ class Batches(Protocol):
         batch's status to what its counters give; (the status before, the batch after), the batch None when
         nothing changed (counted before, or an unknown batch). A batch read after the count may lack its id
         lists (`record_ids`, `upload_ids`); one whose status moved has them."""
+        ...
+
+    async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Batch | None:
+        """Takes a failed record back out of its batch's counters (it is being retried), as `Batch.uncount`,
+        in one update; the batch after (without its id lists), None when it was not counted."""
+        ...
+
+    async def document_uploaded(self, batch_id: str, upload_id: str, at: datetime) -> Batch | None:
+        """One declared document came, as this upload (`Batch.document_uploaded`), in one update; the batch
+        after (without its id lists), None when no document was waiting."""
         ...
 
     async def add_file(self, upload: Upload, record: Record) -> None:

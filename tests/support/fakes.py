@@ -108,7 +108,7 @@ class FakeBatches:
         self.records |= {r.id: copy.deepcopy(r) for r in records}
         self.batches[batch.id] = copy.deepcopy(batch)
 
-    async def get(self, scope: Scope, batch_id: str) -> Batch | None:
+    async def get(self, scope: Scope, batch_id: str, *, with_ids: bool = True) -> Batch | None:
         batch = self.batches.get(batch_id)
         if batch is None or batch.deleted_at or batch.receiving:
             return None
@@ -132,6 +132,12 @@ class FakeBatches:
             return None
         self.batches[batch_id].deleted_at = at
         return batch
+
+    async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Batch | None:
+        return await self.change(batch_id, lambda batch: batch.uncount(record_id, at))
+
+    async def document_uploaded(self, batch_id: str, upload_id: str, at: datetime) -> Batch | None:
+        return await self.change(batch_id, lambda batch: batch.document_uploaded(upload_id, at))
 
     async def count_record(self, record: Record, at: datetime) -> tuple[BatchStatus | None, Batch | None]:
         stored = self.batches.get(record.batch_id)

@@ -194,11 +194,12 @@ class Batch:
         self._settle(at)
         return True
 
-    def document_uploaded(self, at: datetime) -> bool:
-        """One declared document's bytes came: it waits no more."""
+    def document_uploaded(self, upload_id: str, at: datetime) -> bool:
+        """One declared document's bytes came (as this upload): it waits no more."""
         if self.waiting_files <= 0:
             return False
         self.waiting_files -= 1
+        self.upload_ids.append(upload_id)
         self._settle(at)
         return True
 

@@ -108,7 +108,7 @@ class DeclaredBatches:
     async def upload(self, batch_id: str, index: int, mime_type: str, chunks: AsyncIterator[bytes]) -> Record:
         """Stores one declared document and queues it: one credit, charged before its bytes are stored."""
         owner = await self.batches.owner(batch_id)
-        batch = await self.batches.get(owner, batch_id) if owner is not None else None
+        batch = await self.batches.get(owner, batch_id, with_ids=False) if owner is not None else None
         if owner is None or batch is None:
             raise NotFound(f"batch {batch_id} not found")
         record = await self.batches.declared_record(batch_id, index)
@@ -143,10 +143,12 @@ class DeclaredBatches:
                 await self.blobs.delete(stored.blob_id)
             await self.tenancy.add_credits(owner.organization_id, 1)
             raise
-        changed = await self.batches.change(batch_id, lambda b: b.document_uploaded(at))
+        changed = await self.batches.document_uploaded(batch_id, upload.id, at)
         await self.applier.announce(changed)
         if await publish_records(self.batches, self.jobs, [attached]):
             attached.status = RecordStatus.QUEUED
         if changed is not None and changed.waiting_files == 0 and self.webhooks is not None:
-            await self.webhooks.emit(changed, EventType.BATCH_UPLOADED)  # every document received and queued
+            whole = await self.batches.get(owner, batch_id)  # with its ids, for the event
+            if whole is not None:
+                await self.webhooks.emit(whole, EventType.BATCH_UPLOADED)  # every document received and queued
         return attached

@@ -36,11 +36,16 @@ _LIGHT = {"text": 0, "pages": 0, "templateSnapshot": 0}  # what lists and bookke
 # transactions (a standalone mongod) a crash in between leaves them invisible, for the sweeper to settle.
 UNCOMMITTED = "uncommitted"
 _COMMITTED: Document = {UNCOMMITTED: {"$exists": False}}
+# _INDEXED_ONLY: queries run often (each declared upload, the re-queue loop) ask only for fields of an index
+# and leave out the uncommitted mark in Python: SecantusDB (local mode's database) scans the whole collection
+# for a query with a field its index lacks (150 ms at 5,000 records, against 0.7 ms), and the processing
+# history only grows.
 # A batch whose streamed upload is still sending files is hidden from every reader but the result applier;
 # its records and uploads carry the mark above until the upload ends.
 _VISIBLE: Document = {"receiving": {"$ne": True}}
 # a batch's counters and status without what grows with it (its id lists) or never changes (its template)
-_BATCH_COUNTERS = {"processingHistoryIds": 0, "uploadIds": 0, "countedRecordIds": 0, "templateSnapshot": 0}
+_BATCH_IDS = {"processingHistoryIds": 0, "uploadIds": 0, "countedRecordIds": 0}
+_BATCH_COUNTERS = {**_BATCH_IDS, "templateSnapshot": 0}
 _CHANGE_ATTEMPTS = 50  # concurrent changes of one batch retry this often before giving up
 
 
@@ -84,11 +89,13 @@ class MongoBatches:
 
         await self._database.atomically(write)
 
-    async def get(self, scope: Scope, batch_id: str) -> Batch | None:
+    async def get(self, scope: Scope, batch_id: str, *, with_ids: bool = True) -> Batch | None:
         key = oid(batch_id)
         if key is None:
             return None
-        doc = await self._batches.find_one({"_id": key, **scoped(scope), "deletedAt": None, **_VISIBLE})
+        doc = await self._batches.find_one(
+            {"_id": key, **scoped(scope), "deletedAt": None, **_VISIBLE}, None if with_ids else _BATCH_IDS
+        )
         return batch_of(doc) if doc else None
 
     async def owner(self, batch_id: str) -> Scope | None:
@@ -149,11 +156,9 @@ class MongoBatches:
         raise RuntimeError(f"batch {batch_id} kept changing under {_CHANGE_ATTEMPTS} attempts to update it")
 
     async def count_record(self, record: Record, at: datetime) -> tuple[BatchStatus | None, Batch | None]:
-        """One update counts the record (guarded by the batch's set of counted ids, so a redelivered result
-        counts nothing), one read gets the counters back without the id lists, which grow with the batch (a
-        whole-batch read and write per result made a 5,000-file batch apply ~10 results a second); a
-        versioned status update follows only when the count moved the status (twice in a batch's life), or
-        to mend a status a crash left behind its counters."""
+        """One update counts the record, guarded by the batch's set of counted ids so that a redelivered
+        result counts nothing (a whole-batch read and write per result made a 5,000-file batch apply ~10
+        results a second)."""
         key = oid(record.batch_id)
         if key is None or not record.is_final:
             return None, None
@@ -161,13 +166,50 @@ class MongoBatches:
         added: Document = {"countedRecordIds": record.id}
         if fields := record.result_fields():
             added["resultFields"] = {"$each": fields}
-        doc = await update_and_read(
-            self._batches,
-            {"_id": key, "countedRecordIds": {"$ne": record.id}},
+        return await self._move_counters(
+            key,
+            {"countedRecordIds": {"$ne": record.id}},
             {"$addToSet": added, "$inc": {counter: 1, "version": 1}, "$set": {"updatedAt": at}},
-            _BATCH_COUNTERS,
+            at,
         )
-        counted = doc is not None
+
+    async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Batch | None:
+        key = oid(batch_id)
+        if key is None:
+            return None
+        _, batch = await self._move_counters(
+            key,
+            {"countedRecordIds": record_id},
+            {
+                "$pull": {"countedRecordIds": record_id},
+                "$inc": {"failedFiles": -1, "version": 1},
+                "$set": {"updatedAt": at},
+            },
+            at,
+        )
+        return batch
+
+    async def document_uploaded(self, batch_id: str, upload_id: str, at: datetime) -> Batch | None:
+        key = oid(batch_id)
+        if key is None:
+            return None
+        _, batch = await self._move_counters(
+            key,
+            {"waitingFiles": {"$gt": 0}},
+            {"$push": {"uploadIds": upload_id}, "$inc": {"waitingFiles": -1, "version": 1}, "$set": {"updatedAt": at}},
+            at,
+        )
+        return batch
+
+    async def _move_counters(
+        self, key: ObjectId, guard: Document, update: Document, at: datetime
+    ) -> tuple[BatchStatus | None, Batch | None]:
+        """One guarded update of a batch's counters, one read of them back without the id lists, which grow
+        with the batch; a versioned status update follows only when the counters moved the status (twice in
+        a batch's life), or to mend a status a crash left behind its counters. (the status before, the batch
+        after); the batch None when the guard held nothing back and the status was right."""
+        doc = await update_and_read(self._batches, {"_id": key, **guard}, update, _BATCH_COUNTERS)
+        changed = doc is not None
         for _ in range(_CHANGE_ATTEMPTS):
             if doc is None:
                 doc = await self._batches.find_one({"_id": key}, _BATCH_COUNTERS)
@@ -176,7 +218,7 @@ class MongoBatches:
             batch = batch_of(doc)
             before, status = batch.status, batch.counted_status()
             if status == before:
-                return before, batch if counted else None
+                return before, batch if changed else None
             doc = await update_and_read(
                 self._batches,
                 {"_id": key, "version": batch.version},
@@ -184,7 +226,7 @@ class MongoBatches:
             )
             if doc is not None:
                 return before, batch_of(doc)
-        raise RuntimeError(f"batch {record.batch_id} kept changing under {_CHANGE_ATTEMPTS} attempts to settle it")
+        raise RuntimeError(f"batch {key} kept changing under {_CHANGE_ATTEMPTS} attempts to settle its status")
 
     # --- streamed uploads: files queued as they are stored ---------------------------------------
     async def add_file(self, upload: Upload, record: Record) -> None:
@@ -281,9 +323,16 @@ class MongoBatches:
 
     async def pending_records(self, older_than: datetime, limit: int) -> list[Record]:
         cursor = self._records.find(
-            {"status": RecordStatus.PENDING, "createdAt": {"$lt": older_than}, **_COMMITTED}, {"text": 0, "pages": 0}
-        ).limit(limit)
-        return [record_of(doc) async for doc in cursor]
+            {"status": RecordStatus.PENDING, "createdAt": {"$lt": older_than}}, {"text": 0, "pages": 0}
+        )  # see _INDEXED_ONLY
+        found: list[Record] = []
+        async with cursor:
+            async for doc in cursor:
+                if not doc.get(UNCOMMITTED):
+                    found.append(record_of(doc))
+                    if len(found) >= limit:
+                        break
+        return found
 
     async def mark_queued(self, record_ids: list[str], at: datetime) -> None:
         await self._records.update_many(
@@ -358,8 +407,8 @@ class MongoBatches:
 
     # --- declared documents (Sensible-style batches) -----------------------------------------------
     async def declared_record(self, batch_id: str, seq: int) -> Record | None:
-        doc = await self._records.find_one({"batchId": batch_id, "seq": seq, **_COMMITTED}, _LIGHT)
-        return record_of(doc) if doc else None
+        doc = await self._records.find_one({"batchId": batch_id, "seq": seq}, _LIGHT)  # see _INDEXED_ONLY
+        return record_of(doc) if doc and not doc.get(UNCOMMITTED) else None
 
     async def attach_upload(
         self, record_id: str, upload: Upload, template: templates_pb2.Template | None, at: datetime
@@ -381,8 +430,7 @@ class MongoBatches:
         )
         if doc is None:
             return None
-        await self._uploads.insert_one(upload_doc(upload))
-        await self._batches.update_one({"_id": ObjectId(upload.batch_id)}, {"$push": {"uploadIds": upload.id}})
+        await self._uploads.insert_one(upload_doc(upload))  # the batch lists it in document_uploaded
         return record_of(doc)
 
     # --- what a crash leaves behind ------------------------------------------------------------------

@@ -113,7 +113,6 @@ BATCH_CHANGES = (
     "failedFiles",
     "status",
     "resultFields",
-    "countedRecordIds",
     "updatedAt",
     "description",
     "waitingFiles",
