@@ -187,6 +187,28 @@ def described(text: str) -> Callable[[Batch], bool]:
     return change
 
 
+async def test_a_retried_record_is_uncounted_once_and_the_batch_is_open_again(batches):
+    batch, records = await make_batch(batches, files=1)
+    now = datetime.now(UTC)
+    failed = await batches.finish_record(records[0].id, 1, Outcome(completed=False, at=now, attempts=2, error="x"))
+    _, final = await batches.count_record(failed, now)
+    assert (final.status, final.failed_files) == (BatchStatus.FAILED, 1)
+    reopened = await batches.uncount_record(batch.id, records[0].id, now)
+    assert (reopened.status, reopened.failed_files, reopened.progress) == (BatchStatus.PROCESSING, 0, 0.0)
+    assert await batches.uncount_record(batch.id, records[0].id, now) is None  # not counted any more
+
+
+async def test_each_declared_document_that_comes_is_counted_once_with_its_upload(database, batches):
+    batch, _ = await make_batch(batches, files=2)
+    await database.batches.update_one({"_id": ObjectId(batch.id)}, {"$set": {"waitingFiles": 2, "status": "uploading"}})
+    now = datetime.now(UTC)
+    first = await batches.document_uploaded(batch.id, "upload-1", now)
+    assert (first.waiting_files, first.status) == (1, BatchStatus.PROCESSING)
+    assert (await batches.document_uploaded(batch.id, "upload-2", now)).waiting_files == 0
+    assert await batches.document_uploaded(batch.id, "upload-3", now) is None  # nothing waits
+    assert (await batches.get(SCOPE, batch.id)).upload_ids == ["upload-1", "upload-2"]
+
+
 async def test_the_count_that_ends_a_batch_returns_it_final_and_whole(batches):
     batch, records = await make_batch(batches, files=2)
     now = datetime.now(UTC)
