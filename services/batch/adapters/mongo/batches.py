@@ -159,26 +159,22 @@ class MongoBatches:
         """One update counts the record, guarded by the batch's set of counted ids so that a redelivered
         result counts nothing (a whole-batch read and write per result made a 5,000-file batch apply ~10
         results a second)."""
-        key = oid(record.batch_id)
-        if key is None or not record.is_final:
+        if not record.is_final:
             return None, None
         counter = "completedFiles" if record.status == RecordStatus.COMPLETED else "failedFiles"
         added: Document = {"countedRecordIds": record.id}
         if fields := record.result_fields():
             added["resultFields"] = {"$each": fields}
         return await self._move_counters(
-            key,
+            record.batch_id,
             {"countedRecordIds": {"$ne": record.id}},
             {"$addToSet": added, "$inc": {counter: 1, "version": 1}, "$set": {"updatedAt": at}},
             at,
         )
 
     async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Batch | None:
-        key = oid(batch_id)
-        if key is None:
-            return None
         _, batch = await self._move_counters(
-            key,
+            batch_id,
             {"countedRecordIds": record_id},
             {
                 "$pull": {"countedRecordIds": record_id},
@@ -190,11 +186,8 @@ class MongoBatches:
         return batch
 
     async def document_uploaded(self, batch_id: str, upload_id: str, at: datetime) -> Batch | None:
-        key = oid(batch_id)
-        if key is None:
-            return None
         _, batch = await self._move_counters(
-            key,
+            batch_id,
             {"waitingFiles": {"$gt": 0}},
             {"$push": {"uploadIds": upload_id}, "$inc": {"waitingFiles": -1, "version": 1}, "$set": {"updatedAt": at}},
             at,
@@ -202,12 +195,15 @@ class MongoBatches:
         return batch
 
     async def _move_counters(
-        self, key: ObjectId, guard: Document, update: Document, at: datetime
+        self, batch_id: str, guard: Document, update: Document, at: datetime
     ) -> tuple[BatchStatus | None, Batch | None]:
         """One guarded update of a batch's counters, one read of them back without the id lists, which grow
         with the batch; a versioned status update follows only when the counters moved the status (twice in
         a batch's life), or to mend a status a crash left behind its counters. (the status before, the batch
         after); the batch None when the guard held nothing back and the status was right."""
+        key = oid(batch_id)
+        if key is None:
+            return None, None
         doc = await update_and_read(self._batches, {"_id": key, **guard}, update, _BATCH_COUNTERS)
         changed = doc is not None
         for _ in range(_CHANGE_ATTEMPTS):
@@ -226,7 +222,7 @@ class MongoBatches:
             )
             if doc is not None:
                 return before, batch_of(doc)
-        raise RuntimeError(f"batch {key} kept changing under {_CHANGE_ATTEMPTS} attempts to settle its status")
+        raise RuntimeError(f"batch {batch_id} kept changing under {_CHANGE_ATTEMPTS} attempts to settle its status")
 
     # --- streamed uploads: files queued as they are stored ---------------------------------------
     async def add_file(self, upload: Upload, record: Record) -> None:
