@@ -1,7 +1,8 @@
 """Use case: apply a worker's result to its record and batch exactly once, then announce progress.
 
-Round trips per applied result: the record's outcome is one guarded update (which also returns the
-record), the batch's count another (a third when the count moves the batch's status). A crash between
+Round trips per applied result: the record's outcome is one guarded update and a read of the record, the
+batch's count one guarded update and a read of its counters (and a status write when the count moves the
+batch's status, twice in its life). A crash between
 them is mended by JetStream's redelivery: the record is already final, so only the count is applied, once,
 and a status left behind its counters is settled."""
 
