@@ -36,13 +36,14 @@ _LIGHT = {"text": 0, "pages": 0, "templateSnapshot": 0}  # what lists and bookke
 # transactions (a standalone mongod) a crash in between leaves them invisible, for the sweeper to settle.
 UNCOMMITTED = "uncommitted"
 _COMMITTED: Document = {UNCOMMITTED: {"$exists": False}}
-# _INDEXED_ONLY: queries run often (each declared upload, the re-queue loop) ask only for fields of an index
-# and leave out the uncommitted mark in Python: SecantusDB (local mode's database) scans the whole collection
-# for a query with a field its index lacks (150 ms at 5,000 records, against 0.7 ms), and the processing
-# history only grows.
 # A batch whose streamed upload is still sending files is hidden from every reader but the result applier;
 # its records and uploads carry the mark above until the upload ends.
 _VISIBLE: Document = {"receiving": {"$ne": True}}
+# Indexed fields only (marked "see _INDEXED_ONLY" where used): the queries run often (each declared upload,
+# the re-queue loop) ask only for fields of an index and check the uncommitted mark in Python, because
+# SecantusDB (local mode's database) scans the whole collection for a query with a field its index lacks
+# (150 ms at 5,000 records, against 0.7 ms), and the processing history only grows.
+
 # a batch's counters and status without what grows with it (its id lists) or never changes (its template)
 _BATCH_IDS = {"processingHistoryIds": 0, "uploadIds": 0, "countedRecordIds": 0}
 _BATCH_COUNTERS = {**_BATCH_IDS, "templateSnapshot": 0}
@@ -199,8 +200,8 @@ class MongoBatches:
     ) -> tuple[BatchStatus | None, Batch | None]:
         """One guarded update of a batch's counters, one read of them back without the id lists, which grow
         with the batch; a versioned status update follows only when the counters moved the status (twice in
-        a batch's life), or to mend a status a crash left behind its counters. (the status before, the batch
-        after); the batch None when the guard held nothing back and the status was right."""
+        a batch's life), or to mend a status a crash left behind its counters. Returns (the status before,
+        the batch after); the batch is None when the guard refused the update and the status was right."""
         key = oid(batch_id)
         if key is None:
             return None, None
