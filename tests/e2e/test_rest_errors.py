@@ -130,3 +130,16 @@ def test_deleted_batch_is_404(local_stack):
         assert client.delete(f"/v1/openapi/batch/{created['id']}").status_code == 200
         assert_error(client.get(f"/v1/openapi/batch/{created['id']}"), 404, "not found")
         assert_error(client.delete(f"/v1/openapi/batch/{created['id']}"), 404, "not found")
+
+
+def test_a_refused_upload_is_its_4xx_every_time_however_much_was_still_being_sent(local_stack):
+    """The batch service refuses the upload's header at once, while the gateway still streams the files to
+    it: grpc's asyncio client could report such a call as INTERNAL ("Internal error from Core",
+    grpc/grpc#36066), and about one upload in ten got a 500 instead of its 400 (or 402)."""
+    files = [("files", (f"page-{i}.png", PNG + bytes(300_000), "image/png")) for i in range(3)]
+    with local_stack.client() as client:
+        statuses = [
+            client.post("/v1/openapi/batch/upload", files=files, data={"templateId": "nope"}) for _ in range(40)
+        ]
+    assert [r.status_code for r in statuses] == [400] * 40, [r.text for r in statuses if r.status_code != 400]
+    assert_error(statuses[-1], 400, "templateId")
