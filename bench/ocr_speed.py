@@ -4,7 +4,8 @@ each engine's process. Two sets: real scanned receipts (sroie-dev) and generated
 half poor scans; a regression floor, not evidence).
 
 Usage: python -m bench.ocr_speed [--pages 30] [--invoices 12] [--engines openvino,openvino:tiny,onnxruntime,tesseract]
-(an engine is a runtime, and after a colon the PP-OCRv6 models, small unless named)
+(an engine is a runtime, then after a colon the PP-OCRv6 models, small unless named, and after another the
+recognition alphabet, latin unless named: openvino:small:full)
 End to end through the pipeline (1 and 2 workers): OCRBATCH_OCR_ENGINE=… python -m bench.pipeline --workers N
 """
 
@@ -51,8 +52,8 @@ def _engine_run(engine: str, paths: list[str], out: mp.Queue) -> None:  # type: 
     from services.worker.engine.rapidocr_engine import RapidOcrEngine
     from services.worker.pipeline import read_document
 
-    backend, _, model = engine.partition(":")
-    ocr = RapidOcrEngine(threads=1, backend=backend, model=model or "small")
+    backend, model, alphabet, *_ = [*engine.split(":"), "", ""]
+    ocr = RapidOcrEngine(threads=1, backend=backend, model=model or "small", alphabet=alphabet or "latin")
     # warm up on the first page (OpenVINO compiles its kernels for each new input shape on first use)
     read_document(Path(paths[0]).read_bytes(), ocr, Limits())
     texts, started = [], time.perf_counter()

@@ -16,13 +16,18 @@ class WorkerSettings(CommonSettings):
     # OCR runtime threads per worker process; one thread per process scaled best on 2 cores.
     ocr_threads: int = 1
     # openvino or onnxruntime (alias: rapidocr): the same bundled PP-OCRv6 ONNX models on either runtime.
-    # OpenVINO by measurement (bench/ocr_speed.py, real receipts, one thread): 1.09 s a page against 1.90 s
-    # at the same word F1 (0.903 / 0.902), for 1.07 GB resident against 0.66 GB, on a CPU with bfloat16 (which
+    # OpenVINO by measurement (bench/ocr_speed.py, real receipts, one thread): 0.78 s a page against 1.29 s
+    # at the same word F1 (0.903 / 0.905), for 1.1 GB resident against 0.7 GB, on a CPU with bfloat16 (which
     # OpenVINO then uses by itself); without bfloat16 both runtimes read about as fast.
     ocr_engine: Literal["openvino", "onnxruntime", "rapidocr"] = "openvino"
-    # small or tiny PP-OCRv6 models. tiny reads 3x the pages per core (0.34 s a real receipt against 1.10 s)
-    # at a lower word F1 (0.77 against 0.90; Tesseract 0.72): bench/ocr_speed.py, README.
+    # small or tiny PP-OCRv6 models. tiny reads 2.7x the pages per core (0.29 s a real receipt against 0.78 s)
+    # at a lower word F1 (0.78 against 0.90; Tesseract 0.72): bench/ocr_speed.py, README.
     ocr_model: Literal["small", "tiny"] = "small"
+    # latin or full: the characters recognition chooses from. latin (Latin letters with accents, Greek,
+    # digits, punctuation and symbols) leaves out the models' Chinese and Japanese characters, which a
+    # recognition model scores at every step of every line: a real receipt in 0.78 s against 0.86 s at the
+    # same word F1. full reads Chinese and Japanese too (engine/alphabet.py, README).
+    ocr_alphabet: Literal["latin", "full"] = "latin"
     # The angle classifier turns upside-down lines; off, it is faster and reads upright pages better.
     ocr_angle_cls: bool = False
     # The engine is made again between jobs after this many jobs, or when the process holds more memory.

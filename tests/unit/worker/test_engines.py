@@ -10,20 +10,31 @@ from services.worker.engine.rapidocr_engine import create_engine
 from services.worker.engine.recycling import RecyclingEngine, rss_mb
 
 
-@pytest.mark.parametrize(("name", "model"), [("onnxruntime", "small"), ("openvino", "small"), ("openvino", "tiny")])
-def test_each_runtime_reads_a_rendered_line_with_the_bundled_models(name, model):
-    engine = create_engine(name, threads=1, model=model)
+@pytest.mark.parametrize(
+    ("name", "model", "alphabet"),
+    [
+        ("onnxruntime", "small", "latin"),
+        ("openvino", "small", "latin"),
+        ("openvino", "tiny", "latin"),
+        ("onnxruntime", "small", "full"),
+        ("openvino", "tiny", "full"),
+    ],
+)
+def test_each_runtime_reads_a_rendered_line_with_the_bundled_models(name, model, alphabet):
+    engine = create_engine(name, threads=1, model=model, alphabet=alphabet)
     assert engine.backend == name
-    assert engine.name == f"rapidocr-ppocrv6-{model}-{name}-det1280-rec3"
+    assert engine.name == f"rapidocr-ppocrv6-{model}-{alphabet}-{name}-det1280-rec3w160"
     assert check_engine(engine) < 30  # it read HEALTH_TEXT back, or check_engine raised
     assert HEALTH_TEXT
 
 
-def test_an_unknown_engine_or_model_is_refused():
+def test_an_unknown_engine_model_or_alphabet_is_refused():
     with pytest.raises(ValueError, match="one of onnxruntime, openvino"):
         create_engine("tesseract", threads=1)
     with pytest.raises(ValueError, match="OCRBATCH_OCR_MODEL 'medium': one of small, tiny"):
         create_engine("openvino", threads=1, model="medium")
+    with pytest.raises(ValueError, match="alphabet 'cyrillic': one of latin, full"):
+        create_engine("openvino", threads=1, alphabet="cyrillic")
 
 
 class Counting:
