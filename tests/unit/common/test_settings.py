@@ -19,6 +19,7 @@ import pytest
             "OCRBATCH_OCR_MODEL: Input should be 'small' or 'tiny'",
         ),
         (["-m", "services.worker"], {"OCRBATCH_OCR_ENGINE": "tesseract"}, "OCRBATCH_OCR_ENGINE: Input should be"),
+        (["-m", "services.worker"], {"OCRBATCH_OCR_ALPHABET": "cjk"}, "OCRBATCH_OCR_ALPHABET: Input should be 'latin'"),
         (["-m", "services.batch"], {"OCRBATCH_JOB_MAX_DELIVER": "many"}, "OCRBATCH_JOB_MAX_DELIVER: Input should be"),
         (["-m", "services.local", "up"], {"OCRBATCH_WORKERS": "0"}, "OCRBATCH_WORKERS: Input should be greater"),
     ],
