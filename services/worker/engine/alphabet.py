@@ -7,10 +7,15 @@ too), Greek, digits, punctuation, currency and other symbols; `full` keeps the m
 The model is restricted when the engine starts, from the bundled file: its final classifier (a MatMul and a
 bias Add before the Softmax that is the model's output) keeps only the kept characters' columns, and the
 model's `character` metadata lists them, so the runtimes and rapidocr's decoder read it like any model.
+The restricted model is written once under the temporary directory, named by what it was made from, and
+read from there by every engine after (a worker's renewed engine, the other workers on the machine).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,3 +103,27 @@ def restrict(model_path: Path, characters: Sequence[str] | None = None) -> Restr
     for key, value in [*kept_props, ("character", "\n".join(restricted))]:
         model.metadata_props.add(key=key, value=value)
     return RestrictedModel(model.SerializeToString(), restricted)
+
+
+def restricted_model_file(model_path: Path, characters: Sequence[str] | None = None) -> Path:
+    """restrict()'s model as a file (runtimes and rapidocr take a path): made once per source model and
+    alphabet, then found again; written under a temporary name and renamed, so a reader never sees half."""
+    source = model_path.read_bytes()
+    digest = hashlib.sha256(source)
+    digest.update(repr((LATIN_RANGES, list(characters or []))).encode())
+    folder = Path(tempfile.gettempdir()) / "ocrbatch-models"
+    target = folder / f"{model_path.parent.name}-{model_path.stem}-latin-{digest.hexdigest()[:16]}.onnx"
+    if target.is_file():
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
+            part.write(restrict(model_path, characters).data)
+        os.chmod(part.name, 0o644)  # workers of other users on the machine read it too
+        os.replace(part.name, target)
+    except OSError as exc:
+        raise RuntimeError(
+            f"cannot write the recognition model restricted to the latin alphabet under {folder} ({exc}): "
+            "make the temporary directory (TMPDIR) writable, or set OCRBATCH_OCR_ALPHABET=full"
+        ) from None
+    return target

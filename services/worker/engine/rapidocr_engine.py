@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from services.worker.engine.alphabet import ALPHABETS, restrict
+from services.worker.engine.alphabet import ALPHABETS, restricted_model_file
 from services.worker.engine.port import OcrLine
 from services.worker.settings import WorkerSettings
 
@@ -113,11 +112,8 @@ class RapidOcrEngine:
             raise RuntimeError(f"bundled OCR models missing: {', '.join(missing)}")
         rec_model, rec_keys = files.rec, files.keys
         if alphabet == "latin":
-            # The restricted model lives as long as the engine: rapidocr loads it on the first page.
-            self._restricted_dir = tempfile.TemporaryDirectory(prefix="ocrbatch-rec-")
             keys = files.keys.read_text(encoding="utf-8").splitlines() if files.keys else None
-            rec_model = Path(self._restricted_dir.name) / f"{model}-rec-latin.onnx"
-            rec_model.write_bytes(restrict(files.rec, keys).data)
+            rec_model = restricted_model_file(files.rec, keys)
             rec_keys = None  # the restricted model lists its alphabet itself
         self._ocr = RapidOCR(
             params={

@@ -10,7 +10,7 @@ import onnxruntime
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from services.worker.engine.alphabet import UnexpectedModel, is_latin, restrict
+from services.worker.engine.alphabet import UnexpectedModel, is_latin, restrict, restricted_model_file
 from services.worker.engine.rapidocr_engine import bundled_model_dir, model_files
 
 KEPT = set(string.ascii_letters + string.digits + string.punctuation) | set("€£¥°±×éèàçüßøÆœ–—‘’“”•…₹™")
@@ -69,3 +69,25 @@ def test_a_model_without_a_classifier_output_is_refused_by_name():
         restrict(bundled_model_dir() / "PP-OCRv6_det_small.onnx", ["a"])
     with pytest.raises(UnexpectedModel, match="18710 classes for an alphabet of 3 characters"):
         restrict(model_files("small").rec, ["a", "b", "c"])
+
+
+def test_the_restricted_model_is_written_once_and_found_again(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    source = model_files("small").rec
+    first = restricted_model_file(source)
+    made_at = first.stat().st_mtime_ns
+    assert restricted_model_file(source) == first and first.stat().st_mtime_ns == made_at  # not made again
+    assert [p.name for p in first.parent.iterdir()] == [first.name]  # no temporary part left behind
+    tiny = model_files("tiny")
+    assert restricted_model_file(tiny.rec, tiny.keys.read_text(encoding="utf-8").splitlines()) != first
+    session = onnxruntime.InferenceSession(str(first))
+    assert len(session.get_modelmeta().custom_metadata_map["character"].splitlines()) == len(
+        restrict(source).characters
+    )
+
+
+def test_a_temporary_directory_that_cannot_be_written_is_named_with_the_way_out(tmp_path, monkeypatch):
+    (tmp_path / "ocrbatch-models").write_text("a file where the folder should be")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with pytest.raises(RuntimeError, match="TMPDIR.*OCRBATCH_OCR_ALPHABET=full"):
+        restricted_model_file(model_files("small").rec)
