@@ -1,6 +1,6 @@
 """The recognition alphabet: a PP-OCR recognition model scores every character of its alphabet at every step
 of a line. PP-OCRv6's is 18,708 characters, 16,000 of them Chinese and Japanese; for documents in Latin
-script the scores of those are work for nothing (about a seventh of a receipt's time, measured) and a chance
+script the scores of those are work for nothing (about a tenth of a receipt's time, measured) and a chance
 to read a Latin letter as a look-alike. `latin` keeps the classifier's rows for Latin letters (accented
 too), Greek, digits, punctuation, currency and other symbols; `full` keeps the model as it ships.
 
@@ -115,13 +115,18 @@ def restricted_model_file(model_path: Path, characters: Sequence[str] | None = N
     target = folder / f"{model_path.parent.name}-{model_path.stem}-latin-{digest.hexdigest()[:16]}.onnx"
     if target.is_file():
         return target
+    data = restrict(model_path, characters).data
+    part: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
-            part.write(restrict(model_path, characters).data)
-        os.chmod(part.name, 0o644)  # workers of other users on the machine read it too
-        os.replace(part.name, target)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as file:
+            part = Path(file.name)
+            file.write(data)
+        part.chmod(0o644)  # workers of other users on the machine read it too
+        os.replace(part, target)
     except OSError as exc:
+        if part is not None:
+            part.unlink(missing_ok=True)
         raise RuntimeError(
             f"cannot write the recognition model restricted to the latin alphabet under {folder} ({exc}): "
             "make the temporary directory (TMPDIR) writable, or set OCRBATCH_OCR_ALPHABET=full"
