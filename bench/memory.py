@@ -1,8 +1,8 @@
 """A worker's memory over many pages: small rendered pages of varying size through the OCR engine as a
 worker runs it (made again between jobs by the recycling limits), printing resident memory as it goes.
 
-Usage: python -m bench.memory [--pages 10000] [--engine openvino|onnxruntime] [--model small|tiny] [--max-jobs 2000]
-       [--max-rss-mb 1500]
+Usage: python -m bench.memory [--pages 10000] [--engine openvino|onnxruntime] [--model small|tiny]
+       [--alphabet latin|full] [--max-jobs 2000] [--max-rss-mb 1500]
 """
 
 from __future__ import annotations
@@ -41,13 +41,16 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--engine", default=WorkerSettings().ocr_engine)
     parser.add_argument("--model", default=WorkerSettings().ocr_model)
+    parser.add_argument("--alphabet", default=WorkerSettings().ocr_alphabet)
     parser.add_argument("--max-jobs", type=int, default=2000)
     parser.add_argument("--max-rss-mb", type=float, default=1500)
     parser.add_argument("--every", type=int, default=500)
     args = parser.parse_args()
     rng = random.Random(7)
     engine = RecyclingEngine(
-        lambda: create_engine(args.engine, 1, model=args.model), max_jobs=args.max_jobs, max_rss_mb=args.max_rss_mb
+        lambda: create_engine(args.engine, 1, model=args.model, alphabet=args.alphabet),
+        max_jobs=args.max_jobs,
+        max_rss_mb=args.max_rss_mb,
     )
     started, peak = time.perf_counter(), rss_mb()
     print(f"{'pages':>7}{'RSS MB':>9}{'peak MB':>9}{'renewals':>10}{'s':>8}")
