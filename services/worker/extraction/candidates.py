@@ -61,10 +61,18 @@ def values_in(kind: str, text: str) -> list[Found]:
         return find_identifiers(text)
     stripped = text.lstrip(_SEPARATORS)
     value = stripped.rstrip(_TRAILING)
-    if not value or not any(c.isalnum() for c in value):
+    if not value or not any(c.isalnum() for c in value) or _is_amount(value):
         return []
     start = len(text) - len(stripped)
     return [Found(start, start + len(value), value, True)]
+
+
+def _is_amount(value: str) -> bool:
+    """A money amount and nothing else ('50.00', 'RM 9.00'): never a string field's value, which is the money
+    type's — beside a string field's label it is a neighbouring figure ("Payment : 50.00" is the sum handed
+    over, not how it was paid). Codes and plain numbers ('INV-77', '12345') stay strings."""
+    amounts = find_amounts(value)
+    return len(amounts) == 1 and amounts[0].clean and amounts[0].start == 0 and amounts[0].end == len(value)
 
 
 def _shape(kind: str, found: Found) -> tuple[float, str | None]:
@@ -116,7 +124,10 @@ def label_candidates(
                 continue  # a header over two lines ("Date" / "d'échéance"), not a label with its value beside it
             if kind == "string" and not _stands_as_label(row.text, match):
                 continue  # "… STATIONERY SHOP" is a name, not the label "Shop"
-            out += _right_of(kind, row, match, matches, blockers)
+            beside = _right_of(kind, row, match, matches, blockers)
+            out += beside
+            if kind == "string" and not beside and _beside(row, match, matches, blockers).strip(_SEPARATORS):
+                continue  # the label has a value of another kind beside it ("Payment   6.00"): it labels that
             out += _right_and_lower(kind, row, match, rows, labels + excluded + others)
             out += _below(kind, row, match, rows, labels + excluded + others)
     return out
@@ -163,13 +174,7 @@ def _label_score(match: LabelMatch) -> float:
 def _right_of(
     kind: str, row: Row, match: LabelMatch, matches: list[LabelMatch], blockers: list[LabelMatch]
 ) -> list[Candidate]:
-    stops = [
-        m.start
-        for m in [*matches, *blockers]
-        if m.start >= match.end and not m.overlaps(match) and not INCLUSIVE.search(row.text[match.end : m.start])
-    ]
-    end = min(stops, default=len(row.text))
-    segment = row.text[match.end : end]
+    segment = _beside(row, match, matches, blockers)
     found = values_in(kind, segment)
     out = []
     for k, value in enumerate(found[:3]):
@@ -187,6 +192,16 @@ def _right_of(
             )
         )
     return out
+
+
+def _beside(row: Row, match: LabelMatch, matches: list[LabelMatch], blockers: list[LabelMatch]) -> str:
+    """The text right of a label on its row, up to the next label."""
+    stops = [
+        m.start
+        for m in [*matches, *blockers]
+        if m.start >= match.end and not m.overlaps(match) and not INCLUSIVE.search(row.text[match.end : m.start])
+    ]
+    return row.text[match.end : min(stops, default=len(row.text))]
 
 
 def _right_and_lower(
@@ -243,8 +258,9 @@ def _below(kind: str, row: Row, match: LabelMatch, rows: list[Row], every_label:
                 best = (distance, value)
         if best is not None:
             value = best[1]
-            if kind == "string" and (find_labels(str(value.value), every_label) or is_label_only(str(value.value))):
-                return []
+            printed = below.text[value.start :].split(CELL_GAP)[0]  # the cell as printed, its colon too
+            if kind == "string" and (find_labels(str(value.value), every_label) or is_label_only(printed)):
+                return []  # a label of its own below this one ("Change Due :"): the value is not further down
             shape, why = _shape(kind, value)
             score = _label_score(match) - 0.08 - 0.06 * (step - 1) + shape
             notes = [n for n in (why, f"{step} rows below the label" if step > 1 else None) if n]

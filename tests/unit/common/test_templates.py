@@ -120,6 +120,23 @@ def test_label_value_right_or_below_and_split_boxes_join_into_rows():
     assert result.details["vendor"]["candidate"]["how"] == "below"
 
 
+def test_a_string_field_takes_words_or_codes_never_an_amount_beside_its_label():
+    """Real receipts print "Payment   6.00" (the sum handed over) over "Change Due   0.00": neither the amount
+    nor the next row's label is a payment method."""
+    receipt = BUILTIN_TEMPLATES["receipt"]
+    tendered = page(("Total", 50, 100), ("6.00", 400, 100), ("Payment", 50, 130), ("6.00", 400, 130),
+                    ("Change Due", 50, 160), ("0.00", 400, 160))  # fmt: skip
+    assert extract(receipt, [tendered], "").values["paymentMethod"] is None
+    with_colons = page(("Payment :", 50, 130), ("50.00", 400, 130), ("Change Due :", 50, 160), ("34.10", 400, 160))
+    assert extract(receipt, [with_colons], "").values["paymentMethod"] is None
+    paid_by = page(("Payment:", 50, 130), ("Credit card", 400, 130))
+    assert extract(receipt, [paid_by], "").values["paymentMethod"] == "Credit card"
+    method_below = page(("Payment", 50, 130), ("VISA", 50, 160))
+    assert extract(receipt, [method_below], "").values["paymentMethod"] == "VISA"
+    codes = template([{"name": "ref", "rule": {"label": {"labels": ["Ref"]}}}])
+    assert extract(validate(codes), [page(("Ref:", 50, 100), ("12345", 200, 100))], "").values == {"ref": "12345"}
+
+
 def test_table_rows_under_split_header_until_a_stop_label():
     pages = [
         page(
