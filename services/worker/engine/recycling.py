@@ -39,13 +39,22 @@ class RecyclingEngine:
 
     def job_done(self) -> None:
         """Called between jobs: makes the engine again when it has read enough or memory is over the limit."""
+        why = self.renewal_due()
+        if why:
+            self.renew(why)
+
+    def renewal_due(self) -> str | None:
+        """Counts a finished job; why the engine should be made again now, or None (cheap: a worker asks
+        after every job, and makes the engine again off its event loop only when this says so)."""
         self._jobs += 1
-        over_jobs = self._max_jobs and self._jobs >= self._max_jobs
+        if self._max_jobs and self._jobs >= self._max_jobs:
+            return f"{self._jobs} jobs"
         memory = rss_mb()
-        over_memory = self._max_rss_mb and memory > self._max_rss_mb
-        if not (over_jobs or over_memory):
-            return
-        why = f"{self._jobs} jobs" if over_jobs else f"{memory:.0f} MB resident"
+        if self._max_rss_mb and memory > self._max_rss_mb:
+            return f"{memory:.0f} MB resident"
+        return None
+
+    def renew(self, why: str) -> None:
         del self._engine
         gc.collect()
         self._engine = self._make()

@@ -25,6 +25,7 @@ from services.common.priorities import PRIORITIES
 from services.common.telemetry import extract_context, inject_headers
 from services.worker.documents import DocumentError, Limits
 from services.worker.engine.port import OcrEngine
+from services.worker.engine.recycling import RecyclingEngine
 from services.worker.pipeline import read_document
 
 log = logging.getLogger(__name__)
@@ -131,9 +132,10 @@ class JobConsumer:
                 heartbeat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await heartbeat
-            renew = getattr(self._engine, "job_done", None)
-            if renew is not None:
-                await asyncio.to_thread(renew)  # between jobs: the engine may be made again (bounded memory)
+            if isinstance(self._engine, RecyclingEngine):  # between jobs: made again now and then (bounded memory)
+                why = self._engine.renewal_due()  # cheap, so asked here; the renewal itself off the event loop
+                if why:
+                    await asyncio.to_thread(self._engine.renew, why)
             try:
                 await msg.ack_sync()
             except (nats.errors.Error, TimeoutError) as exc:  # redelivered later: its result is applied once anyway
