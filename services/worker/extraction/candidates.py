@@ -124,9 +124,10 @@ def label_candidates(
                 continue  # a header over two lines ("Date" / "d'échéance"), not a label with its value beside it
             if kind == "string" and not _stands_as_label(row.text, match):
                 continue  # "… STATIONERY SHOP" is a name, not the label "Shop"
-            beside = _right_of(kind, row, match, matches, blockers)
+            segment = _beside(row, match, matches, blockers)
+            beside = _right_of(kind, row, match, segment)
             out += beside
-            if kind == "string" and not beside and _beside(row, match, matches, blockers).strip(_SEPARATORS):
+            if kind == "string" and not beside and segment.strip(_SEPARATORS):
                 continue  # the label has a value of another kind beside it ("Payment   6.00"): it labels that
             out += _right_and_lower(kind, row, match, rows, labels + excluded + others)
             out += _below(kind, row, match, rows, labels + excluded + others)
@@ -171,10 +172,8 @@ def _label_score(match: LabelMatch) -> float:
     return match.similarity + min(0.1 * (match.words - 1), 0.2)
 
 
-def _right_of(
-    kind: str, row: Row, match: LabelMatch, matches: list[LabelMatch], blockers: list[LabelMatch]
-) -> list[Candidate]:
-    segment = _beside(row, match, matches, blockers)
+def _right_of(kind: str, row: Row, match: LabelMatch, segment: str) -> list[Candidate]:
+    """Values in the segment beside the label (`_beside`)."""
     found = values_in(kind, segment)
     out = []
     for k, value in enumerate(found[:3]):
@@ -258,8 +257,10 @@ def _below(kind: str, row: Row, match: LabelMatch, rows: list[Row], every_label:
                 best = (distance, value)
         if best is not None:
             value = best[1]
-            printed = below.text[value.start :].split(CELL_GAP)[0]  # the cell as printed, its colon too
-            if kind == "string" and (find_labels(str(value.value), every_label) or is_label_only(printed)):
+            if kind == "string" and (
+                find_labels(str(value.value), every_label)
+                or is_label_only(below.text[value.start :].split(CELL_GAP)[0])  # the cell as printed, colon too
+            ):
                 return []  # a label of its own below this one ("Change Due :"): the value is not further down
             shape, why = _shape(kind, value)
             score = _label_score(match) - 0.08 - 0.06 * (step - 1) + shape
