@@ -28,8 +28,8 @@ FLUSH_BYTES = 4 * 1024 * 1024
 
 class GridFsBlobWriter:
     def __init__(self, database: Database, file_name: str, mime_type: str) -> None:
-        self._files = database.db["blobs.files"]
-        self._chunks = database.db["blobs.chunks"]
+        self._files = database.blob_files
+        self._chunks = database.blob_chunks
         self._id = ObjectId()
         self._file_name = file_name
         self._mime_type = mime_type
@@ -86,8 +86,8 @@ class GridFsBlobWriter:
 class GridFsBlobs:
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._files = database.db["blobs.files"]
-        self._chunks = database.db["blobs.chunks"]
+        self._files = database.blob_files
+        self._chunks = database.blob_chunks
 
     async def open_writer(self, file_name: str, mime_type: str) -> GridFsBlobWriter:
         return GridFsBlobWriter(self._database, file_name, mime_type)

@@ -44,6 +44,8 @@ class Database:
         self.organizations = self.db["organizations"]
         self.projects = self.db["projects"]
         self.users = self.db["users"]
+        self.blob_files = self.db["blobs.files"]  # GridFS bucket "blobs" (blobs.py)
+        self.blob_chunks = self.db["blobs.chunks"]
         self._transactions: bool | None = None  # unknown until the first try
 
     async def ping(self) -> None:
@@ -69,8 +71,8 @@ class Database:
         await self.db["webhooks"].create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.db["webhook_deliveries"].create_index([("endpointId", ASCENDING), ("createdAt", DESCENDING)])
         # the GridFS spec's indexes on the file bucket (blobs.py writes without checking them per file)
-        await self.db["blobs.files"].create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
-        await self.db["blobs.chunks"].create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)
+        await self.blob_files.create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
+        await self.blob_chunks.create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)
 
     async def atomically(self, write: Callable[[AsyncClientSession | None], Awaitable[None]]) -> None:
         """Runs `write` in one transaction where the server has them (replica sets, SecantusDB); a standalone
