@@ -78,6 +78,7 @@ async def serve(settings: WorkerSettings) -> None:
         await ensure_topology(js, ack_wait_s=settings.job_ack_wait_s, max_deliver=settings.job_max_deliver)
 
         consumer = JobConsumer(
+            nc,
             js,
             jobs_pb2_grpc.JobFileServiceStub(channel),
             engine,

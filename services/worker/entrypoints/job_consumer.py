@@ -8,11 +8,13 @@ import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import grpc
 import nats.errors
+from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from opentelemetry import trace
@@ -20,13 +22,13 @@ from opentelemetry import trace
 from ocrbatch.v1 import jobs_pb2, jobs_pb2_grpc
 from services.common import metrics
 from services.common.convert import to_struct
-from services.common.jetstream import JOBS_STREAM, RESULTS_SUBJECT, workers_consumer
+from services.common.jetstream import JOBS_STREAM, JOBS_SUBJECT_PREFIX, RESULTS_SUBJECT, workers_consumer
 from services.common.priorities import PRIORITIES
 from services.common.telemetry import extract_context, inject_headers
 from services.worker.documents import DocumentError, Limits
 from services.worker.engine.port import OcrEngine
 from services.worker.engine.recycling import RecyclingEngine
-from services.worker.pipeline import read_document
+from services.worker.pipeline import DocumentText, read_document
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -53,11 +55,28 @@ _UNREACHABLE_CODES = {
     grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
 READ_TIMEOUT_S = 30.0
+# An idle worker wakes when a job is published; it also looks every IDLE_WAIT_S for redelivered jobs (those
+# of a worker that died, or given back), fetching each priority for REDELIVERY_FETCH_S.
+IDLE_WAIT_S = 1.0
+REDELIVERY_FETCH_S = 0.05
+
+
+@dataclass(frozen=True)
+class Recognised:
+    document: DocumentText
+    seconds: float  # from taking the job to its text and values
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    reason: str  # the ocrbatch_job_failures label
+    error: str  # what the record says
 
 
 class JobConsumer:
     def __init__(
         self,
+        nc: NatsClient,
         js: JetStreamContext,
         files: jobs_pb2_grpc.JobFileServiceStub,
         engine: OcrEngine,
@@ -67,6 +86,7 @@ class JobConsumer:
         max_file_bytes: int,
         ack_wait_s: float,
     ) -> None:
+        self._nc = nc
         self._js = js
         self._files = files
         self._engine = engine
@@ -76,14 +96,16 @@ class JobConsumer:
         self._ack_wait_s = ack_wait_s
         self._stop = asyncio.Event()
         self.jobs_done = 0
+        self.idle = asyncio.Event()  # set while waiting for a job to be published
+        self._finishing: asyncio.Task[None] | None = None  # the last job's result being published
 
     async def run(self, stop: asyncio.Event) -> None:
         self._stop = stop
-        subs = {p: await self._js.pull_subscribe_bind(workers_consumer(p), stream=JOBS_STREAM) for p in PRIORITIES}
+        subs = await self.subscribe()
         try:
             while not stop.is_set():
                 try:
-                    msg = await self._next_job(subs)
+                    msg = await self.next_job(subs)
                 except (nats.errors.Error, TimeoutError) as exc:  # NATS is away: the client reconnects by itself
                     log.warning("cannot reach NATS to take a job, trying again: %r", exc)
                     await self._pause(1.0)
@@ -91,102 +113,193 @@ class JobConsumer:
                 if msg is not None:  # finish the job in hand even when asked to stop: that is the graceful part
                     await self.handle(msg)
         finally:
+            await self._finished()  # the last job's result is published and its job acked before the worker stops
             for sub in subs.values():  # a pull subscription left open makes nc.drain() wait for its full timeout
                 await sub.unsubscribe()
 
-    async def _next_job(self, subs: dict[str, JetStreamContext.PullSubscription]) -> Msg | None:
-        """The oldest job of the highest priority that has one waiting."""
-        for priority, sub in subs.items():
-            info = await self._js.consumer_info(JOBS_STREAM, workers_consumer(priority))
+    async def subscribe(self) -> dict[str, JetStreamContext.PullSubscription]:
+        """Pull subscriptions to the workers' consumer of each priority, highest first."""
+        return {p: await self._js.pull_subscribe_bind(workers_consumer(p), stream=JOBS_STREAM) for p in PRIORITIES}
+
+    async def next_job(self, subs: dict[str, JetStreamContext.PullSubscription]) -> Msg | None:
+        """The oldest job of the highest priority that has one waiting; when none does, waits until a job is
+        published and takes the highest waiting then. None after IDLE_WAIT_S without one, or when stopping."""
+        msg = await self._take_waiting(subs)
+        if msg is not None:
+            return msg
+        # Idle. Listening to the job subjects before looking again: a job published after that look wakes
+        # this worker at once, whatever its priority (each priority's fetch in turn made the first job of a
+        # batch wait up to 0.3 s a priority before it).
+        published = await self._nc.subscribe(f"{JOBS_SUBJECT_PREFIX}.*", max_msgs=1)
+        try:
+            await self._nc.flush()  # the server has the interest before the look
+            msg = await self._take_waiting(subs)
+            if msg is not None:
+                return msg
+            # Redelivered jobs (unacked, or given back) are not counted as waiting: a short fetch on each
+            # priority picks them up.
+            for sub in subs.values():
+                try:
+                    return (await sub.fetch(1, timeout=REDELIVERY_FETCH_S))[0]
+                except TimeoutError:  # nats-py raises both its own TimeoutError and asyncio's: no job
+                    continue
+            self.idle.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._first_of(published.next_msg(timeout=None), self._stop.wait()), IDLE_WAIT_S)
+            self.idle.clear()
+            return None if self._stop.is_set() else await self._take_waiting(subs)
+        finally:
+            self.idle.clear()
+            with contextlib.suppress(nats.errors.Error):
+                await published.unsubscribe()
+
+    async def _take_waiting(self, subs: dict[str, JetStreamContext.PullSubscription]) -> Msg | None:
+        """The oldest new job of the highest priority that has one. The priorities are asked at once: one
+        round trip to NATS before the fetch instead of one per priority."""
+        infos = await asyncio.gather(*(self._js.consumer_info(JOBS_STREAM, workers_consumer(p)) for p in subs))
+        for sub, info in zip(subs.values(), infos, strict=True):
             if info.num_pending:
                 try:
                     return (await sub.fetch(1, timeout=1.0))[0]
                 except TimeoutError:  # another worker took it first
                     return None
-        # Nothing new anywhere: wait briefly on each, which also picks up redeliveries of unacked jobs.
-        for sub in subs.values():
-            try:
-                return (await sub.fetch(1, timeout=0.3))[0]
-            except TimeoutError:  # nats-py raises both its own TimeoutError and asyncio's: no job
-                continue
         return None
 
+    @staticmethod
+    async def _first_of(*waits: Awaitable[object]) -> None:
+        tasks = [asyncio.ensure_future(wait) for wait in waits]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     async def handle(self, msg: Msg) -> None:
-        """Reads one job's file and publishes its result; only the file itself can fail its record."""
+        """Reads one job's file and recognises it; only the file itself can fail its record. Its result is
+        then published and the job acked while this worker takes its next job and reads that job's file
+        (`_finish`, one job at a time): the engine does not wait for NATS between jobs."""
         job = jobs_pb2.OcrJob.FromString(msg.data)
         delivery = msg.metadata.num_delivered
-        with tracer.start_as_current_span(
-            "ocr job", context=extract_context(msg.headers), kind=trace.SpanKind.CONSUMER
-        ) as span:
-            span.set_attribute("ocrbatch.record_id", job.record_id)
-            span.set_attribute("ocrbatch.delivery", delivery)
-            heartbeat = asyncio.create_task(self._keep_alive(msg))
+        span = tracer.start_span("ocr job", context=extract_context(msg.headers), kind=trace.SpanKind.CONSUMER)
+        span.set_attribute("ocrbatch.record_id", job.record_id)
+        span.set_attribute("ocrbatch.delivery", delivery)
+        heartbeat = asyncio.create_task(self._keep_alive(msg))
+        with trace.use_span(span, end_on_exit=False):
             try:
-                await self._process(job, delivery)
+                outcome = await self._recognise(job, delivery)
             except Released:
-                log.info("record %s goes back to the queue: the worker is stopping", job.record_id)
-                with contextlib.suppress(nats.errors.Error, TimeoutError):
-                    await msg.nak(delay=1.0)
+                await self._release(msg, job, heartbeat, span)
                 return
-            finally:
-                heartbeat.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await heartbeat
             if isinstance(self._engine, RecyclingEngine):  # between jobs: made again now and then (bounded memory)
                 why = self._engine.renewal_due()  # cheap, so asked here; the renewal itself off the event loop
                 if why:
                     await asyncio.to_thread(self._engine.renew, why)
-            try:
-                await msg.ack_sync()
-            except (nats.errors.Error, TimeoutError) as exc:  # redelivered later: its result is applied once anyway
-                log.warning("record %s: the ack did not reach NATS (%r); the job will come back", job.record_id, exc)
-            self.jobs_done += 1
+            await self._finished()  # the previous job's, done long ago: one result in flight at a time
+            # the task copies the current context, so the result's message carries this job's trace
+            self._finishing = asyncio.create_task(self._finish(msg, job, delivery, outcome, heartbeat, span))
 
-    async def _process(self, job: jobs_pb2.OcrJob, delivery: int) -> None:
+    async def _finished(self) -> None:
+        if self._finishing is not None:
+            await self._finishing
+            self._finishing = None
+
+    async def _recognise(self, job: jobs_pb2.OcrJob, delivery: int) -> Recognised | Unreadable:
+        """The job's document read, or why its file cannot be read. Raises Released when the worker stops
+        while the batch service is unreachable."""
         metrics.JOBS.labels("received", job.priority).inc()
+        started, started_at = time.perf_counter(), datetime.now(UTC)
         try:
-            started, started_at = time.perf_counter(), datetime.now(UTC)
             data = await self._until_reachable(
                 f"reading record {job.record_id}", lambda: self._read_file(job, delivery, started_at)
             )
             template = job.template if job.HasField("template") else None
             document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template)
-            await self._publish(
-                job,
-                jobs_pb2.RESULT_KIND_COMPLETED,
-                delivery,
-                text=document.text,
-                pages=document.pages,
-                processing_result=to_struct(document.values),
-                field_details=to_struct(document.details),
-                needs_review=document.needs_review,
-            )
-            seconds = time.perf_counter() - started
-            log.info("record %s: %d pages in %.2fs", job.record_id, len(document.pages), seconds)
-            metrics.JOBS.labels("completed", job.priority).inc()
-            metrics.PAGES_PER_DOCUMENT.observe(len(document.pages))
-            for _ in document.pages:
-                metrics.OCR_SECONDS_PER_PAGE.observe(seconds / max(len(document.pages), 1))
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
-            metrics.JOB_FAILURES.labels("document").inc()
-            metrics.JOBS.labels("failed", job.priority).inc()
-            await self._fail(job, delivery, str(exc))
-        except nats.errors.MaxPayloadError:
-            metrics.JOB_FAILURES.labels("result_too_large").inc()
-            metrics.JOBS.labels("failed", job.priority).inc()
-            await self._fail(
-                job,
-                delivery,
-                "the recognised result is larger than the NATS max_payload; "
-                "raise max_payload on the server or lower OCRBATCH_MAX_PAGES",
-            )
+            return Unreadable("document", str(exc))
         except Released:
             raise
         except Exception as exc:  # an engine bug on this file: fail the record, keep the worker alive
             log.exception("record %s: unexpected error", job.record_id)
-            metrics.JOB_FAILURES.labels("engine_error").inc()
-            metrics.JOBS.labels("failed", job.priority).inc()
-            await self._fail(job, delivery, f"internal error while reading the file ({type(exc).__name__})")
+            return Unreadable("engine_error", f"internal error while reading the file ({type(exc).__name__})")
+        return Recognised(document, time.perf_counter() - started)
+
+    async def _finish(
+        self,
+        msg: Msg,
+        job: jobs_pb2.OcrJob,
+        delivery: int,
+        outcome: Recognised | Unreadable,
+        heartbeat: asyncio.Task[None],
+        span: trace.Span,
+    ) -> None:
+        """Publishes the job's result, then acks the job (a result is never acked before NATS holds it)."""
+        try:
+            await self._publish_outcome(job, delivery, outcome)
+        except Released:
+            await self._release(msg, job, heartbeat, span)
+            return
+        except Exception:  # not published: the job is not acked, so JetStream delivers it again
+            log.exception("record %s: the result could not be published", job.record_id)
+            await self._close_job(heartbeat, span)
+            return
+        await self._close_job(heartbeat, span)
+        try:
+            await msg.ack_sync()
+        except (nats.errors.Error, TimeoutError) as exc:  # redelivered later: its result is applied once anyway
+            log.warning("record %s: the ack did not reach NATS (%r); the job will come back", job.record_id, exc)
+        self.jobs_done += 1
+
+    async def _publish_outcome(self, job: jobs_pb2.OcrJob, delivery: int, outcome: Recognised | Unreadable) -> None:
+        if isinstance(outcome, Recognised):
+            document = outcome.document
+            try:
+                await self._publish(
+                    job,
+                    jobs_pb2.RESULT_KIND_COMPLETED,
+                    delivery,
+                    text=document.text,
+                    pages=document.pages,
+                    processing_result=to_struct(document.values),
+                    field_details=to_struct(document.details),
+                    needs_review=document.needs_review,
+                )
+            except nats.errors.MaxPayloadError:
+                outcome = Unreadable(
+                    "result_too_large",
+                    "the recognised result is larger than the NATS max_payload; "
+                    "raise max_payload on the server or lower OCRBATCH_MAX_PAGES",
+                )
+            except Released:
+                raise
+            except Exception as exc:  # a result that cannot be built or sent: fail the record, as an engine bug
+                log.exception("record %s: unexpected error publishing its result", job.record_id)
+                outcome = Unreadable("engine_error", f"internal error while reading the file ({type(exc).__name__})")
+            else:
+                log.info("record %s: %d pages in %.2fs", job.record_id, len(document.pages), outcome.seconds)
+                metrics.JOBS.labels("completed", job.priority).inc()
+                metrics.PAGES_PER_DOCUMENT.observe(len(document.pages))
+                for _ in document.pages:
+                    metrics.OCR_SECONDS_PER_PAGE.observe(outcome.seconds / max(len(document.pages), 1))
+                return
+        metrics.JOB_FAILURES.labels(outcome.reason).inc()
+        metrics.JOBS.labels("failed", job.priority).inc()
+        await self._fail(job, delivery, outcome.error)
+
+    async def _release(self, msg: Msg, job: jobs_pb2.OcrJob, heartbeat: asyncio.Task[None], span: trace.Span) -> None:
+        """The worker is stopping before the job's result got through: the job goes back to the queue."""
+        log.info("record %s goes back to the queue: the worker is stopping", job.record_id)
+        await self._close_job(heartbeat, span)
+        with contextlib.suppress(nats.errors.Error, TimeoutError):
+            await msg.nak(delay=1.0)
+
+    @staticmethod
+    async def _close_job(heartbeat: asyncio.Task[None], span: trace.Span) -> None:
+        """The job's heartbeat stops and its span ends."""
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+        span.end()
 
     async def _keep_alive(self, msg: Msg) -> None:
         """Tells JetStream the job is still being worked on, so a long OCR is not redelivered."""

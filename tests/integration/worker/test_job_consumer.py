@@ -1,0 +1,72 @@
+"""The worker's job loop against a real NATS JetStream: which job an idle or a busy worker takes next."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from ocrbatch.v1 import jobs_pb2
+from services.common.jetstream import ensure_topology, job_subject
+from services.worker.documents import Limits
+from services.worker.entrypoints import job_consumer
+from services.worker.entrypoints.job_consumer import JobConsumer
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+async def consumer(nats_client, jetstream, monkeypatch):
+    """A job consumer on real NATS; it only takes jobs here (no batch service, no engine: next_job needs
+    neither). An idle worker's look for redeliveries is put off to 10 s, so a prompt take can only be the
+    wake-up on publication."""
+    monkeypatch.setattr(job_consumer, "IDLE_WAIT_S", 10.0)
+    await ensure_topology(jetstream, ack_wait_s=30, max_deliver=3)
+    files = engine = None  # next_job reads no file and recognises nothing
+    return JobConsumer(nats_client, jetstream, files, engine, Limits(), worker_id="t", max_file_bytes=1, ack_wait_s=30)
+
+
+async def publish(jetstream, priority: str, record_id: str) -> None:
+    job = jobs_pb2.OcrJob(record_id=record_id, batch_id="b", generation=1, priority=priority)
+    await jetstream.publish(job_subject(priority), job.SerializeToString())
+
+
+async def test_an_idle_worker_takes_a_job_as_soon_as_it_is_published_whatever_its_priority(consumer, jetstream):
+    subs = await consumer.subscribe()
+    for priority in ("low", "high", "medium"):
+        taking = asyncio.create_task(consumer.next_job(subs))
+        await asyncio.wait_for(consumer.idle.wait(), 10)  # nothing waiting: the worker listens for new jobs
+        published = time.monotonic()
+        await publish(jetstream, priority, f"r-{priority}")
+        msg = await asyncio.wait_for(taking, 10)
+        assert msg is not None, f"the {priority} job did not wake the idle worker"
+        assert jobs_pb2.OcrJob.FromString(msg.data).record_id == f"r-{priority}"
+        assert time.monotonic() - published < 2.0  # the wake-up, not the 10 s look for redeliveries
+        await msg.ack_sync()
+
+
+async def test_the_highest_priority_waiting_job_is_taken_first(consumer, jetstream):
+    subs = await consumer.subscribe()
+    await publish(jetstream, "low", "r-low")
+    await publish(jetstream, "medium", "r-medium")
+    await publish(jetstream, "high", "r-high")
+    taken = []
+    for _ in range(3):
+        msg = await consumer.next_job(subs)
+        assert msg is not None
+        taken.append(jobs_pb2.OcrJob.FromString(msg.data).record_id)
+        await msg.ack_sync()
+    assert taken == ["r-high", "r-medium", "r-low"]
+
+
+async def test_a_stopping_worker_stops_waiting_for_jobs_at_once(consumer):
+    subs = await consumer.subscribe()
+    stop = asyncio.Event()
+    consumer._stop = stop  # what run() sets
+    taking = asyncio.create_task(consumer.next_job(subs))
+    await asyncio.wait_for(consumer.idle.wait(), 10)
+    stopped = time.monotonic()
+    stop.set()
+    assert await asyncio.wait_for(taking, 10) is None
+    assert time.monotonic() - stopped < 2.0  # not the 10 s idle wait
