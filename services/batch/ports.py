@@ -80,7 +80,7 @@ class Batches(Protocol):
         lists (`record_ids`, `upload_ids`); one whose status moved has them."""
         ...
 
-    async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Batch | None:
+    async def uncount_record(self, record: Record, at: datetime) -> Batch | None:
         """Takes a failed record back out of its batch's counters (it is being retried), as `Batch.uncount`,
         in one update; the batch after (without its id lists), None when it was not counted."""
         ...

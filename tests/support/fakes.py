@@ -133,8 +133,8 @@ class FakeBatches:
         self.batches[batch_id].deleted_at = at
         return batch
 
-    async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Batch | None:
-        return await self.change(batch_id, lambda batch: batch.uncount(record_id, at))
+    async def uncount_record(self, record: Record, at: datetime) -> Batch | None:
+        return await self.change(record.batch_id, lambda batch: batch.uncount(record, at))
 
     async def document_uploaded(self, batch_id: str, upload_id: str, at: datetime) -> Batch | None:
         return await self.change(batch_id, lambda batch: batch.document_uploaded(upload_id, at))

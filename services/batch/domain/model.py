@@ -148,7 +148,7 @@ class Batch:
     upload_ids: list[str] = field(default_factory=list)
     record_ids: list[str] = field(default_factory=list)
     result_fields: list[str] = field(default_factory=list)
-    counted_record_ids: set[str] = field(default_factory=set)
+    counted_seqs: set[int] = field(default_factory=set)  # its records counted into it, each once, by their seq
     description: str = ""
     waiting_files: int = 0  # declared documents whose bytes have not come yet
     # a declared batch's template, given to each record when its document comes (not copied 5000 times)
@@ -174,9 +174,9 @@ class Batch:
 
     def count(self, record: Record, at: datetime) -> bool:
         """Counts a final record into the batch, at most once; False when there was nothing to change."""
-        if not record.is_final or record.id in self.counted_record_ids:
+        if not record.is_final or record.seq in self.counted_seqs:
             return False
-        self.counted_record_ids.add(record.id)
+        self.counted_seqs.add(record.seq)
         if record.status == RecordStatus.COMPLETED:
             self.completed_files += 1
             self.result_fields += [name for name in record.result_fields() if name not in self.result_fields]
@@ -185,11 +185,11 @@ class Batch:
         self._settle(at)
         return True
 
-    def uncount(self, record_id: str, at: datetime) -> bool:
+    def uncount(self, record: Record, at: datetime) -> bool:
         """Takes a failed record back out of the counters (it is being retried); False if it was not counted."""
-        if record_id not in self.counted_record_ids:
+        if record.seq not in self.counted_seqs:
             return False
-        self.counted_record_ids.discard(record_id)
+        self.counted_seqs.discard(record.seq)
         self.failed_files -= 1
         self._settle(at)
         return True

@@ -64,7 +64,7 @@ async def retry(batches: Batches, jobs: JobPublisher, applier: ResultApplier, sc
     record = await batches.requeue_failed(scope, record_id, at)
     if record is None:
         raise InvalidArgument(f"only failed records can be retried; this one is {current.status.value}")
-    await applier.announce(await batches.uncount_record(record.batch_id, record_id, at))
+    await applier.announce(await batches.uncount_record(record, at))
     if await publish_records(batches, jobs, [record]):
         record.status = RecordStatus.QUEUED  # as stored; a worker may take it from here
     return record

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from bson import ObjectId
+from bson import Int64, ObjectId
 from gridfs import AsyncGridFSBucket
 from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
@@ -193,9 +193,44 @@ async def test_a_retried_record_is_uncounted_once_and_the_batch_is_open_again(ba
     failed = await batches.finish_record(records[0].id, 1, Outcome(completed=False, at=now, attempts=2, error="x"))
     _, final = await batches.count_record(failed, now)
     assert (final.status, final.failed_files) == (BatchStatus.FAILED, 1)
-    reopened = await batches.uncount_record(batch.id, records[0].id, now)
+    reopened = await batches.uncount_record(failed, now)
     assert (reopened.status, reopened.failed_files, reopened.progress) == (BatchStatus.PROCESSING, 0, 0.0)
-    assert await batches.uncount_record(batch.id, records[0].id, now) is None  # not counted any more
+    assert await batches.uncount_record(failed, now) is None  # not counted any more
+
+
+async def test_records_across_the_whole_bitmap_of_counted_seqs_are_each_counted_once(batches):
+    """Counted records are marked by their seq in words of 62 bits: the first and last seq of a word and of the
+    next ones, counted twice each (redelivered results), count once; a retried one is uncounted alone."""
+    batch, records = await make_batch(batches, files=130)
+    now = datetime.now(UTC)
+    chosen = [records[seq] for seq in (0, 61, 62, 123, 124, 129)]
+    finished = [await batches.finish_record(r.id, 1, completed(now)) for r in chosen[:-1]]
+    finished.append(await batches.finish_record(chosen[-1].id, 1, Outcome(completed=False, at=now, attempts=1)))
+    for record in [*finished, *finished]:
+        await batches.count_record(record, now)
+    stored = await batches.get(SCOPE, batch.id)
+    assert (stored.completed_files, stored.failed_files) == (5, 1)
+    assert stored.counted_seqs == {0, 61, 62, 123, 124, 129}
+    await batches.uncount_record(finished[-1], now)
+    stored = await batches.get(SCOPE, batch.id)
+    assert (stored.completed_files, stored.failed_files, stored.counted_seqs) == (5, 0, {0, 61, 62, 123, 124})
+
+
+async def test_a_record_counted_by_an_earlier_version_is_not_counted_again_and_can_be_retried(database, batches):
+    """Batches stored before the bitmap listed their counted record ids: a redelivered result of such a record
+    counts nothing, and retrying it (failed) takes it out of the counters."""
+    batch, records = await make_batch(batches, files=2)
+    now = datetime.now(UTC)
+    failed = await batches.finish_record(records[0].id, 1, Outcome(completed=False, at=now, attempts=1, error="x"))
+    await database.batches.update_one(
+        {"_id": ObjectId(batch.id)}, {"$inc": {"failedFiles": 1}, "$addToSet": {"countedRecordIds": failed.id}}
+    )  # as the earlier version counted it
+    assert await batches.count_record(failed, now) == (BatchStatus.PROCESSING, None)
+    reopened = await batches.uncount_record(failed, now)
+    assert (reopened.failed_files, reopened.status) == (0, BatchStatus.PROCESSING)
+    counted = await batches.count_record(failed, now)  # the retry's result
+    assert counted[1].failed_files == 1
+    assert await batches.uncount_record(failed, now) is not None and await batches.uncount_record(failed, now) is None
 
 
 async def test_each_declared_document_that_comes_is_counted_once_with_its_upload(database, batches):
@@ -221,16 +256,19 @@ async def test_the_count_that_ends_a_batch_returns_it_final_and_whole(batches):
     assert final.record_ids == [r.id for r in records]  # what batch.completed carries
 
 
-async def test_a_status_left_behind_its_counters_is_settled_by_the_redelivered_result(database, batches):
+@pytest.mark.parametrize("marked_by", ["bitmap", "earlier version"])
+async def test_a_status_left_behind_its_counters_is_settled_by_the_redelivered_result(database, batches, marked_by):
     """A crash after the count but before the status moved: the redelivered result counts nothing again,
     and settles the status."""
     batch, records = await make_batch(batches, files=1)
     now = datetime.now(UTC)
     done = await batches.finish_record(records[0].id, 1, completed(now))
+    mark = {"$bit": {"countedSeqs.0": {"or": Int64(1)}}}  # seq 0, as the first update of count_record marks it
+    if marked_by == "earlier version":
+        mark = {"$addToSet": {"countedRecordIds": done.id}}
     await database.batches.update_one(
-        {"_id": ObjectId(batch.id)},
-        {"$inc": {"completedFiles": 1}, "$addToSet": {"countedRecordIds": done.id}},
-    )  # counted, as the first update of count_record does, and the process died
+        {"_id": ObjectId(batch.id)}, {"$inc": {"completedFiles": 1}, **mark}
+    )  # counted, and the process died
     before, settled = await batches.count_record(done, now)
     assert (before, settled.status, settled.completed_files) == (BatchStatus.PROCESSING, BatchStatus.COMPLETED, 1)
     assert await batches.count_record(done, now) == (BatchStatus.COMPLETED, None)

@@ -6,7 +6,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
-from bson import ObjectId
+from bson import Int64, ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
@@ -15,10 +15,12 @@ from ocrbatch.v1 import templates_pb2
 from services.batch.adapters.mongo.database import Database, update_and_read
 from services.batch.adapters.mongo.documents import (
     BATCH_CHANGES,
+    LEGACY_COUNTED,
     UPLOAD_CLOSE_CHANGES,
     Document,
     batch_doc,
     batch_of,
+    counted_bit,
     oid,
     page_doc,
     record_doc,
@@ -45,7 +47,7 @@ _VISIBLE: Document = {"receiving": {"$ne": True}}
 # (150 ms at 5,000 records, against 0.7 ms), and the processing history only grows.
 
 # a batch's counters and status without what grows with it (its id lists) or never changes (its template)
-_BATCH_IDS = {"processingHistoryIds": 0, "uploadIds": 0, "countedRecordIds": 0}
+_BATCH_IDS = {"processingHistoryIds": 0, "uploadIds": 0, LEGACY_COUNTED: 0}
 _BATCH_COUNTERS = {**_BATCH_IDS, "templateSnapshot": 0}
 _CHANGE_ATTEMPTS = 50  # concurrent changes of one batch retry this often before giving up
 
@@ -111,7 +113,7 @@ class MongoBatches:
             query["status"] = status
         total = await self._batches.count_documents(query)
         cursor = (
-            self._batches.find(query, {"countedRecordIds": 0, "templateSnapshot": 0})
+            self._batches.find(query, {LEGACY_COUNTED: 0, "templateSnapshot": 0})
             .sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
             .skip((page - 1) * limit)
             .limit(limit)
@@ -157,28 +159,34 @@ class MongoBatches:
         raise RuntimeError(f"batch {batch_id} kept changing under {_CHANGE_ATTEMPTS} attempts to update it")
 
     async def count_record(self, record: Record, at: datetime) -> tuple[BatchStatus | None, Batch | None]:
-        """One update counts the record, guarded by the batch's set of counted ids so that a redelivered
-        result counts nothing (a whole-batch read and write per result made a 5,000-file batch apply ~10
-        results a second)."""
+        """One update counts the record, guarded by its bit in the batch's bitmap of counted seqs so that a
+        redelivered result counts nothing (a list of counted ids made each count slower as a 5,000-file
+        batch filled: 12 → 70 ms a result in local mode)."""
         if not record.is_final:
             return None, None
         counter = "completedFiles" if record.status == RecordStatus.COMPLETED else "failedFiles"
-        added: Document = {"countedRecordIds": record.id}
+        word, mask = counted_bit(record.seq)
+        update: Document = {
+            "$bit": {word: {"or": mask}},
+            "$inc": {counter: 1, "version": 1},
+            "$set": {"updatedAt": at},
+        }
         if fields := record.result_fields():
-            added["resultFields"] = {"$each": fields}
-        return await self._move_counters(
-            record.batch_id,
-            {"countedRecordIds": {"$ne": record.id}},
-            {"$addToSet": added, "$inc": {counter: 1, "version": 1}, "$set": {"updatedAt": at}},
-            at,
-        )
+            update["$addToSet"] = {"resultFields": {"$each": fields}}
+        uncounted = {
+            "$or": [{word: {"$exists": False}}, {word: {"$bitsAllClear": mask}}],
+            LEGACY_COUNTED: {"$ne": record.id},
+        }
+        return await self._move_counters(record.batch_id, uncounted, update, at)
 
-    async def uncount_record(self, batch_id: str, record_id: str, at: datetime) -> Batch | None:
+    async def uncount_record(self, record: Record, at: datetime) -> Batch | None:
+        word, mask = counted_bit(record.seq)
         _, batch = await self._move_counters(
-            batch_id,
-            {"countedRecordIds": record_id},
+            record.batch_id,
+            {"$or": [{word: {"$bitsAnySet": mask}}, {LEGACY_COUNTED: record.id}]},
             {
-                "$pull": {"countedRecordIds": record_id},
+                "$bit": {word: {"and": Int64(~mask)}},
+                "$pull": {LEGACY_COUNTED: record.id},
                 "$inc": {"failedFiles": -1, "version": 1},
                 "$set": {"updatedAt": at},
             },
