@@ -165,7 +165,7 @@ class MongoBatches:
         if not record.is_final:
             return None, None
         counter = "completedFiles" if record.status == RecordStatus.COMPLETED else "failedFiles"
-        word, mask = counted_bit(record.seq)
+        word, bit, mask = counted_bit(record.seq)
         update: Document = {
             "$bit": {word: {"or": mask}},
             "$inc": {counter: 1, "version": 1},
@@ -174,16 +174,16 @@ class MongoBatches:
         if fields := record.result_fields():
             update["$addToSet"] = {"resultFields": {"$each": fields}}
         uncounted = {
-            "$or": [{word: {"$exists": False}}, {word: {"$bitsAllClear": mask}}],
+            "$or": [{word: {"$exists": False}}, {word: {"$bitsAllClear": [bit]}}],
             LEGACY_COUNTED: {"$ne": record.id},
         }
         return await self._move_counters(record.batch_id, uncounted, update, at)
 
     async def uncount_record(self, record: Record, at: datetime) -> Batch | None:
-        word, mask = counted_bit(record.seq)
+        word, bit, mask = counted_bit(record.seq)
         _, batch = await self._move_counters(
             record.batch_id,
-            {"$or": [{word: {"$bitsAnySet": mask}}, {LEGACY_COUNTED: record.id}]},
+            {"$or": [{word: {"$bitsAllSet": [bit]}}, {LEGACY_COUNTED: record.id}]},
             {
                 "$bit": {word: {"and": Int64(~mask)}},
                 "$pull": {LEGACY_COUNTED: record.id},

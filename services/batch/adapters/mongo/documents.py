@@ -117,10 +117,11 @@ LEGACY_COUNTED = "countedRecordIds"
 SEQS_PER_WORD = 62
 
 
-def counted_bit(seq: int) -> tuple[str, Int64]:
-    """The field and the mask of seq's bit."""
+def counted_bit(seq: int) -> tuple[str, int, Int64]:
+    """The field of seq's bit, its position (for the $bits… query operators, as a position: MongoDB before 7.3
+    takes a numeric bitmask of 31 bits at most) and its mask (for $bit)."""
     word, bit = divmod(seq, SEQS_PER_WORD)
-    return f"{COUNTED}.{word}", Int64(1 << bit)
+    return f"{COUNTED}.{word}", bit, Int64(1 << bit)
 
 
 def counted_words(seqs: set[int]) -> dict[str, Int64]:
