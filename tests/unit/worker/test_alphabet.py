@@ -9,6 +9,7 @@ import numpy as np
 import onnxruntime
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from rapidocr.ch_ppocr_rec.utils import CTCLabelDecode
 
 from services.worker.engine.alphabet import UnexpectedModel, is_latin, restrict, restricted_model_file
 from services.worker.engine.rapidocr_engine import bundled_model_dir, model_files
@@ -39,10 +40,9 @@ def _line(text: str) -> np.ndarray:
 
 
 def _read(session: onnxruntime.InferenceSession, characters: list[str], image: np.ndarray) -> str:
-    classes = ["", *characters, " "]
-    best = session.run(None, {session.get_inputs()[0].name: image})[0][0].argmax(axis=1)
-    kept = [index for position, index in enumerate(best) if index and (position == 0 or best[position - 1] != index)]
-    return "".join(classes[index] for index in kept)
+    """The line as rapidocr's decoder reads the model's scores (it adds the blank and the space itself)."""
+    scores = session.run(None, {session.get_inputs()[0].name: image})[0]
+    return str(CTCLabelDecode(character=list(characters))(scores)[0][0][0])
 
 
 def test_a_latin_line_reads_the_same_through_the_restricted_model_as_through_the_full_one():
