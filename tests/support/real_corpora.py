@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -19,7 +20,7 @@ from services.worker.normalise import parse_date, parse_number
 from tests.support.ocr_cache import page_text
 
 CORPORA_DIR = Path(os.environ.get("OCRBATCH_CORPORA", Path(__file__).resolve().parents[3] / "shared" / "corpora"))
-CORPORA = ("sroie-dev", "invoices-dev")
+CORPORA = ("sroie-dev", "invoices-dev", "receipts-world-dev")
 MERCHANT_SIMILARITY = 0.8  # the issue's bar: normalised similarity to the printed name
 
 
@@ -31,6 +32,7 @@ class RealDocument:
     path: Path
     truth: dict[str, Any]  # field name → expected value, in the template's normalised form
     lines: list[str] = field(default_factory=list)  # ground-truth text lines (sroie-dev only)
+    issuer: str = ""  # who issued it: cross-validation folds never split one issuer's documents
 
     @property
     def data(self) -> bytes:
@@ -48,7 +50,7 @@ def _sroie(folder: Path) -> list[RealDocument]:
         with (folder / "box" / f"{image.stem}.csv").open(encoding="utf-8", errors="replace", newline="") as f:
             lines = [",".join(row[8:]) for row in csv.reader(f) if len(row) > 8]
         truth = {"merchant": key["company"], "date": parse_date(key["date"]), "total": parse_number(key["total"])}
-        docs.append(RealDocument(image.stem, "sroie-dev", "receipt", image, truth, lines))
+        docs.append(RealDocument(image.stem, "sroie-dev", "receipt", image, truth, lines, issuer_key(key["company"])))
     return docs
 
 
@@ -58,13 +60,36 @@ def _invoices(folder: Path) -> list[RealDocument]:
         key = json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))
         truth = {name: key[name] for name in ("invoiceNumber", "invoiceDate", "totalAmount", "lineItems")}
         truth["invoiceDate"] = parse_date(truth["invoiceDate"])  # a few are written 01/25/2015
-        docs.append(RealDocument(image.stem, "invoices-dev", "invoice", image, truth))
+        docs.append(RealDocument(image.stem, "invoices-dev", "invoice", image, truth, issuer=image.stem.split("-")[0]))
+    return docs
+
+
+def issuer_key(name: str) -> str:
+    """Who issued a document, from its ground-truth name: case, spacing and punctuation aside, so that
+    "STARBUCKS" and "Starbucks" are one issuer whose documents never sit on both sides of a fold."""
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def _world(folder: Path) -> list[RealDocument]:
+    docs = []
+    for meta in sorted(folder.glob("*.json")):
+        key = json.loads(meta.read_text(encoding="utf-8"))
+        image = next(p for p in (meta.with_suffix(".jpg"), meta.with_suffix(".png")) if p.is_file())
+        truth = {
+            "merchant": key["merchant"],
+            "date": key["dateIso"],
+            "total": parse_number(key["total"]),
+            "currency": key["currency"],
+        }
+        docs.append(
+            RealDocument(meta.stem, "receipts-world-dev", "receipt", image, truth, issuer=issuer_key(key["merchant"]))
+        )
     return docs
 
 
 def load(corpus: str) -> list[RealDocument]:
     folder = CORPORA_DIR / corpus
-    return _sroie(folder) if corpus == "sroie-dev" else _invoices(folder)
+    return {"sroie-dev": _sroie, "invoices-dev": _invoices, "receipts-world-dev": _world}[corpus](folder)
 
 
 def _squash(text: str) -> str:
