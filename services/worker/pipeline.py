@@ -8,7 +8,7 @@ from typing import Any
 from ocrbatch.v1 import common_pb2, templates_pb2
 from services.worker.documents import Limits, load_pages
 from services.worker.engine.port import OcrEngine, OcrLine
-from services.worker.extraction import extract
+from services.worker.extraction import LocaleHint, extract
 
 
 @dataclass
@@ -38,7 +38,11 @@ def _page_proto(number: int, width: int, height: int, source: str, lines: list[O
 
 
 def read_document(
-    data: bytes, engine: OcrEngine, limits: Limits, template: templates_pb2.Template | None = None
+    data: bytes,
+    engine: OcrEngine,
+    limits: Limits,
+    template: templates_pb2.Template | None = None,
+    locale: LocaleHint | None = None,
 ) -> DocumentText:
     """Text layer or plain text where the file has it, PP-OCR for every other page; then the template."""
     pages: list[common_pb2.Page] = []
@@ -50,7 +54,7 @@ def read_document(
         texts.append("\n".join(line.text for line in lines))
     document = DocumentText(text="\n\n".join(texts), pages=pages)
     if template is not None:
-        extracted = extract(template, pages, document.text)
+        extracted = extract(template, pages, document.text, locale)
         document.values, document.details = extracted.values, extracted.details
         document.needs_review = extracted.needs_review
     return document

@@ -15,11 +15,12 @@ from ocrbatch.v1 import common_pb2, templates_pb2
 from services.common.templates import DEFAULT_REVIEW_THRESHOLD
 from services.worker.extraction.candidates import Candidate, label_candidates, unlabelled_dates
 from services.worker.extraction.layout import Box, Row, visual_rows
+from services.worker.extraction.locale import LocaleHint
 from services.worker.extraction.roles import heading_candidates, score_totals
 from services.worker.extraction.tables import read_table
 from services.worker.normalise import normalise
 
-__all__ = ["Extracted", "Row", "extract", "visual_rows"]
+__all__ = ["Extracted", "LocaleHint", "Row", "extract", "visual_rows"]
 
 CLOSE = 0.15  # a runner-up within this score of the winner is reported, and lowers the confidence
 _KEY_VALUE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(\S.*)$")
@@ -169,7 +170,10 @@ def _review_threshold(template: templates_pb2.Template) -> float:
     return template.review_threshold if template.HasField("review_threshold") else DEFAULT_REVIEW_THRESHOLD
 
 
-def extract(template: templates_pb2.Template, pages: list[common_pb2.Page], text: str) -> Extracted:
+def extract(
+    template: templates_pb2.Template, pages: list[common_pb2.Page], text: str, locale: LocaleHint | None = None
+) -> Extracted:
+    """The template's fields from the recognised pages; `locale` is what the upload, template or project gave."""
     rows = visual_rows(pages)
     out = Extracted()
     if template.key_values:
