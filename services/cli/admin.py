@@ -14,6 +14,8 @@ from google.protobuf.json_format import MessageToDict
 
 from ocrbatch.v1 import tenancy_pb2, tenancy_pb2_grpc
 
+LOCALE_HELP = "BCP 47, e.g. en-US: how its documents' dates and amounts are read when nothing more specific tells"
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     admin = sub.add_parser("admin", help="manage organizations, projects, API keys, users and credits")
@@ -36,6 +38,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     create = project.add_parser("create", help="create a project in an organization")
     create.add_argument("organization_id")
     create.add_argument("name")
+    create.add_argument("--locale", default="", help=LOCALE_HELP)
+    update = project.add_parser("update", help="rename a project or set its locale")
+    update.add_argument("project_id")
+    update.add_argument("--name", help="the new name")
+    update.add_argument("--locale", help=f"{LOCALE_HELP}; '' removes it")
     listing = project.add_parser("list", help="list an organization's projects")
     listing.add_argument("organization_id")
 
@@ -83,7 +90,13 @@ def _call(stub: tenancy_pb2_grpc.AdminServiceStub, args: argparse.Namespace) -> 
             )
         case ("project", "create"):
             return stub.CreateProject(
-                tenancy_pb2.CreateProjectRequest(organization_id=args.organization_id, name=args.name)
+                tenancy_pb2.CreateProjectRequest(
+                    organization_id=args.organization_id, name=args.name, locale=args.locale
+                )
+            )
+        case ("project", "update"):
+            return stub.UpdateProject(
+                tenancy_pb2.UpdateProjectRequest(project_id=args.project_id, name=args.name, locale=args.locale)
             )
         case ("project", "list"):
             return stub.ListProjects(tenancy_pb2.ListProjectsRequest(organization_id=args.organization_id))

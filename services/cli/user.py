@@ -148,7 +148,8 @@ def submit(api: Api, args: argparse.Namespace) -> int:
         raise CliError(f"not a file: {', '.join(missing)}")
     if args.export and not args.output:
         raise CliError("--export needs -o/--output")
-    data = {k: v for k, v in (("templateId", args.template), ("name", args.name), ("priority", args.priority)) if v}
+    fields = (("templateId", args.template), ("name", args.name), ("priority", args.priority), ("locale", args.locale))
+    data = {k: v for k, v in fields if v}
     handles = [p.open("rb") for p in paths]
     try:
         files = [
@@ -238,6 +239,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--template", default="", help="a template id, e.g. invoice, receipt, generic")
     p.add_argument("--name", default="")
     p.add_argument("--priority", choices=PRIORITIES, default="")
+    p.add_argument(
+        "--locale", default="", help="BCP 47, e.g. en-US: how dates and amounts are read where a page does not tell"
+    )
     p.add_argument("--wait", action="store_true", help="show progress until the batch is final")
     p.add_argument("--export", choices=FORMATS, help="when final, write the combined results in this format")
     p.add_argument("-o", "--output", default="", help="the file --export writes")

@@ -25,6 +25,8 @@ def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
         "status": batch_status_name(b.status),
         "progress": _number(b.progress),
     }
+    if b.locale:  # shown when the upload gave one
+        out["locale"] = b.locale
     if with_ids:
         out["uploadIds"] = list(b.upload_ids)
         out["processingHistoryIds"] = list(b.processing_history_ids)

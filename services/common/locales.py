@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 # language (2-3 letters), optional script (4 letters), optional region (2 letters or 3 digits)
-_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?$")
+_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?$", re.ASCII)
+_SHOWN_CHARS = 40  # of a wrong tag, in the error: the message stays short whatever was sent
 
 
 class LocaleError(ValueError):
@@ -23,8 +24,9 @@ def canonical_locale(tag: str) -> str:
         return ""
     match = _TAG.match(tag)
     if match is None:
+        shown = tag if len(tag) <= _SHOWN_CHARS else tag[:_SHOWN_CHARS] + "…"
         raise LocaleError(
-            f"{tag!r} is not a BCP 47 locale: expected a language with an optional region, e.g. en-US, de-DE, ms-MY"
+            f"{shown!r} is not a BCP 47 locale: expected a language with an optional region, e.g. en-US, de-DE, ms-MY"
         )
     language, script, region = match.groups()
     parts = [language.lower()]

@@ -12,6 +12,7 @@ from services.common.labels import (
     TOTAL_EXCLUDED,
     TOTAL_LABELS,
 )
+from services.common.locales import LocaleError, canonical_locale
 
 FIELD_TYPES = ("string", "identifier", "number", "money", "date")
 ROLES = ("", "total", "issuer")
@@ -42,6 +43,10 @@ def validate(template: templates_pb2.Template) -> templates_pb2.Template:
         raise TemplateError(f"resultFormat: must be one of {', '.join(RESULT_FORMATS)}")
     if template.HasField("review_threshold") and not 0 <= template.review_threshold <= 1:
         raise TemplateError("reviewThreshold: must be between 0 and 1")
+    try:
+        template.locale = canonical_locale(template.locale)
+    except LocaleError as exc:
+        raise TemplateError(f"locale: {exc}") from None
     if not template.fields and not template.key_values:
         raise TemplateError("fields: at least one field is required")
     if len(template.fields) > MAX_FIELDS:

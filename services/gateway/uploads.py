@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ocrbatch.v1 import batch_pb2, common_pb2
+from services.common.locales import LocaleError, canonical_locale
 from services.gateway.errors import ApiError
 from services.gateway.settings import GatewaySettings
 
@@ -56,6 +57,15 @@ class BatchForm:
     name: str
     metadata: dict[str, Any]
     priority: str
+    locale: str  # canonical BCP 47, "" when none was given
+
+
+def checked_locale(value: str) -> str:
+    """A `locale` field in its canonical form ("en_us" → "en-US"; "" when none), or a 400 naming it."""
+    try:
+        return canonical_locale(value)
+    except LocaleError as exc:
+        raise ApiError(400, f"locale: {exc}") from None
 
 
 def _mb(value: float) -> str:
@@ -122,6 +132,7 @@ def _checked_form(form: FormData, file_field: str) -> BatchForm:
         name=_text(form, "name")[:200],
         metadata=metadata,
         priority=_text(form, "priority"),
+        locale=checked_locale(_text(form, "locale")),
     )
 
 
@@ -143,6 +154,7 @@ async def create_batch_requests(
             metadata=metadata,
             priority=form.priority,
             file_count=len(form.files),
+            locale=form.locale,
         )
     )
     for f in form.files:

@@ -64,9 +64,14 @@ def test_a_user_uploads_follows_filters_downloads_and_inspects_in_the_browser(lo
             page.evaluate(DROP, _files())
             expect(page.locator("#chosen li")).to_have_count(3)
             page.fill("#upload-form [name=name]", "Console batch")
+            expect(page.locator("#upload-form [name=locale]")).to_have_attribute("placeholder", "auto (e.g. en-US)")
+            page.fill("#upload-form [name=locale]", "en_us")
             page.click("#upload-button")
             card = page.locator(".batch").first
             expect(card.locator(".status")).to_contain_text("completed — 3 completed, 0 failed of 3", timeout=90_000)
+            batch_id = (card.get_attribute("id") or "").removeprefix("batch-")
+            with local_stack.client() as client:  # the locale went with the upload, in its canonical form
+                assert client.get(f"/v1/openapi/batch/{batch_id}").json()["locale"] == "en-US"
             page.screenshot(path=str(ARTEFACTS / "2-batch-completed.png"))
 
             with page.expect_download() as download:

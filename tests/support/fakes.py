@@ -18,6 +18,7 @@ from services.batch.domain.model import (
     Organization,
     Outcome,
     Project,
+    ProjectChanges,
     Record,
     RecordQuery,
     Scope,
@@ -285,6 +286,18 @@ class FakeTenancy:
     async def project_exists(self, organization_id: str, project_id: str) -> bool:
         project = self.projects.get(project_id)
         return project is not None and project.organization_id == organization_id
+
+    async def get_project(self, organization_id: str, project_id: str) -> Project | None:
+        project = self.projects.get(project_id)
+        return copy.deepcopy(project) if project is not None and project.organization_id == organization_id else None
+
+    async def update_project(self, project_id: str, changes: ProjectChanges) -> Project | None:
+        project = self.projects.get(project_id)
+        if project is None:
+            return None
+        project.name = changes.name if changes.name is not None else project.name
+        project.locale = changes.locale if changes.locale is not None else project.locale
+        return copy.deepcopy(project)
 
     async def add_api_key(self, key: ApiKey) -> None:
         self.keys[key.id] = copy.deepcopy(key)

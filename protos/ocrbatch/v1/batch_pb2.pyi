@@ -9,18 +9,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DeclareBatchRequest(_message.Message):
-    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration")
+    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration", "locale")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_NAMES_FIELD_NUMBER: _ClassVar[int]
     DOC_TYPE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     CONFIGURATION_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     document_names: _containers.RepeatedScalarFieldContainer[str]
     doc_type: str
     description: str
     configuration: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ...) -> None: ...
+    locale: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class UpdateBatchRequest(_message.Message):
     __slots__ = ("scope", "batch_id", "description")
@@ -65,20 +67,22 @@ class CheckProjectResponse(_message.Message):
     def __init__(self, exists: _Optional[bool] = ...) -> None: ...
 
 class BatchHeader(_message.Message):
-    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count")
+    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count", "locale")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     FILE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     name: str
     template_id: str
     metadata: _struct_pb2.Struct
     priority: str
     file_count: int
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ...) -> None: ...
+    locale: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class FileHeader(_message.Message):
     __slots__ = ("file_name", "mime_type")

@@ -62,14 +62,16 @@ class Point(_message.Message):
     def __init__(self, x: _Optional[float] = ..., y: _Optional[float] = ...) -> None: ...
 
 class Line(_message.Message):
-    __slots__ = ("text", "confidence", "box")
+    __slots__ = ("text", "confidence", "box", "inverted")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     BOX_FIELD_NUMBER: _ClassVar[int]
+    INVERTED_FIELD_NUMBER: _ClassVar[int]
     text: str
     confidence: float
     box: _containers.RepeatedCompositeFieldContainer[Point]
-    def __init__(self, text: _Optional[str] = ..., confidence: _Optional[float] = ..., box: _Optional[_Iterable[_Union[Point, _Mapping]]] = ...) -> None: ...
+    inverted: bool
+    def __init__(self, text: _Optional[str] = ..., confidence: _Optional[float] = ..., box: _Optional[_Iterable[_Union[Point, _Mapping]]] = ..., inverted: _Optional[bool] = ...) -> None: ...
 
 class Page(_message.Message):
     __slots__ = ("number", "width", "height", "source", "lines")
@@ -86,7 +88,7 @@ class Page(_message.Message):
     def __init__(self, number: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., source: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[Line, _Mapping]]] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("id", "name", "organization_id", "project_id", "user_id", "template_id", "template_name", "metadata", "total_files", "completed_files", "failed_files", "status", "progress", "upload_ids", "processing_history_ids", "created_at", "updated_at", "result_fields", "description", "waiting_files")
+    __slots__ = ("id", "name", "organization_id", "project_id", "user_id", "template_id", "template_name", "metadata", "total_files", "completed_files", "failed_files", "status", "progress", "upload_ids", "processing_history_ids", "created_at", "updated_at", "result_fields", "description", "waiting_files", "locale")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -107,6 +109,7 @@ class Batch(_message.Message):
     RESULT_FIELDS_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     WAITING_FILES_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     organization_id: str
@@ -127,7 +130,8 @@ class Batch(_message.Message):
     result_fields: _containers.RepeatedScalarFieldContainer[str]
     description: str
     waiting_files: int
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., waiting_files: _Optional[int] = ...) -> None: ...
+    locale: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., waiting_files: _Optional[int] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class Record(_message.Message):
     __slots__ = ("id", "upload_id", "batch_id", "project_id", "user_id", "file_name", "file_url", "file_path", "file_size", "mime_type", "status", "template_id", "template_name", "result_format", "priority", "processing_result", "text", "pages", "attempts", "error", "started_at", "completed_at", "created_at", "updated_at", "organization_id", "field_details", "retried_at", "needs_review")

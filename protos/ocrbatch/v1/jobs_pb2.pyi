@@ -25,7 +25,7 @@ RESULT_KIND_COMPLETED: ResultKind
 RESULT_KIND_FAILED: ResultKind
 
 class OcrJob(_message.Message):
-    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template")
+    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -36,6 +36,8 @@ class OcrJob(_message.Message):
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_SOURCE_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     upload_id: str
@@ -46,7 +48,9 @@ class OcrJob(_message.Message):
     priority: str
     generation: int
     template: _templates_pb2.Template
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ...) -> None: ...
+    locale: str
+    locale_source: str
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ...) -> None: ...
 
 class OcrResult(_message.Message):
     __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review")

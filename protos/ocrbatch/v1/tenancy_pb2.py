@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19ocrbatch/v1/tenancy.proto\x12\x0bocrbatch.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"i\n\x0cOrganization\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07\x63redits\x18\x03 \x01(\x03\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"l\n\x07Project\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbf\x01\n\x06\x41piKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x12\n\nproject_id\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x0e\n\x06prefix\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa9\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x64isabled_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x11\x43reateUserRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x10\n\x08password\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\"+\n\x10ListUsersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"4\n\x11ListUsersResponse\x12\x1f\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x11.ocrbatch.v1.User\"%\n\x12\x44isableUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\":\n\x19\x43reateOrganizationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x63redits\x18\x02 \x01(\x03\"\x1a\n\x18ListOrganizationsRequest\"D\n\x19ListOrganizationsResponse\x12\'\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x19.ocrbatch.v1.Organization\"=\n\x11\x41\x64\x64\x43reditsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63redits\x18\x02 \x01(\x03\"=\n\x14\x43reateProjectRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\".\n\x13ListProjectsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\":\n\x14ListProjectsResponse\x12\"\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x14.ocrbatch.v1.Project\"P\n\x13\x43reateApiKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\"A\n\rCreatedApiKey\x12 \n\x03key\x18\x01 \x01(\x0b\x32\x13.ocrbatch.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"-\n\x12ListApiKeysRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"8\n\x13ListApiKeysResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.ocrbatch.v1.ApiKey\"%\n\x13RevokeApiKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t2\xea\x06\n\x0c\x41\x64minService\x12W\n\x12\x43reateOrganization\x12&.ocrbatch.v1.CreateOrganizationRequest\x1a\x19.ocrbatch.v1.Organization\x12\x62\n\x11ListOrganizations\x12%.ocrbatch.v1.ListOrganizationsRequest\x1a&.ocrbatch.v1.ListOrganizationsResponse\x12G\n\nAddCredits\x12\x1e.ocrbatch.v1.AddCreditsRequest\x1a\x19.ocrbatch.v1.Organization\x12H\n\rCreateProject\x12!.ocrbatch.v1.CreateProjectRequest\x1a\x14.ocrbatch.v1.Project\x12S\n\x0cListProjects\x12 .ocrbatch.v1.ListProjectsRequest\x1a!.ocrbatch.v1.ListProjectsResponse\x12L\n\x0c\x43reateApiKey\x12 .ocrbatch.v1.CreateApiKeyRequest\x1a\x1a.ocrbatch.v1.CreatedApiKey\x12P\n\x0bListApiKeys\x12\x1f.ocrbatch.v1.ListApiKeysRequest\x1a .ocrbatch.v1.ListApiKeysResponse\x12\x45\n\x0cRevokeApiKey\x12 .ocrbatch.v1.RevokeApiKeyRequest\x1a\x13.ocrbatch.v1.ApiKey\x12?\n\nCreateUser\x12\x1e.ocrbatch.v1.CreateUserRequest\x1a\x11.ocrbatch.v1.User\x12J\n\tListUsers\x12\x1d.ocrbatch.v1.ListUsersRequest\x1a\x1e.ocrbatch.v1.ListUsersResponse\x12\x41\n\x0b\x44isableUser\x12\x1f.ocrbatch.v1.DisableUserRequest\x1a\x11.ocrbatch.v1.Userb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19ocrbatch/v1/tenancy.proto\x12\x0bocrbatch.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"i\n\x0cOrganization\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07\x63redits\x18\x03 \x01(\x03\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"|\n\x07Project\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06locale\x18\x05 \x01(\t\"\xbf\x01\n\x06\x41piKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x12\n\nproject_id\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x0e\n\x06prefix\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa9\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x64isabled_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x11\x43reateUserRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x10\n\x08password\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\"+\n\x10ListUsersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"4\n\x11ListUsersResponse\x12\x1f\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x11.ocrbatch.v1.User\"%\n\x12\x44isableUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\":\n\x19\x43reateOrganizationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x63redits\x18\x02 \x01(\x03\"\x1a\n\x18ListOrganizationsRequest\"D\n\x19ListOrganizationsResponse\x12\'\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x19.ocrbatch.v1.Organization\"=\n\x11\x41\x64\x64\x43reditsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63redits\x18\x02 \x01(\x03\"M\n\x14\x43reateProjectRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06locale\x18\x03 \x01(\t\"f\n\x14UpdateProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x11\n\x04name\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x06locale\x18\x03 \x01(\tH\x01\x88\x01\x01\x42\x07\n\x05_nameB\t\n\x07_locale\".\n\x13ListProjectsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\":\n\x14ListProjectsResponse\x12\"\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x14.ocrbatch.v1.Project\"P\n\x13\x43reateApiKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\"A\n\rCreatedApiKey\x12 \n\x03key\x18\x01 \x01(\x0b\x32\x13.ocrbatch.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"-\n\x12ListApiKeysRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"8\n\x13ListApiKeysResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.ocrbatch.v1.ApiKey\"%\n\x13RevokeApiKeyRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t2\xb4\x07\n\x0c\x41\x64minService\x12W\n\x12\x43reateOrganization\x12&.ocrbatch.v1.CreateOrganizationRequest\x1a\x19.ocrbatch.v1.Organization\x12\x62\n\x11ListOrganizations\x12%.ocrbatch.v1.ListOrganizationsRequest\x1a&.ocrbatch.v1.ListOrganizationsResponse\x12G\n\nAddCredits\x12\x1e.ocrbatch.v1.AddCreditsRequest\x1a\x19.ocrbatch.v1.Organization\x12H\n\rCreateProject\x12!.ocrbatch.v1.CreateProjectRequest\x1a\x14.ocrbatch.v1.Project\x12S\n\x0cListProjects\x12 .ocrbatch.v1.ListProjectsRequest\x1a!.ocrbatch.v1.ListProjectsResponse\x12H\n\rUpdateProject\x12!.ocrbatch.v1.UpdateProjectRequest\x1a\x14.ocrbatch.v1.Project\x12L\n\x0c\x43reateApiKey\x12 .ocrbatch.v1.CreateApiKeyRequest\x1a\x1a.ocrbatch.v1.CreatedApiKey\x12P\n\x0bListApiKeys\x12\x1f.ocrbatch.v1.ListApiKeysRequest\x1a .ocrbatch.v1.ListApiKeysResponse\x12\x45\n\x0cRevokeApiKey\x12 .ocrbatch.v1.RevokeApiKeyRequest\x1a\x13.ocrbatch.v1.ApiKey\x12?\n\nCreateUser\x12\x1e.ocrbatch.v1.CreateUserRequest\x1a\x11.ocrbatch.v1.User\x12J\n\tListUsers\x12\x1d.ocrbatch.v1.ListUsersRequest\x1a\x1e.ocrbatch.v1.ListUsersResponse\x12\x41\n\x0b\x44isableUser\x12\x1f.ocrbatch.v1.DisableUserRequest\x1a\x11.ocrbatch.v1.Userb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,43 +35,45 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ORGANIZATION']._serialized_start=75
   _globals['_ORGANIZATION']._serialized_end=180
   _globals['_PROJECT']._serialized_start=182
-  _globals['_PROJECT']._serialized_end=290
-  _globals['_APIKEY']._serialized_start=293
-  _globals['_APIKEY']._serialized_end=484
-  _globals['_USER']._serialized_start=487
-  _globals['_USER']._serialized_end=656
-  _globals['_CREATEUSERREQUEST']._serialized_start=658
-  _globals['_CREATEUSERREQUEST']._serialized_end=749
-  _globals['_LISTUSERSREQUEST']._serialized_start=751
-  _globals['_LISTUSERSREQUEST']._serialized_end=794
-  _globals['_LISTUSERSRESPONSE']._serialized_start=796
-  _globals['_LISTUSERSRESPONSE']._serialized_end=848
-  _globals['_DISABLEUSERREQUEST']._serialized_start=850
-  _globals['_DISABLEUSERREQUEST']._serialized_end=887
-  _globals['_CREATEORGANIZATIONREQUEST']._serialized_start=889
-  _globals['_CREATEORGANIZATIONREQUEST']._serialized_end=947
-  _globals['_LISTORGANIZATIONSREQUEST']._serialized_start=949
-  _globals['_LISTORGANIZATIONSREQUEST']._serialized_end=975
-  _globals['_LISTORGANIZATIONSRESPONSE']._serialized_start=977
-  _globals['_LISTORGANIZATIONSRESPONSE']._serialized_end=1045
-  _globals['_ADDCREDITSREQUEST']._serialized_start=1047
-  _globals['_ADDCREDITSREQUEST']._serialized_end=1108
-  _globals['_CREATEPROJECTREQUEST']._serialized_start=1110
-  _globals['_CREATEPROJECTREQUEST']._serialized_end=1171
-  _globals['_LISTPROJECTSREQUEST']._serialized_start=1173
-  _globals['_LISTPROJECTSREQUEST']._serialized_end=1219
-  _globals['_LISTPROJECTSRESPONSE']._serialized_start=1221
-  _globals['_LISTPROJECTSRESPONSE']._serialized_end=1279
-  _globals['_CREATEAPIKEYREQUEST']._serialized_start=1281
-  _globals['_CREATEAPIKEYREQUEST']._serialized_end=1361
-  _globals['_CREATEDAPIKEY']._serialized_start=1363
-  _globals['_CREATEDAPIKEY']._serialized_end=1428
-  _globals['_LISTAPIKEYSREQUEST']._serialized_start=1430
-  _globals['_LISTAPIKEYSREQUEST']._serialized_end=1475
-  _globals['_LISTAPIKEYSRESPONSE']._serialized_start=1477
-  _globals['_LISTAPIKEYSRESPONSE']._serialized_end=1533
-  _globals['_REVOKEAPIKEYREQUEST']._serialized_start=1535
-  _globals['_REVOKEAPIKEYREQUEST']._serialized_end=1572
-  _globals['_ADMINSERVICE']._serialized_start=1575
-  _globals['_ADMINSERVICE']._serialized_end=2449
+  _globals['_PROJECT']._serialized_end=306
+  _globals['_APIKEY']._serialized_start=309
+  _globals['_APIKEY']._serialized_end=500
+  _globals['_USER']._serialized_start=503
+  _globals['_USER']._serialized_end=672
+  _globals['_CREATEUSERREQUEST']._serialized_start=674
+  _globals['_CREATEUSERREQUEST']._serialized_end=765
+  _globals['_LISTUSERSREQUEST']._serialized_start=767
+  _globals['_LISTUSERSREQUEST']._serialized_end=810
+  _globals['_LISTUSERSRESPONSE']._serialized_start=812
+  _globals['_LISTUSERSRESPONSE']._serialized_end=864
+  _globals['_DISABLEUSERREQUEST']._serialized_start=866
+  _globals['_DISABLEUSERREQUEST']._serialized_end=903
+  _globals['_CREATEORGANIZATIONREQUEST']._serialized_start=905
+  _globals['_CREATEORGANIZATIONREQUEST']._serialized_end=963
+  _globals['_LISTORGANIZATIONSREQUEST']._serialized_start=965
+  _globals['_LISTORGANIZATIONSREQUEST']._serialized_end=991
+  _globals['_LISTORGANIZATIONSRESPONSE']._serialized_start=993
+  _globals['_LISTORGANIZATIONSRESPONSE']._serialized_end=1061
+  _globals['_ADDCREDITSREQUEST']._serialized_start=1063
+  _globals['_ADDCREDITSREQUEST']._serialized_end=1124
+  _globals['_CREATEPROJECTREQUEST']._serialized_start=1126
+  _globals['_CREATEPROJECTREQUEST']._serialized_end=1203
+  _globals['_UPDATEPROJECTREQUEST']._serialized_start=1205
+  _globals['_UPDATEPROJECTREQUEST']._serialized_end=1307
+  _globals['_LISTPROJECTSREQUEST']._serialized_start=1309
+  _globals['_LISTPROJECTSREQUEST']._serialized_end=1355
+  _globals['_LISTPROJECTSRESPONSE']._serialized_start=1357
+  _globals['_LISTPROJECTSRESPONSE']._serialized_end=1415
+  _globals['_CREATEAPIKEYREQUEST']._serialized_start=1417
+  _globals['_CREATEAPIKEYREQUEST']._serialized_end=1497
+  _globals['_CREATEDAPIKEY']._serialized_start=1499
+  _globals['_CREATEDAPIKEY']._serialized_end=1564
+  _globals['_LISTAPIKEYSREQUEST']._serialized_start=1566
+  _globals['_LISTAPIKEYSREQUEST']._serialized_end=1611
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_start=1613
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_end=1669
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_start=1671
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_end=1708
+  _globals['_ADMINSERVICE']._serialized_start=1711
+  _globals['_ADMINSERVICE']._serialized_end=2659
 # @@protoc_insertion_point(module_scope)

@@ -22,16 +22,18 @@ class Organization(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., credits: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Project(_message.Message):
-    __slots__ = ("id", "organization_id", "name", "created_at")
+    __slots__ = ("id", "organization_id", "name", "created_at", "locale")
     ID_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     id: str
     organization_id: str
     name: str
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    locale: str
+    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class ApiKey(_message.Message):
     __slots__ = ("id", "organization_id", "project_id", "name", "prefix", "created_at", "revoked_at")
@@ -124,12 +126,24 @@ class AddCreditsRequest(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., credits: _Optional[int] = ...) -> None: ...
 
 class CreateProjectRequest(_message.Message):
-    __slots__ = ("organization_id", "name")
+    __slots__ = ("organization_id", "name", "locale")
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     organization_id: str
     name: str
-    def __init__(self, organization_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+    locale: str
+    def __init__(self, organization_id: _Optional[str] = ..., name: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class UpdateProjectRequest(_message.Message):
+    __slots__ = ("project_id", "name", "locale")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    name: str
+    locale: str
+    def __init__(self, project_id: _Optional[str] = ..., name: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class ListProjectsRequest(_message.Message):
     __slots__ = ("organization_id",)

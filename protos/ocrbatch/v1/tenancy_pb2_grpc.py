@@ -60,6 +60,11 @@ class AdminServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListProjectsRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListProjectsResponse.FromString,
                 _registered_method=True)
+        self.UpdateProject = channel.unary_unary(
+                '/ocrbatch.v1.AdminService/UpdateProject',
+                request_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.UpdateProjectRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.Project.FromString,
+                _registered_method=True)
         self.CreateApiKey = channel.unary_unary(
                 '/ocrbatch.v1.AdminService/CreateApiKey',
                 request_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.CreateApiKeyRequest.SerializeToString,
@@ -121,6 +126,12 @@ class AdminServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListProjects(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateProject(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -191,6 +202,11 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.ListProjects,
                     request_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListProjectsRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.ListProjectsResponse.SerializeToString,
+            ),
+            'UpdateProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateProject,
+                    request_deserializer=ocrbatch_dot_v1_dot_tenancy__pb2.UpdateProjectRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_tenancy__pb2.Project.SerializeToString,
             ),
             'CreateApiKey': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateApiKey,
@@ -359,6 +375,33 @@ class AdminService:
             '/ocrbatch.v1.AdminService/ListProjects',
             ocrbatch_dot_v1_dot_tenancy__pb2.ListProjectsRequest.SerializeToString,
             ocrbatch_dot_v1_dot_tenancy__pb2.ListProjectsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.AdminService/UpdateProject',
+            ocrbatch_dot_v1_dot_tenancy__pb2.UpdateProjectRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_tenancy__pb2.Project.FromString,
             options,
             channel_credentials,
             insecure,

@@ -37,6 +37,23 @@ class StoredBlob:
     sha256: str
 
 
+@dataclass(frozen=True)
+class LocaleChoice:
+    """The locale a file's values are read by when its page does not tell (the worker looks at the page
+    first), and who gave it."""
+
+    tag: str = ""  # canonical BCP 47 ("en-US"); "" when none was given
+    source: str = ""  # upload | template | project; "" when none was given
+
+    @classmethod
+    def of(cls, upload: str, template: str, project: str) -> LocaleChoice:
+        """The most specific one given wins: the upload's, else the template's, else the project's."""
+        for tag, source in ((upload, "upload"), (template, "template"), (project, "project")):
+            if tag:
+                return cls(tag, source)
+        return cls()
+
+
 @dataclass
 class Upload:
     """One received file: its bytes live in the blob store under blob_id."""
@@ -96,6 +113,9 @@ class Record:
     template_id: str | None = None
     template_name: str | None = None
     template_snapshot: templates_pb2.Template | None = None
+    # fixed when the record is made, from the batch's, its template's and its project's locale: a retry, or a
+    # declared document uploaded later, is read the same way
+    locale: LocaleChoice = LocaleChoice()
     result_format: str = "json"
     priority: str = "medium"
     attempts: int = 0
@@ -142,6 +162,7 @@ class Batch:
     template_name: str | None = None
     metadata: JsonObject = field(default_factory=dict)
     priority: str = "medium"
+    locale: str = ""  # the BCP 47 locale given at upload (canonical); "" when none was
     completed_files: int = 0
     failed_files: int = 0
     status: BatchStatus = BatchStatus.UPLOADING
@@ -257,6 +278,15 @@ class Project:
     organization_id: str
     name: str
     created_at: datetime
+    locale: str = ""  # BCP 47 (canonical): how its documents are read when nothing more specific tells
+
+
+@dataclass(frozen=True)
+class ProjectChanges:
+    """What an operator changes on a project; None keeps the current value."""
+
+    name: str | None = None
+    locale: str | None = None  # "" removes it
 
 
 @dataclass

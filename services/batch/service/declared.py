@@ -16,6 +16,7 @@ from services.batch.errors import AlreadyUploaded, InsufficientCredits, InvalidA
 from services.batch.ports import Batches, Blobs, JobPublisher, Tenancy
 from services.batch.service.access import batch_in_scope, refused
 from services.batch.service.jobs import publish_records
+from services.batch.service.locales import checked_locale, locale_choice
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
@@ -38,7 +39,7 @@ class DeclaredBatches:
     webhooks: WebhookEvents | None = None
 
     async def declare(
-        self, scope: Scope, names: list[str], doc_type: str, description: str, configuration: str
+        self, scope: Scope, names: list[str], doc_type: str, description: str, configuration: str, locale: str = ""
     ) -> Batch:
         if not 1 <= len(names) <= MAX_DOCUMENTS:
             raise InvalidArgument(f"documentNames must hold 1 to {MAX_DOCUMENTS} names")
@@ -46,9 +47,11 @@ class DeclaredBatches:
             raise InvalidArgument("docType is required: a template's id or name")
         if len(description) > MAX_DESCRIPTION_CHARS:
             raise InvalidArgument(f"description is at most {MAX_DESCRIPTION_CHARS} characters")
+        locale = checked_locale(locale)
         template = await self.catalog.find(scope, doc_type.strip())
         if template is None:
             raise InvalidArgument(f"docType {doc_type[:80]!r} names no template of this project")
+        choice = await locale_choice(self.tenancy, scope, locale, template)  # documents uploaded later read alike
         at = datetime.now(UTC)
         batch_id = self.batches.new_id()
         folder = f"{scope.organization_id}/projects/{scope.project_id}/batches/{batch_id}"
@@ -72,6 +75,7 @@ class DeclaredBatches:
                     status=RecordStatus.WAITING,
                     template_id=template.id,
                     template_name=template.name,
+                    locale=choice,
                     result_format=template.result_format or "json",
                     priority=DEFAULT_PRIORITY,
                     created_at=at,
@@ -82,9 +86,9 @@ class DeclaredBatches:
         batch = Batch(
             id=batch_id, name=description.strip()[:120] or f"Batch of {len(names)} documents",
             organization_id=scope.organization_id, project_id=scope.project_id, user_id=scope.user_id,
-            template_id=template.id, template_name=template.name, metadata=metadata, total_files=len(records),
-            record_ids=[r.id for r in records], description=description, waiting_files=len(records),
-            template_snapshot=template, created_at=at, updated_at=at,
+            template_id=template.id, template_name=template.name, metadata=metadata, locale=locale,
+            total_files=len(records), record_ids=[r.id for r in records], description=description,
+            waiting_files=len(records), template_snapshot=template, created_at=at, updated_at=at,
         )  # fmt: skip
         batch.start_processing(at)  # every document waits: uploading
         await self.batches.add(batch, [], records)

@@ -24,6 +24,8 @@ def job_for(record: Record) -> jobs_pb2.OcrJob:
         template_id=record.template_id or "",
         priority=record.priority,
         generation=record.generation,
+        locale=record.locale.tag,
+        locale_source=record.locale.source,
     )
 
 

@@ -6,9 +6,10 @@ import re
 from datetime import UTC, datetime
 
 from services.batch.domain.keys import MIN_PASSWORD_CHARS, hash_password, issue_api_key
-from services.batch.domain.model import ApiKey, Organization, Project, User
+from services.batch.domain.model import ApiKey, Organization, Project, ProjectChanges, User
 from services.batch.errors import InvalidArgument, NotFound
 from services.batch.ports import Tenancy
+from services.batch.service.locales import checked_locale
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -42,11 +43,28 @@ class TenancyAdmin:
             raise InvalidArgument("the balance cannot go below 0")
         return organization
 
-    async def create_project(self, organization_id: str, name: str) -> Project:
+    async def create_project(self, organization_id: str, name: str, locale: str = "") -> Project:
         if await self._tenancy.get_organization(organization_id) is None:
             raise NotFound(f"organization {organization_id} not found")
-        project = Project(self._tenancy.new_id(), organization_id, _name(name, "project"), datetime.now(UTC))
+        project = Project(
+            self._tenancy.new_id(),
+            organization_id,
+            _name(name, "project"),
+            datetime.now(UTC),
+            locale=checked_locale(locale),
+        )
         await self._tenancy.add_project(project)
+        return project
+
+    async def update_project(self, project_id: str, name: str | None, locale: str | None) -> Project:
+        """Changes what is given (None keeps it; an empty locale removes the project's)."""
+        changes = ProjectChanges(
+            name=_name(name, "project") if name is not None else None,
+            locale=checked_locale(locale) if locale is not None else None,
+        )
+        project = await self._tenancy.update_project(project_id, changes)
+        if project is None:
+            raise NotFound(f"project {project_id} not found")
         return project
 
     async def list_projects(self, organization_id: str) -> list[Project]:

@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ocrbatch.v1 import templates_pb2
-from services.batch.domain.model import Batch, Record, Scope, StoredBlob, Upload
+from services.batch.domain.model import Batch, LocaleChoice, Record, Scope, StoredBlob, Upload
 from services.batch.domain.rules import BatchStatus, clean_file_name, default_batch_name
 from services.batch.domain.webhooks import EventType
 from services.batch.errors import InsufficientCredits, InvalidArgument, NotFound, TooLarge
 from services.batch.ports import Batches, Blobs, BlobWriter, JobPublisher, Tenancy
 from services.batch.service.jobs import publish_jobs
+from services.batch.service.locales import checked_locale, locale_choice
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
@@ -39,6 +40,7 @@ class _Header:
     template_id: str | None
     metadata: dict[str, Any]
     priority: str
+    locale: LocaleChoice  # what every file of the batch is read by when its page does not tell
 
 
 @dataclass
@@ -80,7 +82,14 @@ class BatchUpload:
         self._queueing = True  # False once NATS refused a job: the rest wait for the re-queue loop
 
     async def start(
-        self, scope: Scope, name: str, template_id: str, metadata: dict[str, Any], priority: str, file_count: int = 0
+        self,
+        scope: Scope,
+        name: str,
+        template_id: str,
+        metadata: dict[str, Any],
+        priority: str,
+        file_count: int = 0,
+        locale: str = "",
     ) -> None:
         if not scope.organization_id or not scope.project_id:
             raise InvalidArgument("projectId is required")
@@ -89,6 +98,7 @@ class BatchUpload:
         priority = priority or DEFAULT_PRIORITY
         if priority not in PRIORITIES:
             raise InvalidArgument(f"priority must be one of {', '.join(PRIORITIES)}")
+        locale = checked_locale(locale)
         template = None
         if template_id:
             try:
@@ -96,8 +106,9 @@ class BatchUpload:
             except NotFound:
                 raise InvalidArgument(f"templateId {template_id!r} does not name a template of this project") from None
         at = datetime.now(UTC)
+        choice = await locale_choice(self._ports.tenancy, scope, locale, template)
         header = _Header(
-            scope, name.strip() or default_batch_name(at), template, template_id or None, metadata, priority
+            scope, name.strip() or default_batch_name(at), template, template_id or None, metadata, priority, choice
         )
         self._header = header
         if file_count:
@@ -113,6 +124,7 @@ class BatchUpload:
             template_name=template.name if template else None,
             metadata=header.metadata,
             priority=header.priority,
+            locale=locale,
             total_files=file_count,
             receiving=True,
             created_at=at,
@@ -194,6 +206,7 @@ class BatchUpload:
             template_id=header.template_id,
             template_name=template.name if template else None,
             template_snapshot=template,
+            locale=header.locale,
             result_format=template.result_format if template else "json",
             priority=header.priority,
             created_at=at,

@@ -80,14 +80,16 @@ async def list_projects(request: Request, principal: Auth) -> dict[str, object]:
         tenancy_pb2.ListProjectsRequest(organization_id=principal.organization_id), timeout=10
     )
     projects = [p for p in reply.data if not principal.project_id or p.id == principal.project_id]
-    return {
-        "data": [
-            {
-                "id": p.id,
-                "name": p.name,
-                "organizationId": p.organization_id,
-                "createdAt": iso_or_none(p.created_at, p.HasField("created_at")),
-            }
-            for p in projects
-        ]
+    return {"data": [_project_json(p) for p in projects]}
+
+
+def _project_json(p: tenancy_pb2.Project) -> dict[str, object]:
+    out: dict[str, object] = {
+        "id": p.id,
+        "name": p.name,
+        "organizationId": p.organization_id,
+        "createdAt": iso_or_none(p.created_at, p.HasField("created_at")),
     }
+    if p.locale:  # shown when the project has one (as a template's)
+        out["locale"] = p.locale
+    return out

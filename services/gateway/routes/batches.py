@@ -43,12 +43,17 @@ async def create_batch(request: Request, principal: Principal, file_field: str) 
         await form_data.close()
 
 
+LOCALE_FIELD = (
+    "BCP 47 locale (e.g. en-US, de-DE) to read dates and amounts by where a page does not tell; "
+    "wins over the template's and the project's"
+)
 UPLOAD_FIELDS = {
     "projectId": "the project (required for an organization key)",
     "templateId": "a template id, e.g. invoice",
     "name": "the batch's name (default: Batch YYYY-MM-DD HH:mm)",
     "metadata": "a JSON object, kept with the batch",
     "priority": "low, medium (default) or high",
+    "locale": LOCALE_FIELD,
 }
 
 
@@ -127,11 +132,13 @@ mirror(router, org_router)  # the organization API: /batch/{orgId}/…
             "fileType": "pdf, image or document",
             "projectId": "the project",
             "templateId": "a template id",
+            "locale": LOCALE_FIELD,
         },
     ),
 )
 async def upload_file(request: Request, principal: Auth, orgId: str) -> JSONResponse:  # noqa: N803
-    """One file (field `file`, optional `fileName`, `fileType`, `projectId`, `templateId`): a batch of one."""
+    """One file (field `file`, optional `fileName`, `fileType`, `projectId`, `templateId`, `locale`): a batch of
+    one."""
     principal = in_organization(principal, orgId)
     batch = await create_batch(request, principal, "file")
     record = await request.app.state.backends.batches.GetRecord(

@@ -23,6 +23,7 @@ from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError, from_grpc
 from services.gateway.routes.files import public_base
 from services.gateway.streaming import stream_export
+from services.gateway.uploads import checked_locale
 
 router = APIRouter(prefix="/v0", tags=["sensible-style batches"])
 Auth = Annotated[Principal, Depends(authenticate)]
@@ -35,6 +36,7 @@ class DeclaredBatch(BaseModel):
     docType: str = Field(min_length=1, max_length=200)  # noqa: N815
     description: str = Field("", max_length=1000)
     configuration: str = Field("", max_length=200)
+    locale: str = Field("", max_length=100, description="BCP 47 (e.g. en-US): how dates and amounts are read")
 
 
 class Description(BaseModel):
@@ -68,6 +70,7 @@ async def declare_batch(request: Request, principal: Auth, body: DeclaredBatch, 
             doc_type=body.docType,
             description=body.description,
             configuration=body.configuration,
+            locale=checked_locale(body.locale),
         ),
         timeout=60,
     )

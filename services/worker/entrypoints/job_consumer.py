@@ -28,6 +28,7 @@ from services.common.telemetry import extract_context, inject_headers
 from services.worker.documents import DocumentError, Limits
 from services.worker.engine.port import OcrEngine
 from services.worker.engine.recycling import RecyclingEngine
+from services.worker.extraction import LocaleHint
 from services.worker.pipeline import DocumentText, read_document
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,8 @@ class JobConsumer:
                 f"reading record {job.record_id}", lambda: self._read_file(job, delivery, started_at)
             )
             template = job.template if job.HasField("template") else None
-            document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template)
+            locale = LocaleHint(tag=job.locale, source=job.locale_source)  # the page's own evidence comes first
+            document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template, locale)
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
             return Unreadable("document", str(exc))
         except Released:

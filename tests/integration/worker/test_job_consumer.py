@@ -1,4 +1,5 @@
-"""The worker's job loop against a real NATS JetStream: which job an idle or a busy worker takes next."""
+"""The worker's job loop against a real NATS JetStream: which job an idle or a busy worker takes next, and
+what a job hands to the reading of its document."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import time
 
 import pytest
 
-from ocrbatch.v1 import jobs_pb2
+from ocrbatch.v1 import common_pb2, jobs_pb2
 from services.common.jetstream import ensure_topology, job_subject
 from services.worker.documents import Limits
 from services.worker.entrypoints import job_consumer
 from services.worker.entrypoints.job_consumer import JobConsumer
+from services.worker.extraction import LocaleHint
+from services.worker.pipeline import DocumentText
+from tests.support.batch_calls import create, wait_for_batch
 
 pytestmark = pytest.mark.asyncio
 
@@ -70,3 +74,29 @@ async def test_a_stopping_worker_stops_waiting_for_jobs_at_once(consumer):
     stop.set()
     assert await asyncio.wait_for(taking, 10) is None
     assert time.monotonic() - stopped < 2.0  # not the 10 s idle wait
+
+
+async def test_a_document_is_read_with_the_locale_its_job_carries_and_where_it_came_from(
+    stack, nats_client, jetstream, monkeypatch
+):
+    """Upload → batch service → job → worker: the locale reaches the reading of the document (what the
+    extraction makes of it is its own affair), so the reading is recorded here instead of run."""
+    given: list[tuple[bytes, LocaleHint | None]] = []
+
+    def read(data, engine, limits, template=None, locale=None):
+        given.append((data, locale))
+        return DocumentText(text=data.decode(), pages=[])
+
+    monkeypatch.setattr(job_consumer, "read_document", read)
+    batch = await create(stack, [("a.txt", b"Total 1,129")], locale="en_gb")
+    worker = JobConsumer(
+        nats_client, jetstream, stack.files, None, Limits(), worker_id="t", max_file_bytes=1000, ack_wait_s=30
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        await wait_for_batch(stack, batch.id, common_pb2.BATCH_STATUS_COMPLETED)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 20)
+    assert given == [(b"Total 1,129", LocaleHint("en-GB", "upload"))]

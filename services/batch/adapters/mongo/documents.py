@@ -14,7 +14,17 @@ from bson.errors import InvalidId
 from google.protobuf.json_format import MessageToDict, ParseDict
 
 from ocrbatch.v1 import common_pb2, templates_pb2
-from services.batch.domain.model import ApiKey, Batch, Organization, Project, Record, Scope, Upload, User
+from services.batch.domain.model import (
+    ApiKey,
+    Batch,
+    LocaleChoice,
+    Organization,
+    Project,
+    Record,
+    Scope,
+    Upload,
+    User,
+)
 from services.batch.domain.rules import BatchStatus, RecordStatus
 
 Document = dict[str, Any]
@@ -59,6 +69,7 @@ def batch_doc(batch: Batch) -> Document:
         "templateName": batch.template_name,
         "metadata": batch.metadata,
         "priority": batch.priority,
+        "locale": batch.locale,
         "totalFiles": batch.total_files,
         "completedFiles": batch.completed_files,
         "failedFiles": batch.failed_files,
@@ -89,6 +100,7 @@ def batch_of(doc: Document) -> Batch:
         template_name=doc.get("templateName"),
         metadata=doc.get("metadata") or {},
         priority=doc.get("priority") or "medium",
+        locale=doc.get("locale") or "",  # batches stored before locales: none given
         total_files=doc.get("totalFiles", 0),
         completed_files=doc.get("completedFiles", 0),
         failed_files=doc.get("failedFiles", 0),
@@ -189,6 +201,8 @@ def record_doc(record: Record) -> Document:
         "templateId": record.template_id,
         "templateName": record.template_name,
         "templateSnapshot": template_doc(record.template_snapshot),
+        "locale": record.locale.tag,
+        "localeSource": record.locale.source,
         "resultFormat": record.result_format,
         "priority": record.priority,
         "attempts": record.attempts,
@@ -232,6 +246,7 @@ def record_of(doc: Document) -> Record:
         template_id=doc.get("templateId"),
         template_name=doc.get("templateName"),
         template_snapshot=template_of(doc.get("templateSnapshot")),
+        locale=LocaleChoice(doc.get("locale") or "", doc.get("localeSource") or ""),  # none on older records
         result_format=doc.get("resultFormat") or "json",
         priority=doc.get("priority") or "medium",
         attempts=doc.get("attempts", 0),
@@ -282,12 +297,22 @@ def organization_of(doc: Document) -> Organization:
 
 
 def project_doc(p: Project) -> Document:
-    return {"_id": ObjectId(p.id), "organizationId": p.organization_id, "name": p.name, "createdAt": p.created_at}
+    return {
+        "_id": ObjectId(p.id),
+        "organizationId": p.organization_id,
+        "name": p.name,
+        "locale": p.locale,
+        "createdAt": p.created_at,
+    }
 
 
 def project_of(doc: Document) -> Project:
     return Project(
-        id=str(doc["_id"]), organization_id=doc["organizationId"], name=doc.get("name", ""), created_at=doc["createdAt"]
+        id=str(doc["_id"]),
+        organization_id=doc["organizationId"],
+        name=doc.get("name", ""),
+        locale=doc.get("locale") or "",  # projects stored before locales: none
+        created_at=doc["createdAt"],
     )
 
 

@@ -21,7 +21,7 @@ from services.batch.adapters.mongo.documents import (
     user_doc,
     user_of,
 )
-from services.batch.domain.model import ApiKey, Organization, Project, User
+from services.batch.domain.model import ApiKey, Organization, Project, ProjectChanges, User
 
 
 class MongoTenancy:
@@ -72,6 +72,28 @@ class MongoTenancy:
     async def list_projects(self, organization_id: str) -> list[Project]:
         cursor = self._projects.find({"organizationId": organization_id}).sort("createdAt", ASCENDING)
         return [project_of(doc) async for doc in cursor]
+
+    async def get_project(self, organization_id: str, project_id: str) -> Project | None:
+        key = oid(project_id)
+        doc = await self._projects.find_one({"_id": key, "organizationId": organization_id}) if key else None
+        return project_of(doc) if doc else None
+
+    async def update_project(self, project_id: str, changes: ProjectChanges) -> Project | None:
+        key = oid(project_id)
+        if key is None:
+            return None
+        fields: Document = {}
+        if changes.name is not None:
+            fields["name"] = changes.name
+        if changes.locale is not None:
+            fields["locale"] = changes.locale
+        if not fields:
+            doc = await self._projects.find_one({"_id": key})
+        else:
+            doc = await self._projects.find_one_and_update(
+                {"_id": key}, {"$set": fields}, return_document=ReturnDocument.AFTER
+            )
+        return project_of(doc) if doc else None
 
     async def project_exists(self, organization_id: str, project_id: str) -> bool:
         key = oid(project_id)

@@ -34,7 +34,16 @@ class AdminServicer(tenancy_pb2_grpc.AdminServiceServicer):
 
     @mapped_errors
     async def CreateProject(self, request: tenancy_pb2.CreateProjectRequest, context: Any) -> Any:
-        return project_message(await self._admin.create_project(request.organization_id, request.name))
+        return project_message(await self._admin.create_project(request.organization_id, request.name, request.locale))
+
+    @mapped_errors
+    async def UpdateProject(self, request: tenancy_pb2.UpdateProjectRequest, context: Any) -> Any:
+        project = await self._admin.update_project(
+            request.project_id,
+            request.name if request.HasField("name") else None,
+            request.locale if request.HasField("locale") else None,
+        )
+        return project_message(project)
 
     @mapped_errors
     async def ListProjects(self, request: tenancy_pb2.ListProjectsRequest, context: Any) -> Any:

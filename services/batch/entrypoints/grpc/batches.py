@@ -46,7 +46,9 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
                 if part == "header":
                     h = request.header
                     metadata = struct_to_dict(h.metadata) if h.HasField("metadata") else {}
-                    await upload.start(scope_of(h.scope), h.name, h.template_id, metadata, h.priority, h.file_count)
+                    await upload.start(
+                        scope_of(h.scope), h.name, h.template_id, metadata, h.priority, h.file_count, h.locale
+                    )
                 elif part == "file":
                     await upload.begin_file(request.file.file_name, request.file.mime_type)
                 elif part == "chunk":
@@ -129,6 +131,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.doc_type,
             request.description,
             request.configuration,
+            request.locale,
         )
         return batch_message(batch)
 

@@ -40,6 +40,7 @@ def batch_message(b: Batch) -> common_pb2.Batch:
         result_fields=ordered_columns(b.result_fields),
         description=b.description,
         waiting_files=b.waiting_files,
+        locale=b.locale,
         created_at=stamp(b.created_at),
         updated_at=stamp(b.updated_at),
     )
@@ -83,7 +84,9 @@ def organization_message(o: Organization) -> tenancy_pb2.Organization:
 
 
 def project_message(p: Project) -> tenancy_pb2.Project:
-    return tenancy_pb2.Project(id=p.id, organization_id=p.organization_id, name=p.name, created_at=stamp(p.created_at))
+    return tenancy_pb2.Project(
+        id=p.id, organization_id=p.organization_id, name=p.name, locale=p.locale, created_at=stamp(p.created_at)
+    )
 
 
 def api_key_message(k: ApiKey) -> tenancy_pb2.ApiKey:
