@@ -36,7 +36,8 @@ def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
 
 
 def pages_json(pages: Iterable[common_pb2.Page]) -> list[dict[str, Any]]:
-    """Pages as stored and shown: lines with confidence to 4 decimals and boxes to 0.1 pixel."""
+    """Pages as stored and shown: lines with confidence to 4 decimals and boxes to 0.1 pixel, and `inverted` on a
+    line printed light on a dark fill."""
     return [
         {
             "number": p.number,
@@ -49,6 +50,7 @@ def pages_json(pages: Iterable[common_pb2.Page]) -> list[dict[str, Any]]:
                     "confidence": round(line.confidence, 4),
                     "box": [[round(pt.x, 1), round(pt.y, 1)] for pt in line.box],
                 }
+                | ({"inverted": True} if line.inverted else {})  # printed light on a dark fill (a logo)
                 for line in p.lines
             ],
         }

@@ -13,6 +13,7 @@ class OcrLine:
     text: str
     confidence: float
     box: tuple[tuple[float, float], ...]  # four corners, clockwise from top-left, in image pixels
+    inverted: bool = False  # read as light text on a dark fill (a logo box): a strong hint of who issued it
 
 
 class OcrEngine(Protocol):

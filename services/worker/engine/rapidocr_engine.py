@@ -78,6 +78,10 @@ REC_BATCH = 3
 # date read as wide as a full line. Padding to 160 at least: 1.05 → 0.87 s a real receipt (OpenVINO), word F1
 # the same (0.9029 / 0.9023); to the lines' own width (48) F1 fell to 0.900.
 REC_MIN_WIDTH = 160
+# What the worker's reading of a page adds to the engine's read (services/worker/pipeline.py recognize_page:
+# lines on dark fills marked and read inverted, Greek words' Latin look-alikes made Greek). In the configured
+# name, so pages cached before a change are not reused; a new number with each change to that reading.
+PAGE_READING = "inv1"
 
 
 class RapidOcrEngine:
@@ -154,6 +158,7 @@ class RapidOcrEngine:
         cls = "-cls" if angle_cls else ""
         return (
             f"{RapidOcrEngine.name}-{model}-{alphabet}-{backend}-det{det_max_side}-rec{REC_BATCH}w{REC_MIN_WIDTH}{cls}"
+            f"-{PAGE_READING}"
         )
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

@@ -20,6 +20,7 @@ class Cell:
     text: str
     confidence: float
     box: Box | None
+    inverted: bool = False  # printed light on a dark fill (a logo box)
 
 
 @dataclass
@@ -121,7 +122,7 @@ def visual_rows(pages: list[common_pb2.Page]) -> list[Row]:
                 groups.append([item])
         for group in groups:
             group.sort(key=lambda item: item[2])
-            cells = [Cell(item[3].text, item[3].confidence, item[4]) for item in group]
+            cells = [Cell(item[3].text, item[3].confidence, item[4], item[3].inverted) for item in group]
             rows.append(
                 Row(
                     CELL_GAP.join(cell.text for cell in cells),
