@@ -4,6 +4,7 @@
   python -m bench.extraction --corpus invoices-dev   # 36 real invoices, 9 layouts, French
   python -m bench.extraction --corpus generated      # 32 generated pages: a regression floor
   python -m bench.extraction --corpus all --misses   # every corpus, and each wrong field
+  python -m bench.extraction --fit                   # refit the scorers on the real corpora (bench/extraction_fit.py)
 
 OCR output is cached by file hash and engine in .cache/ocr/ (see tests/support/ocr_cache.py), so only
 the first run pays for OCR. Prints per-field accuracy, line-item rows, OCR CER and word F1 against the
@@ -72,13 +73,33 @@ def real(corpus: str, cache: OcrCache, misses: bool, limit: int | None) -> None:
             print("  miss:", miss)
 
 
+def refit(cache: OcrCache) -> None:
+    from bench import extraction_fit
+
+    docs = [
+        doc for corpus in real_corpora.CORPORA if real_corpora.available(corpus) for doc in real_corpora.load(corpus)
+    ]
+    started = time.perf_counter()
+    data = extraction_fit.examples(docs, cache.pages)
+    weights, report = extraction_fit.fit(data)
+    extraction_fit.write(weights)
+    print(f"fitted on {len(docs)} documents, {len(data)} fields in {time.perf_counter() - started:.1f} s")
+    extraction_fit.print_report(report)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=["generated", *real_corpora.CORPORA, "all"], default="all")
     parser.add_argument("--misses", action="store_true", help="print every wrong field")
     parser.add_argument("--limit", type=int, help="only the first N documents of a real corpus")
+    parser.add_argument(
+        "--fit", action="store_true", help="fit the scorers on every real corpus and write their weights file"
+    )
     args = parser.parse_args()
     cache = default_engine_cache()
+    if args.fit:
+        refit(cache)
+        return
     for corpus in real_corpora.CORPORA:
         if args.corpus in (corpus, "all"):
             real(corpus, cache, args.misses, args.limit)

@@ -21,6 +21,20 @@ NOT_AMOUNTS = labels("not_amounts")  # quantities and item counts
 TOTAL_LABELS = labels("total")
 TOTAL_EXCLUDED = tuple(label for kind in AMOUNT_LABELS.values() for label in kind) + NOT_AMOUNTS
 
+DATE_LABELS = labels("date")  # the document's own date
 DATE_EXCLUDED = labels("date_excluded")
 INVOICE_NUMBER_LABELS = labels("invoice_number")
 INVOICE_NUMBER_EXCLUDED = labels("invoice_number_excluded")
+# Where a page names its currency in words: "Currency: EUR", "Währung EUR".
+CURRENCY_LABELS = (
+    "Currency",
+    "Währung",
+    "Devise",
+    "Moneda",
+    "Valuta",
+    "Waluta",
+    "Valută",
+    "Měna",
+    "Valuuta",
+    "Νόμισμα",
+)

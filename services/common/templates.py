@@ -6,7 +6,9 @@ import re
 
 from ocrbatch.v1 import templates_pb2
 from services.common.labels import (
+    CURRENCY_LABELS,
     DATE_EXCLUDED,
+    DATE_LABELS,
     INVOICE_NUMBER_EXCLUDED,
     INVOICE_NUMBER_LABELS,
     TOTAL_EXCLUDED,
@@ -14,8 +16,8 @@ from services.common.labels import (
 )
 from services.common.locales import LocaleError, canonical_locale
 
-FIELD_TYPES = ("string", "identifier", "number", "money", "date")
-ROLES = ("", "total", "issuer")
+FIELD_TYPES = ("string", "identifier", "number", "money", "date", "currency")
+ROLES = ("", "total", "issuer", "legal_name")
 DEFAULT_REVIEW_THRESHOLD = 0.8
 RESULT_FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx")
 MAX_FIELDS = 100
@@ -78,11 +80,12 @@ def validate(template: templates_pb2.Template) -> templates_pb2.Template:
                 raise TemplateError(f"{where}.rule.regex.pattern: needs a capture group for the value")
         else:
             rule = field.rule.label
-            if not [label for label in rule.labels if label.strip()] and rule.role != "issuer":
+            finds_its_own = rule.role in ("issuer", "legal_name") or field.type == "currency"
+            if not [label for label in rule.labels if label.strip()] and not finds_its_own:
                 raise TemplateError(f"{where}.rule.label.labels: at least one label is required")
             if rule.role not in ROLES:
                 raise TemplateError(
-                    f"{where}.rule.label.role: must be one of total, issuer (or empty), not {rule.role!r}"
+                    f"{where}.rule.label.role: must be one of total, issuer, legal_name (or empty), not {rule.role!r}"
                 )
             if rule.role == "total" and field.type not in ("money", "number"):
                 raise TemplateError(f"{where}.rule.label.role: a total must be of type money or number")
@@ -147,7 +150,7 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
     "invoice": templates_pb2.Template(
         id="invoice",
         name="Invoice",
-        description="Invoice number, date, vendor, total and line items (English, French, German, Spanish labels)",
+        description="Invoice number, date, vendor (and legal name), total, currency and line items, in 24 languages",
         result_format="json",
         builtin=True,
         fields=[
@@ -171,6 +174,7 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
                     "Fecha de emisión",
                     "Ausstellungsdatum",
                     "Tarikh",
+                    *DATE_LABELS,
                 ),
                 DATE_EXCLUDED,
             ),
@@ -182,7 +186,9 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
                     role="issuer",
                 )
             ),
+            _optional(_label("issuerLegalName", "string", (), role="legal_name")),
             _label("totalAmount", "money", TOTAL_LABELS, TOTAL_EXCLUDED, role="total"),
+            _optional(_label("currency", "currency", CURRENCY_LABELS)),
             _table(
                 "lineItems",
                 TOTAL_STOPS,
@@ -230,7 +236,7 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
     "receipt": templates_pb2.Template(
         id="receipt",
         name="Receipt",
-        description="Merchant, date, total, payment method and items of a till receipt",
+        description="Merchant (and its legal name), date, total, currency, payment method and items of a till receipt",
         result_format="json",
         builtin=True,
         fields=[
@@ -240,8 +246,10 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
                 ("Store", "Merchant", "Shop", "Magasin", "Geschäft", "Tienda"),
                 role="issuer",
             ),
-            _label("date", "date", ("Date", "Datum", "Fecha", "Tarikh", "Date/Time"), DATE_EXCLUDED),
+            _optional(_label("issuerLegalName", "string", (), role="legal_name")),
+            _label("date", "date", ("Date", "Datum", "Fecha", "Tarikh", "Date/Time", *DATE_LABELS), DATE_EXCLUDED),
             _label("total", "money", TOTAL_LABELS, TOTAL_EXCLUDED, role="total"),
+            _optional(_label("currency", "currency", CURRENCY_LABELS)),
             _optional(_label("paymentMethod", "string", ("Payment", "Paid by", "Paiement", "Zahlungsart", "Pago"))),
             _optional(
                 _table(

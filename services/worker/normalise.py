@@ -86,11 +86,13 @@ _NUMBER = re.compile(r"[-+]?\d[\d.,' \u00a0\u202f]*")
 # An amount: optional sign and currency, digits grouped by , . ' or one space (never two: visual rows join
 # cells with three spaces), optional decimals ("5.-" is a whole amount), optional sign and currency after.
 _AMOUNT = re.compile(
-    rf"(?<![\w.,/:-])(?P<neg>-|\()?\s?(?P<cur1>{_CURRENCY})?\s?(?P<neg1>-(?=\.?\d))?"
+    rf"(?<![\w.,/-])(?<!\d:)(?P<neg>-|\()?\s?(?P<cur1>{_CURRENCY})?\s?(?P<neg1>-(?=\.?\d))?"
     r"(?P<num>\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,3})?|\d+(?:[.,]\d{1,3})?|[.,]\d{2})"
     r"(?P<whole>[.,][-–]{1,2}(?![\d-]))?"
     rf"(?P<neg2>-(?!\d)|\))?(?:\s?(?P<cur2>{_CURRENCY}))?(?![\w/:%]|[.,-]\d|\s%)"
 )
+# "€" as recognisers read it glued to an amount ("C7,05", "¢2,50", "1.289ε"): one character for one, so spans hold
+_EURO_MISREAD = re.compile(r"(?<![\w€$£])[C¢](?=\d{1,4}[.,]\d{2}(?!\d))|(?<=\d[.,]\d{2})ε|(?<=\d[.,]\d{3})ε")
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]*")
 _WORDY = re.compile(r"[^\W\d_]{3,}")
 
@@ -158,6 +160,7 @@ def find_amounts(text: str, decimal: str | None = None) -> list[Found]:
     '5,00-', '(2.50)', '102.00SEK', 'CHF 5.-'. `decimal` ("," or ".") reads '1,129' and '1.129' when the
     document's decimal mark is known."""
     text = re.sub(r"(?<=\d)[Oo](?=[\d.,]|\b)|(?<=[\d.,])[Oo](?=\d)", "0", text)
+    text = _EURO_MISREAD.sub("€", text)
     found = []
     for m in _AMOUNT.finditer(text):
         digits = m.group("num")

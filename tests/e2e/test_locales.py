@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -125,3 +126,57 @@ def test_a_project_locale_is_set_by_the_admin_cli_and_shown(local_stack, tenant)
 
     wrong = cli(local_stack, "admin", "project", "create", org["id"], "Other", "--locale", "english")
     assert wrong.returncode == 1 and "locale: 'english' is not a BCP 47 locale" in wrong.stderr
+
+
+def wait_record(client: httpx.Client, batch: dict, within_s: float = 120) -> dict:
+    """The batch's one record once the batch is final (what a client polling the API sees)."""
+    deadline = time.monotonic() + within_s
+    while client.get(f"/v1/openapi/batch/{batch['id']}").json()["status"] not in ("completed", "failed"):
+        assert time.monotonic() < deadline, f"batch {batch['id']} never finished"
+        time.sleep(0.3)
+    return client.get(f"/v1/openapi/processing-history/{batch['processingHistoryIds'][0]}").json()
+
+
+# A receipt whose page says it is American (a state and ZIP code, dollars), printing a date that reads either way
+AMERICAN = text_pdf_bytes(
+    [
+        [
+            "JOE'S DINER",
+            "233 N Michigan Ave",
+            "Chicago, IL 60601",
+            "12/2/2022 7:41 PM",
+            "1 Burger 9.50",
+            "Sales Tax 0.97",
+            "TOTAL $10.47",
+        ]
+    ]
+)
+# …and one that says nothing of where it is from
+UNTOLD = text_pdf_bytes([["CORNER CAFE", "12/2/2022", "1 Coffee 2.50", "TOTAL 2.50"]])
+
+
+def upload(client: httpx.Client, name: str, data: bytes, **form: str) -> dict:
+    files = [("files", (name, data, "application/pdf"))]
+    reply = client.post("/v1/openapi/batch/upload", files=files, data={"templateId": "receipt", **form})
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def test_a_date_is_read_as_the_page_or_the_given_locale_says_and_the_record_says_why(local_stack):
+    with local_stack.client() as client:
+        american = wait_record(client, upload(client, "us.pdf", AMERICAN))
+        untold = wait_record(client, upload(client, "cafe.pdf", UNTOLD))
+        told = wait_record(client, upload(client, "cafe-us.pdf", UNTOLD, locale="en-US"))
+
+    assert american["processingResult"]["date"] == "2022-12-02"  # month first: the page is American
+    assert american["processingResult"]["total"] == 10.47
+    assert american["processingResult"]["currency"] == "USD"
+    locale = american["fieldDetails"]["date"]["locale"]
+    assert (locale["tag"], locale["dateOrder"]) == ("en-US", "mdy")
+    assert any("IL 60601" in why or "US" in why for why in locale["why"]), locale["why"]
+
+    assert untold["processingResult"]["date"] == "2022-02-12"  # nothing tells: day first
+    assert told["processingResult"]["date"] == "2022-12-02"  # the upload's locale decides
+    assert any("upload" in why for why in told["fieldDetails"]["date"]["locale"]["why"])
+    winner = american["fieldDetails"]["total"]["candidate"]
+    assert winner["why"] and all(why[0] in "+-" for why in winner["why"])  # reasons in words, with their weight

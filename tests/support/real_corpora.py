@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -96,8 +95,21 @@ def _squash(text: str) -> str:
     return " ".join(str(text).upper().replace(".", " ").split())
 
 
+def _name(text: str) -> str:
+    """A business name as it is compared: without its legal form ("… SDN BHD", "… GmbH", "UAB …"), which
+    the receipts-world-dev truth leaves out and sroie-dev's keeps; case, dots and spacing aside."""
+    from services.worker.extraction.issuer import split_legal_form
+
+    return _squash(split_legal_form(" ".join(str(text).split()))[0])
+
+
 def similarity(expected: str, got: str) -> float:
-    """Similarity of two names ignoring case, dots and spacing (0..1)."""
+    """Similarity of two names ignoring legal forms, case, dots and spacing (0..1)."""
+    return SequenceMatcher(None, _name(expected), _name(got)).ratio()
+
+
+def raw_similarity(expected: str, got: str) -> float:
+    """Similarity of two names ignoring only case, dots and spacing (0..1): the legal form counts."""
     return SequenceMatcher(None, _squash(expected), _squash(got)).ratio()
 
 

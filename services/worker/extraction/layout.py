@@ -6,6 +6,7 @@ any character is estimated from its cell, which is how a value is matched to the
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -93,6 +94,31 @@ def _skew(lines: list[common_pb2.Line]) -> float:
     return slopes[len(slopes) // 2] if slopes else 0.0
 
 
+_AMOUNT_HEAD = re.compile(r"\d[.,]?$")
+_AMOUNT_TAIL = re.compile(r"^[.,]?\d{2}(?!\d)")
+
+
+def _split_amounts_joined(cells: list[Cell]) -> list[Cell]:
+    """One printed amount that OCR read as two boxes ("9   ,75", "9,   58"): the boxes joined again, where
+    they sit close (less than two text heights apart) and together make an amount with its decimals."""
+    out: list[Cell] = []
+    for cell in cells:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.box is not None
+            and cell.box is not None
+            and _AMOUNT_HEAD.search(last.text)
+            and _AMOUNT_TAIL.match(cell.text)
+            and ("," in last.text[-1:] + cell.text[:1] or "." in last.text[-1:] + cell.text[:1])
+            and cell.box[0] - last.box[2] < 2 * (cell.box[3] - cell.box[1])
+        ):
+            out[-1] = Cell(last.text + cell.text, min(last.confidence, cell.confidence), union([last.box, cell.box]))
+            continue
+        out.append(cell)
+    return out
+
+
 def visual_rows(pages: list[common_pb2.Page]) -> list[Row]:
     """Lines grouped into rows by vertical overlap (after undoing the page's tilt), left to right."""
     rows: list[Row] = []
@@ -122,7 +148,9 @@ def visual_rows(pages: list[common_pb2.Page]) -> list[Row]:
                 groups.append([item])
         for group in groups:
             group.sort(key=lambda item: item[2])
-            cells = [Cell(item[3].text, item[3].confidence, item[4], item[3].inverted) for item in group]
+            cells = _split_amounts_joined(
+                [Cell(item[3].text, item[3].confidence, item[4], item[3].inverted) for item in group]
+            )
             rows.append(
                 Row(
                     CELL_GAP.join(cell.text for cell in cells),

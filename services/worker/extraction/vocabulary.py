@@ -1,50 +1,61 @@
-"""Lines near the top of a page that are not its issuer's name, in English, French, German, Spanish and Malay.
+"""Words that tell an issuer's name from the other lines of a header, in the languages receipts and invoices
+are printed in: trade words, document titles, address, contact and registration forms, "owned by" lines.
 
-Nothing here names a shop, a vendor or a document: these are the words any receipt or invoice uses.
+Nothing here names a shop, a vendor or a document: these are the words any receipt or invoice uses. Legal
+forms, greetings and header noise are kept per language in services/common/languages.py.
 """
 
 from __future__ import annotations
 
 import re
 
-# Words of a business's legal form or trade: a line with one is likely the issuer's name.
+# Words of a trade: a line with one is likely the issuer's name ("… Restaurant", "Apotheke …"). Words as
+# common in a header's other lines (store, shop, market, station) are not among them.
 TRADE_WORDS = re.compile(
-    r"\b(?:sdn\.?\s?bhd|bhd|s/b|sdn|ltd|limited|llc|inc|corp|corporation|co\b|company|gmbh|ag|kg|sarl|sas|s\.?a\.?|"
-    r"s\.?l\.?|srl|b\.?v\.?|plc|pty|enterprises?|trading|holdings?|group|restaurants?|restoran|cafe|café|"
-    r"bakery|bakeries|hardware|stationery|mart|store|shop|supermarket|pharmacy|kedai|perniagaan|syarikat|"
-    r"marketing|services|industries|boulangerie|pâtisserie|bäckerei|tienda)\b",
+    r"\b(?:enterprises?|trading|holdings?|restaurants?|restaurante|ristorante|restoran|trattoria|pizzeria|"
+    r"osteria|bistro|brasserie|café|cafe|caffe|caffè|kaffee|coffee|koffie|kavarna|kahvila|pub|bakery|bakeries|"
+    r"boulangerie|pâtisserie|patisserie|bäckerei|konditorei|conditorei|bakkerij|panadería|panaderia|piekarnia|"
+    r"hardware|stationery|supermarket|supermarkt|supermercado|supermarché|pharmacy|apotheke|apoteket|apotek|"
+    r"farmacia|pharmacie|apteka|ljekarna|drogerie|drogeria|kedai|perniagaan|syarikat|gastronomie|gastronomia|"
+    r"imbiss|grill|kitchen|küche|cuisine|cocina|kuchnia|tienda|boutique|hotel|hostel)\b",
     re.IGNORECASE,
 )
-_ADDRESS = re.compile(
+ADDRESS = re.compile(
     r"\b(?:jalan|jln|lorong|taman|persiaran|street|st\.|road|rd\.?|avenue|ave|blvd|boulevard|lane|drive|dr\.|"
-    r"highway|floor|suite|level|lot|block|blok|rue|avenue|chemin|place|straße|strasse|str\.|weg|platz|calle|"
-    r"avenida|plaza|carrer|no\.|p\.?o\.? box|bp)\b|\b\d{5}\b|,\s*$",
+    r"highway|floor|suite|level|lot|block|blok|rue|chemin|place|straße|strasse|str\.|weg|platz|allee|gasse|"
+    r"damm|ring|calle|c/|avenida|avda|plaza|carrer|paseo|via|viale|piazza|corso|straat|laan|plein|gracht|"
+    r"gatan|vägen|gade|vej|ulica|ul\.|ulitsa|utca|cesta|trg|no\.|p\.?o\.? box|bp)\b"
+    r"|\b\d{4,5}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b\d{4}\s?[A-Z]{2}\b|,\s*$"
+    r"|,\s*[A-Z]{2}\b(?:\s+\d{5})?",
     re.IGNORECASE,
 )
-_CONTACT = re.compile(
-    r"\b(?:tel|telephone|phone|fax|hp|mobile|email|e-mail|www|http|https|web|website)\b|@|\.com\b|\.my\b|"
-    r"\d{2,4}[-\s]\d{3,4}[-\s]?\d{3,4}",
+CONTACT = re.compile(
+    r"\b(?:tel|telephone|phone|fax|hp|mobile|email|e-mail|www|http|https|web|website|fon|telefon|tél|tlf|puh)\b|@|"
+    r"\.(?:com|net|org|de|my|nl|es|fr|it|uk|se|pl|hr|lt|ee|at|ch|be|dk|no|fi|gr|hk|cn|ca|us|eu)\b|"
+    r"\d{2,4}[-\s/]\d{3,4}[-\s]?\d{3,4}|\(\d{3}\)\s?\d{3}",
     re.IGNORECASE,
 )
-_REGISTRATION = re.compile(
-    r"\b(?:gst|sst|vat|tva|reg|registration|regn|co\.?\s?no|company\s?no|roc|business\s?no|tax\s?id|siret|siren|"
-    r"ust-?id|nif|cif|abn|ein|id\s?no)\b|\(?\b\d{4,}-[a-z]\b\)?|\b\d{6,}\b",
+REGISTRATION = re.compile(
+    r"\b(?:gst|sst|vat|tva|btw|mwst|ust|iva|pdv|pvm|moms|alv|dph|áfa|kdv|afm|αφμ|reg|registration|regn|"
+    r"co\.?\s?no|company\s?no|roc|business\s?no|tax\s?id|siret|siren|ust-?id\w*|st\.?\s?nr|steuer\w*|nif|cif|"
+    r"nip|oib|kvk|abn|ein|id\s?no)\b|\(?\b\d{4,}-[a-z]\b\)?|\b\d{6,}\b",
     re.IGNORECASE,
 )
-_TITLE = re.compile(
+TITLE = re.compile(
     r"^\W*(?:tax\s+invoice|simplified\s+tax\s+invoice|invoice|receipt|official\s+receipt|cash\s+sales?|cash\s+bill|"
-    r"bill|tax\s+receipt|facture|ticket(?:\s+de\s+caisse)?|quittung|rechnung|kassenbon|factura|recibo|resit|"
-    r"copy|duplicate|customer\s+copy|welcome|thank\s+you|selamat\s+datang|bienvenue|willkommen|bienvenido)\b",
+    r"bill|tax\s+receipt|guest\s+check|facture|ticket(?:\s+de\s+caisse)?|quittung|rechnung|kassenbon|"
+    r"kassenbeleg|beleg|factura(?:\s+simplificada)?|recibo|resit|fattura|ricevuta|scontrino|factuur|"
+    r"kassabon|kvitto|kvittering|paragon(?:\s+fiskalny)?|račun|kuitti|lasku|faktura|αποδειξη|απόδειξη|"
+    r"τιμολογιο|τιμολόγιο|copy|duplicate|customer\s+copy|kopie|welcome|thank\s+you|selamat\s+datang|bienvenue|"
+    r"willkommen|bienvenido|welkom|benvenuto|välkommen|witamy|dobrodošli|tere\s+tulemast)\b",
     re.IGNORECASE,
 )
 # "Owned by: …", "Dimiliki oleh …": the line after names the owner company, not the shop
 OWNER = re.compile(
-    r"\b(?:owned\s+by|operated\s+by|managed\s+by|a\s+member\s+of|dimiliki\s+oleh|exploit[ée]\s+par|betrieben\s+von)\b",
+    r"\b(?:owned\s+by|operated\s+by|managed\s+by|a\s+member\s+of|dimiliki\s+oleh|exploit[ée]\s+par|betrieben\s+von|"
+    r"inhaber|propriétaire|propietario|titolare|eigenaar)\b",
     re.IGNORECASE,
 )
-_GREETING = re.compile(r"\b(?:thank|welcome|please|visit|again|enjoy|come)\b", re.IGNORECASE)
-
-
 _REGISTRATION_SUFFIX = re.compile(r"\s*[(\[]?\b\d{4,}[-·.\s]?[a-z]\b[)\]]?\s*$|\s*\(\s*\)\s*$", re.IGNORECASE)
 
 
@@ -54,22 +65,21 @@ def issuer_name(text: str) -> str:
 
 
 def is_title(text: str) -> bool:
-    return bool(_TITLE.search(text))
+    return bool(TITLE.search(text))
 
 
 def not_an_issuer(text: str) -> str | None:
-    """Why a line near the top of a page is not the issuer's name, or None when it may be."""
+    """Why a piece of a header line cannot be the issuer's name, or None when it may be (what only lowers the
+    odds is a feature instead)."""
     letters = sum(c.isalpha() for c in text)
-    if letters < 3 or letters < 0.5 * len(text.replace(" ", "")):
+    if letters < 2 or letters < 0.5 * len(text.replace(" ", "")):
         return "mostly digits"
-    if _TITLE.search(text):
+    if TITLE.search(text):
         return "document title or greeting"
-    if _CONTACT.search(text):
+    if CONTACT.search(text):
         return "contact details"
-    if _REGISTRATION.search(text):
+    if REGISTRATION.search(text):
         return "registration or tax id"
-    if _GREETING.search(text):
-        return "greeting"
-    if _ADDRESS.search(text) and not TRADE_WORDS.search(text):
-        return "address"
+    if OWNER.search(text):
+        return "an owner's line"
     return None

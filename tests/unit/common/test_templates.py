@@ -32,7 +32,7 @@ def page(*rows: tuple[str, float, float], number: int = 1) -> common_pb2.Page:
         ([], "fields: at least one field"),
         ([{"name": "a b", "rule": {"label": {"labels": ["A"]}}}], "fields[0].name"),
         ([{"name": "a", "rule": {}}], "fields[0] (a).rule: one of regex, label or table"),
-        ([{"name": "a", "type": "currency", "rule": {"label": {"labels": ["A"]}}}], "fields[0] (a): type must be"),
+        ([{"name": "a", "type": "colour", "rule": {"label": {"labels": ["A"]}}}], "fields[0] (a): type must be"),
         ([{"name": "total", "rule": {"regex": {"pattern": "Total (\\d+"}}}], "fields[0] (total).rule.regex.pattern"),
         ([{"name": "total", "rule": {"regex": {"pattern": "Total \\d+"}}}], "needs a capture group"),
         ([{"name": "a", "rule": {"label": {"labels": [" "]}}}], "fields[0] (a).rule.label.labels"),

@@ -1,0 +1,390 @@
+"""What the issuer role adds: the names a receipt or invoice gives its issuer, each a candidate with features.
+
+A name can come from the header (a line near the top of the first page, or a piece of it: the shop before
+its branch, a name before its legal form, a logo read from a dark box), from a legal-entity line anywhere
+(a name with GmbH, Ltd, S.A., SDN BHD…), or from a greeting ("Welcome to …", "Vielen Dank für Ihren Einkauf
+bei …"). What a person files the receipt under is the name without its legal form; the legal name is kept
+for the `legal_name` role. Which candidate wins is the fitted scorer's call: the features say where the name
+is, how it is printed, and what else on the page agrees with it (a web domain, a legal-entity line, the same
+name printed again).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from services.common.languages import LANGUAGES, LEGAL_FORMS
+from services.worker.extraction.candidates import Candidate
+from services.worker.extraction.context import DocumentContext
+from services.worker.extraction.labels import find_labels
+from services.worker.extraction.layout import CELL_GAP, Row
+from services.worker.extraction.vocabulary import (
+    ADDRESS,
+    OWNER,
+    TRADE_WORDS,
+    is_title,
+    issuer_name,
+    not_an_issuer,
+)
+from services.worker.normalise import fold
+
+HEADER_ROWS = 15  # the issuer's name is among the first rows of the first page…
+HEADER_DEPTH = 0.45  # …and in its top part
+FOOTER_FROM = 0.75  # a legal-entity line may also close the page
+MAX_WORDS = 8  # a longer piece of text is a sentence, not a name
+BRANCH_WORDS = 3  # a name's line may go on with a branch or place of at most this many words
+_CELL_PIECES = re.compile(r"\s*[|•·★☆]\s*|\s+-\s+|\*+|\s*\(|\)\s*|(?<=[a-z]{2}[.!?])\s+(?=[A-Z])|:\s+")
+_DOMAIN = re.compile(r"(?:www\.|https?://|@|\b)((?:[a-z0-9][a-z0-9-]*\.)+)(?:[a-z]{2,6})\b", re.IGNORECASE)
+_GENERIC_LABELS = {"www", "mail", "email", "shop", "web", "com", "co", "net", "org", "info", "de", "en"}
+_DECORATION = re.compile(r"^\W*[*★☆•~=#]|[*★☆•~=]\W*$")  # "*** Indian Crown **★", "* AMOR *"
+_CONNECTOR = re.compile(r"^(?:&|\+|and|und|et|y|e|en|och|og|i|a|-)$", re.IGNORECASE)
+_LOWER_WORD = re.compile(r"\b[a-zäöüéèàçñ][a-zäöüéèàçñß]{2,}\b")
+
+
+# Legal forms printed before the name ("UAB „…“", "SIA …", "AB …"); every other form follows it
+LEADING_FORMS = frozenset({"UAB", "SIA", "AB", "AS", "MB", "IĮ", "PT", "OOO", "TOO", "Ets", "Ets."})
+SHORT_FORM = 3  # a legal form of this many letters or fewer, without dots ("AS", "AB", "KG"), is matched in
+# its own case only: in lower case it is a word ("as", "ag")
+
+
+@lru_cache(maxsize=1)
+def _legal_form() -> re.Pattern[str]:
+    """A legal form as printed: dots and spaces as they come, "(M)" (Malaysia) before a Malaysian form."""
+
+    def pattern(form: str) -> str:
+        return r"\s*".join(re.escape(part) for part in re.split(r"(?<=\.)\s*|\s+", form) if part)
+
+    forms = sorted(LEGAL_FORMS, key=len, reverse=True)
+    exact = [f for f in forms if len(f) <= SHORT_FORM and "." not in f]
+    loose = [f for f in forms if f not in exact]
+    either = "|".join([*(pattern(f) for f in exact), "(?i:" + "|".join(pattern(f) for f in loose) + ")"])
+    return re.compile(rf"(?:^|(?<=[\s,.(\"'„“]))(?:\(M\)\s*)?(?:{either})(?![\w])")
+
+
+_AFTER_FORM = re.compile(r"^[\s,.;:|-]*(?:\S*\d|\(|$)")  # what may follow a form mid-line: an id, a number
+
+
+def split_legal_form(text: str) -> tuple[str, str | None]:
+    """The name without its legal form, and the legal name (the name with its forms): "Hesburger AS" →
+    ("Hesburger", "Hesburger AS"); "AEON CO. (M) BHD" → ("AEON", "AEON CO. (M) BHD"); "UAB „Vilniaus
+    baras“" → ("Vilniaus baras", …); "RIJEKA plus d.o.o. OIB 8393…" → ("RIJEKA plus", "RIJEKA plus d.o.o.").
+    Text without a form comes back whole, with None."""
+    matches = list(_legal_form().finditer(text))
+    if not matches:
+        return text, None
+    first = matches[0]
+    if first.start() == 0 and first.group().strip() in LEADING_FORMS and text[first.end() : first.end() + 1].isspace():
+        name = text[first.end() :].strip(" „“\"',")
+        rest, _ = split_legal_form(name) if name else ("", None)
+        return (rest, text.strip()) if rest else (text, None)
+    name, end = text, None
+    for match in reversed(matches):  # forms at the end, one after another: "CO. (M) BHD", "GmbH & Co. KG"
+        tail = text[match.end() : end] if end is not None else text[match.end() :]
+        if tail.strip(" .,)&") and not _AFTER_FORM.match(tail):
+            break
+        name, end = text[: match.start()].rstrip(" ,&-("), match.start()
+    if name == text or not name.strip():
+        return text, None
+    last_kept = max((m.end() for m in matches if m.start() >= len(name)), default=len(text))
+    return name.strip(" \"'„“"), text[:last_kept].strip(" \"'„“")
+
+
+@lru_cache(maxsize=1)
+def _greetings() -> list[re.Pattern[str]]:
+    out = []
+    for language in LANGUAGES.values():
+        for pattern in language.greetings:
+            before, _, after = pattern.partition("{name}")
+            words = r"\s+".join(re.escape(w) for w in before.split())
+            tail = r"\s+".join(re.escape(w) for w in after.split())
+            out.append(re.compile(rf"\b{words}\s+(?P<name>[^!.,;:]{{2,60}}?)\s*(?:{tail}|[!.,;:]|$)", re.IGNORECASE))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _noise() -> re.Pattern[str]:
+    words = sorted({w.lower() for language in LANGUAGES.values() for w in language.header_noise}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1)
+def _trade_or_noise() -> re.Pattern[str]:
+    return re.compile(rf"{TRADE_WORDS.pattern}|{_noise().pattern}", re.IGNORECASE)
+
+
+def _squashed(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+@dataclass
+class _Piece:
+    row: Row
+    start: int
+    end: int
+    text: str  # the piece as printed, cleaned
+
+
+def _pieces(row: Row) -> list[_Piece]:
+    """What a header row may name its issuer with: each of its cells (OCR boxes), and each piece of a cell
+    where a header separates what it prints side by side: " | ", " - ", asterisks, parentheses, the end of a
+    sentence ("Es gibt immer was zu tun. NAME")."""
+    out: list[_Piece] = []
+    offset = 0
+    for cell in row.text.split(CELL_GAP):
+        out += _cut(row, cell, offset, _CELL_PIECES)
+        offset += len(cell) + len(CELL_GAP)
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for piece in out:
+        if (piece.start, piece.end) not in seen:
+            seen.add((piece.start, piece.end))
+            unique.append(piece)
+    return unique
+
+
+def _cut(row: Row, text: str, offset: int, separators: re.Pattern[str]) -> list[_Piece]:
+    """The cell itself, and its pieces between separators."""
+    out = [p for p in [_piece(row, text, offset)] if p]
+    start = 0
+    parts = []
+    for gap in [*separators.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        parts.append((start, end))
+        start = gap.end() if gap else end
+    if len(parts) > 1:
+        out += [p for a, b in parts if (p := _piece(row, text[a:b], offset + a))]
+    return out
+
+
+def _piece(row: Row, raw: str, offset: int) -> _Piece | None:
+    cleaned = issuer_name(" ".join(raw.split())).strip(" \"'„“*-_=~.,:;()[]★☆•|")
+    if not cleaned:
+        return None
+    first = cleaned.split()[0]
+    at = raw.find(first)
+    start = offset + (at if at >= 0 else 0)
+    return _Piece(row, start, offset + len(raw.rstrip()), cleaned)
+
+
+def _name_or_none(text: str) -> str | None:
+    """A candidate name as it is given: trimmed of punctuation around it; None when nothing of a name is left
+    (a legal form alone, a letter) or it is one of a header's other lines (table, guest, order and cashier
+    lines, survey banners: the words of services/common/languages.py `header_noise`)."""
+    name = text.strip(" \"'„“*-_=~.,:;()[]★☆•|&")
+    if sum(c.isalpha() for c in name) < 2 or _legal_form().fullmatch(name):
+        return None
+    if _noise().search(name) and not TRADE_WORDS.search(name) and not _legal_form().search(name):
+        return None  # a header's other lines: "TABLE # 121", "Your order number is", "Guest Check", "Cashier: …"
+    return name
+
+
+def _domains(context: DocumentContext) -> list[str]:
+    out = []
+    for row in context.rows:
+        for match in _DOMAIN.finditer(row.text):
+            labels = [label for label in match.group(1).lower().split(".") if label]
+            out += [_squashed(label) for label in labels if label not in _GENERIC_LABELS and len(label) >= 3]
+    return out
+
+
+def _agrees(name: str, other: str) -> bool:
+    """Whether two squashed names are one: equal, or one holding the other where both are distinctive."""
+    if not name or not other:
+        return False
+    if name == other:
+        return True
+    short, long = sorted((name, other), key=len)
+    return len(short) >= 4 and short in long and len(short) >= 0.4 * len(long)
+
+
+def _shape(text: str) -> dict[str, float]:
+    letters = [c for c in text if c.isalpha()]
+    words = text.split()
+    return {
+        "name_words": min(len(words), MAX_WORDS) / MAX_WORDS,
+        "name_letters": min(len(letters), 30) / 30,
+        "digit_share": sum(c.isdigit() for c in text) / max(len(text.replace(" ", "")), 1),
+        "all_capitals": float(bool(letters) and all(c.isupper() for c in letters)),
+        "no_capital": float(not any(c.isupper() for c in letters)),
+        "lower_case_words": min(len(_LOWER_WORD.findall(text)), 4) / 4,
+        "sentence_punctuation": float(bool(re.search(r"[.!?]$", text)) and len(words) >= 3),
+        "trade_word": float(bool(TRADE_WORDS.search(text))),
+        "address_like": float(bool(ADDRESS.search(text))),
+        "header_noise": min(len(_noise().findall(text)), 2) / 2,
+    }
+
+
+def _legal_candidates(context: DocumentContext, rows: list[Row]) -> list[Candidate]:
+    """The name before (or after) a legal form, on any row of the first page; a form in the middle of a line
+    ("… UG & Co. KG Restaurant & Bar") ends a name too."""
+    out = []
+    for row in rows:
+        for piece in _pieces(row):
+            names = {split_legal_form(piece.text)[0]: 0.0}
+            for match in _legal_form().finditer(piece.text):
+                if match.start() > 0:
+                    names.setdefault(piece.text[: match.start()].rstrip(" ,&-(").strip(" \"'„“"), 1.0)
+            for name, mid_line in names.items():
+                words = name.split()
+                if name == piece.text or not words or len(words) > MAX_WORDS or not_an_issuer(name):
+                    continue
+                features = {"from_legal_line": 1.0, "legal_form": 1.0, "form_mid_line": mid_line}
+                out.append(Candidate(name, row, piece.start, piece.end, "legal", None, features, text=piece.text))
+    return out
+
+
+def _greeting_candidates(rows: list[Row]) -> list[Candidate]:
+    out = []
+    for row in rows:
+        text = " ".join(row.text.split())
+        for pattern in _greetings():
+            match = pattern.search(text)
+            if match:
+                name, _ = split_legal_form(match.group("name").strip(" \"'„“*"))
+                if name and not not_an_issuer(name) and len(name.split()) <= MAX_WORDS:
+                    out.append(Candidate(name, row, 0, len(row.text), "greeting", None, {"from_greeting": 1.0}))
+                break
+    return out
+
+
+def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Candidate]:
+    """Header lines and pieces of them: the whole piece, the piece without a trailing branch or place (at
+    most BRANCH_WORDS words), and the piece joined with the one or two lines under it (a name printed over
+    several lines: "AIK HUAT HARDWARE" / "ENTERPRISE(SETIA" / "ALAM) SDN BHD", "Augustiner" / "am Markt")."""
+    out: list[Candidate] = []
+    tallest = max((context.relative_height(r) for r in header), default=1.0)
+    names = [_line_name(row) for row in header]
+    rank = 0
+    past_title = False
+    for position, row in enumerate(header):
+        text = " ".join(row.text.split())
+        if is_title(text) or context.dates_in(row):
+            past_title = True
+        pieces = [p for p in _pieces(row) if not not_an_issuer(p.text)]
+        if not pieces:
+            continue
+        after_owner = position > 0 and bool(OWNER.search(header[position - 1].text + " " + row.text))
+        for piece in pieces:
+            name, form = split_legal_form(piece.text)
+            words = name.split()
+            if not words or len(words) > MAX_WORDS:
+                continue
+            base = {
+                "from_heading": 1.0,
+                "heading_rank": min(rank, 6) / 6,
+                "first_heading_line": float(rank == 0),
+                "tallest_in_header": float(context.relative_height(row) >= 0.95 * tallest),
+                "after_title": float(past_title),
+                "after_owner_line": float(after_owner),
+                "legal_form": float(form is not None),
+                "part_of_line": float(len(piece.text) < len(text) - 2),
+            }
+            out.append(Candidate(name, row, piece.start, piece.end, "heading", None, dict(base), text=piece.text))
+            for keep in range(max(1, len(words) - BRANCH_WORDS), len(words)):
+                if _CONNECTOR.match(words[keep]) or _CONNECTOR.match(words[keep - 1]):
+                    continue  # "HOME MASTER HARDWARE & ELECTRICAL" goes on after "&": not a branch
+                dropped = " ".join(words[keep:])
+                features = base | {
+                    "words_dropped": float(len(words) - keep),
+                    "dropped_has_digits": float(any(c.isdigit() or c == "#" for c in dropped)),
+                    "dropped_elsewhere": float(_printed_elsewhere(dropped, row, context)),
+                    "dropped_is_noise": float(bool(_noise().search(dropped))),
+                }
+                kept = " ".join(words[:keep])
+                out.append(Candidate(kept, row, piece.start, piece.end, "heading", None, features, piece.text))
+            joined = name
+            for lines, below in enumerate(header[position + 1 : position + 3], start=1):
+                more = names[position + lines]
+                if more is None or len(more.split()) > BRANCH_WORDS + 1:
+                    break
+                joined = split_legal_form(f"{joined} {more}")[0]
+                ratio = below.height / max(row.height, 1.0)
+                features = base | {"joined_lines": float(lines), "joined_height_ratio": min(ratio, 1 / ratio)}
+                out.append(Candidate(joined, row, piece.start, piece.end, "heading", None, features, text=joined))
+        rank += 1
+    return out
+
+
+def _line_name(row: Row) -> str | None:
+    """A row as the continuation of a name above it, or None when it cannot be part of one."""
+    text = _piece(row, row.text.replace(CELL_GAP, " "), 0)
+    return text.text if text and not not_an_issuer(text.text) and not ADDRESS.search(text.text) else None
+
+
+def _printed_elsewhere(text: str, row: Row, context: DocumentContext) -> bool:
+    wanted = _squashed(text)
+    return len(wanted) >= 3 and any(wanted in _squashed(r.text) for r in context.rows if r is not row)
+
+
+def issuer_candidates(context: DocumentContext, others: list[str] | None = None) -> list[Candidate]:
+    """Every name the first page gives its issuer, with features; agreement between them is a feature too.
+    `others` are the template's other fields' labels: a piece that starts with one is that field's line."""
+    rows = context.rows
+    if not rows:
+        return []
+    first_page = [r for r in rows if r.page == rows[0].page]
+    header = [r for r in first_page[:HEADER_ROWS] if r.top_fraction <= HEADER_DEPTH]
+    candidates = _heading_candidates(context, header)
+    # legal-entity lines sit in the header or the footer, never among the items
+    legal_rows = [r for r in first_page if r.top_fraction <= HEADER_DEPTH or r.top_fraction >= FOOTER_FROM]
+    legal = _legal_candidates(context, [r for r in legal_rows if not context.find_amounts(r.text)])
+    greetings = _greeting_candidates(first_page)
+    candidates += legal + greetings
+    for candidate in candidates:
+        candidate.value = _name_or_none(str(candidate.value))
+        if candidate.value and others and any(m.start == 0 for m in find_labels(str(candidate.value), others)):
+            candidate.value = None  # "Rechnungsnummer", "Date de facture": another field's label
+    candidates = [c for c in candidates if c.value]
+    legal = [c for c in legal if c.value]
+    greetings = [c for c in greetings if c.value]
+    domains = _domains(context)
+    legal_names = [(c.row.index, _squashed(str(c.value))) for c in legal]
+    greeting_names = [_squashed(str(c.value)) for c in greetings]
+    row_cells = [(r, {_squashed(cell.text) for cell in r.cells} | {_squashed(r.text)}) for r in first_page]
+    ranked_rows = sorted({c.row.index for c in candidates if c.how == "heading"})
+    header_rank = {index: rank for rank, index in enumerate(ranked_rows)}
+    for candidate in candidates:
+        name = _squashed(str(candidate.value))
+        f = candidate.features
+        f |= _shape(str(candidate.value))
+        f["page_position"] = min(candidate.row.top_fraction, 1.0)
+        f["line_height"] = min(context.relative_height(candidate.row), 4.0)
+        f["ocr_confidence"] = candidate.row.confidence
+        f["printed_inverted"] = float(any(cell.inverted for cell in candidate.row.cells))
+        f["matches_domain"] = float(any(_agrees(name, d) for d in domains))
+        f["agrees_with_legal_line"] = float(
+            any(_agrees(name, other) for index, other in legal_names if index != candidate.row.index)
+        )
+        f["agrees_with_greeting"] = float(any(_agrees(name, g) for g in greeting_names) and candidate.how != "greeting")
+        f["printed_again"] = float(_printed_elsewhere(str(candidate.value), candidate.row, context))
+        f["printed_again_alone"] = float(
+            len(name) >= 3 and any(name in cells for r, cells in row_cells if r is not candidate.row)
+        )
+        f["only_trade_words"] = float(not _trade_or_noise().sub("", str(candidate.value)).strip(" &.,-'"))
+        f["decorated"] = float(bool(_DECORATION.search(candidate.printed)))
+        if candidate.how == "legal" and candidate.row in header:
+            f["legal_heading_rank"] = min(header_rank.get(candidate.row.index, 6), 6) / 6
+    return candidates
+
+
+def legal_name_candidates(context: DocumentContext, others: list[str] | None = None) -> list[Candidate]:
+    """The legal-entity lines of the first page, each as printed (name and form): for the legal_name role."""
+    out = []
+    for candidate in issuer_candidates(context, others):
+        if candidate.features.get("legal_form") and candidate.text:
+            out.append(
+                Candidate(
+                    candidate.text,
+                    candidate.row,
+                    candidate.start,
+                    candidate.end,
+                    candidate.how,
+                    None,
+                    dict(candidate.features),
+                    candidate.text,
+                )
+            )
+    return out
