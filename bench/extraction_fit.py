@@ -262,7 +262,7 @@ class Report:
     fitted_right: dict[tuple[str, str], list[bool]] = field(default_factory=lambda: defaultdict(list))
     cv_right: dict[tuple[str, str], list[bool]] = field(default_factory=lambda: defaultdict(list))
     reachable: dict[tuple[str, str], list[bool]] = field(default_factory=lambda: defaultdict(list))
-    cv_confidence: list[tuple[float, bool]] = field(default_factory=list)
+    cv_confidence: list[tuple[str, float, bool]] = field(default_factory=list)  # scorer, confidence, right
     chosen_c: dict[str, float] = field(default_factory=dict)
 
 
@@ -349,7 +349,7 @@ def fit(data: list[Example]) -> tuple[dict[str, Any], Report]:
         fold = _fit_calibration([calibration_rows[i] for i in train])
         for i in test:
             _, scorer, inputs, right = calibration_rows[i]
-            report.cv_confidence.append((fold.probability(scorer, inputs), bool(right)))
+            report.cv_confidence.append((scorer, fold.probability(scorer, inputs), bool(right)))
     hashes = document_hashes(data)
     weights = {
         "format": FORMAT,
@@ -376,10 +376,15 @@ def print_report(report: Report) -> None:
             f"{where[0]:<20}{where[1]:<15}{len(cv):>5}{sum(reach) / len(reach):>11.3f}"
             f"{sum(fitted) / len(fitted):>12.3f}{sum(cv) / len(cv):>11.3f}"
         )
-    confident = [right for p, right in report.cv_confidence if p >= real_corpora.CONFIDENT]
+    confident = [right for _, p, right in report.cv_confidence if p >= real_corpora.CONFIDENT]
     if confident:
         print(
             f"cross-validated confidence ≥ {real_corpora.CONFIDENT}: {sum(confident)}/{len(confident)} right "
-            f"({sum(confident) / len(confident):.3f}) of {len(report.cv_confidence)} fields"
+            f"({sum(confident) / len(confident):.3f}) of {len(report.cv_confidence)} fields; by scorer: "
+            + ", ".join(
+                f"{key} {sum(r for k, p, r in report.cv_confidence if k == key and p >= real_corpora.CONFIDENT)}/"
+                f"{sum(1 for k, p, _ in report.cv_confidence if k == key and p >= real_corpora.CONFIDENT)}"
+                for key in sorted({k for k, _, _ in report.cv_confidence})
+            )
         )
     print("regularisation chosen (C):", ", ".join(f"{k} {c}" for k, c in sorted(report.chosen_c.items())))

@@ -282,7 +282,9 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
                 "legal_form": float(form is not None),
                 "part_of_line": float(len(piece.text) < len(text) - 2),
             }
-            out.append(Candidate(name, row, piece.start, piece.end, "heading", None, dict(base), text=piece.text))
+            noise = _name_or_none(name) is None  # "Starbucks Store #17864": only its first words may be a name
+            if not noise:
+                out.append(Candidate(name, row, piece.start, piece.end, "heading", None, dict(base), text=piece.text))
             for keep in range(max(1, len(words) - BRANCH_WORDS), len(words)):
                 if _CONNECTOR.match(words[keep]) or _CONNECTOR.match(words[keep - 1]):
                     continue  # "HOME MASTER HARDWARE & ELECTRICAL" goes on after "&": not a branch
@@ -296,7 +298,7 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
                 kept = " ".join(words[:keep])
                 out.append(Candidate(kept, row, piece.start, piece.end, "heading", None, features, piece.text))
             joined = name
-            for lines, below in enumerate(header[position + 1 : position + 3], start=1):
+            for lines, below in enumerate(header[position + 1 : position + 3] if not noise else [], start=1):
                 more = names[position + lines]
                 if more is None or len(more.split()) > BRANCH_WORDS + 1:
                     break
@@ -311,7 +313,9 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
 def _line_name(row: Row) -> str | None:
     """A row as the continuation of a name above it, or None when it cannot be part of one."""
     text = _piece(row, row.text.replace(CELL_GAP, " "), 0)
-    return text.text if text and not not_an_issuer(text.text) and not ADDRESS.search(text.text) else None
+    if text is None or not_an_issuer(text.text) or ADDRESS.search(text.text) or not _name_or_none(text.text):
+        return None
+    return text.text
 
 
 def _printed_elsewhere(text: str, row: Row, context: DocumentContext) -> bool:
@@ -330,7 +334,9 @@ def issuer_candidates(context: DocumentContext, others: list[str] | None = None)
     candidates = _heading_candidates(context, header)
     # legal-entity lines sit in the header or the footer, never among the items
     legal_rows = [r for r in first_page if r.top_fraction <= HEADER_DEPTH or r.top_fraction >= FOOTER_FROM]
-    legal = _legal_candidates(context, [r for r in legal_rows if not context.find_amounts(r.text)])
+    legal = _legal_candidates(
+        context, [r for r in legal_rows if not any(a.clean for a in context.find_amounts(r.text))]
+    )
     greetings = _greeting_candidates(first_page)
     candidates += legal + greetings
     for candidate in candidates:
