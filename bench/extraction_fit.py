@@ -126,17 +126,18 @@ def examples(
     return out
 
 
-def _rounded(features: dict[str, float]) -> dict[str, float]:
-    return {k: round(v, 6) for k, v in sorted(features.items())}
-
-
 def document_hashes(data: list[Example]) -> dict[str, str]:
-    """A hash of each document's inputs to the fit (its candidates' features and labels), by document."""
+    """A hash of each document's inputs to the fit, by document: every candidate's value, whether it is right
+    and which features it has. Not the features' values: those follow OCR's confidences and boxes, which move
+    a little between CPUs (bfloat16 or not), while a change to the extraction's candidates or features changes
+    what this hashes."""
     by_document: dict[str, list[Any]] = defaultdict(list)
     for e in data:
-        by_document[f"{e.corpus}/{e.document}"].append(
-            [e.field, [_rounded(f) for f in e.features], e.right, [str(v) for v in e.values]]
+        candidates = sorted(
+            [str(v), r, sorted(n for n, x in f.items() if x)]
+            for v, r, f in zip(e.values, e.right, e.features, strict=True)
         )
+        by_document[f"{e.corpus}/{e.document}"].append([e.field, candidates])
     return {
         name: hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16]
         for name, rows in sorted(by_document.items())
