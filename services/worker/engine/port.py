@@ -1,9 +1,9 @@
-"""The OCR engine port: an image in, recognised lines out. Adapters: rapidocr (ONNX Runtime)."""
+"""The OCR engine port: an image in, recognised lines out. Adapters: rapidocr (ONNX Runtime, OpenVINO)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -22,3 +22,15 @@ class OcrEngine(Protocol):
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         """Lines of an RGB uint8 image (H×W×3), in reading order."""
         ...
+
+
+@runtime_checkable
+class TwoAlphabetEngine(Protocol):
+    """An engine that reads with the Latin alphabet and can hand out one with the model's full alphabet (Chinese,
+    Japanese), made on first need: services/worker/engine/scripts.py LatinFirstEngine."""
+
+    name: str
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]: ...
+
+    def full_alphabet(self) -> OcrEngine: ...

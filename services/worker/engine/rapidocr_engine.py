@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from services.worker.engine.alphabet import ALPHABETS, restricted_model_file
-from services.worker.engine.port import OcrLine
+from services.worker.engine.port import OcrEngine, OcrLine
+from services.worker.engine.scripts import LatinFirstEngine
 from services.worker.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,11 @@ REC_BATCH = 3
 # date read as wide as a full line. Padding to 160 at least: 1.05 → 0.87 s a real receipt (OpenVINO), word F1
 # the same (0.9029 / 0.9023); to the lines' own width (48) F1 fell to 0.900.
 REC_MIN_WIDTH = 160
-# What the worker's reading of a page adds to the engine's read (services/worker/pipeline.py recognize_page:
-# lines on dark fills marked and read inverted, Greek words' Latin look-alikes made Greek). In the configured
-# name, so pages cached before a change are not reused; a new number with each change to that reading.
-PAGE_READING = "inv1"
+# What the worker's reading of a page adds to the engine's read (services/worker/pipeline.py read_page: lines on
+# dark fills marked and read inverted, Greek words' Latin look-alikes made Greek; pages in Chinese or Japanese read
+# again with the full alphabet). In the configured name, so pages cached before a change are not reused; a new
+# number with each change to that reading.
+PAGE_READING = "inv1-cjk1"
 
 
 class RapidOcrEngine:
@@ -112,6 +114,7 @@ class RapidOcrEngine:
         if alphabet not in ALPHABETS:
             raise ValueError(f"unknown OCR alphabet {alphabet!r}: one of {', '.join(ALPHABETS)}")
         self.backend = backend
+        self.alphabet = alphabet
         self.name = self.configured_name(backend, angle_cls, det_max_side, model, alphabet)
 
         files = model_files(model)
@@ -188,16 +191,19 @@ def create_engine(
     )
 
 
-def configured_engine(settings: WorkerSettings, threads: int | None = None) -> RapidOcrEngine:
+def configured_engine(settings: WorkerSettings, threads: int | None = None) -> OcrEngine:
     """The workers' engine, as OCRBATCH_OCR_ENGINE, _OCR_MODEL, _OCR_ALPHABET, _OCR_THREADS and _OCR_ANGLE_CLS
-    configure it."""
-    return create_engine(
-        settings.ocr_engine,
-        settings.ocr_threads if threads is None else threads,
-        settings.ocr_angle_cls,
-        settings.ocr_model,
-        settings.ocr_alphabet,
-    )
+    configure it. With the latin alphabet, a pair that makes its full-alphabet engine when a page in Chinese or
+    Japanese first needs it (most workers never do): one object, so the worker renews both where it renews one."""
+
+    count = settings.ocr_threads if threads is None else threads
+
+    def make(alphabet: str) -> RapidOcrEngine:
+        return create_engine(settings.ocr_engine, count, settings.ocr_angle_cls, settings.ocr_model, alphabet)
+
+    if settings.ocr_alphabet == "latin":
+        return LatinFirstEngine(make("latin"), lambda: make("full"))
+    return make(settings.ocr_alphabet)
 
 
 def configured_engine_name(settings: WorkerSettings) -> str:

@@ -9,6 +9,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,12 @@ class RecyclingEngine:
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         return self._engine.recognize(image)
+
+    def __getattr__(self, name: str) -> Any:
+        """The rest is the current engine's (its alphabet, its full-alphabet engine), so this one stands for it."""
+        if name.startswith("_"):  # never this object's own state, which may be missing during a renewal
+            raise AttributeError(name)
+        return getattr(self._engine, name)
 
     def job_done(self) -> None:
         """Called between jobs: makes the engine again when it has read enough or memory is over the limit."""

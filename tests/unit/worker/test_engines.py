@@ -23,7 +23,7 @@ from services.worker.engine.recycling import RecyclingEngine, rss_mb
 def test_each_runtime_reads_a_rendered_line_with_the_bundled_models(name, model, alphabet):
     engine = create_engine(name, threads=1, model=model, alphabet=alphabet)
     assert engine.backend == name
-    assert engine.name == f"rapidocr-ppocrv6-{model}-{alphabet}-{name}-det1280-rec3w160-inv1"
+    assert engine.name == f"rapidocr-ppocrv6-{model}-{alphabet}-{name}-det1280-rec3w160-inv1-cjk1"
     assert check_engine(engine) < 30  # it read HEALTH_TEXT back, or check_engine raised
     assert HEALTH_TEXT
 
