@@ -118,8 +118,10 @@ def test_the_invoice_template_extracts_typed_fields_with_provenance(finished_bat
     assert rec["processingResult"] == {
         "invoiceNumber": "INV-2026-0042",
         "invoiceDate": "2026-03-31",
-        "vendor": "Acme Corp",
+        "vendor": "Acme",  # the name a person files it under; the legal name beside it
+        "issuerLegalName": "Acme Corp",
         "totalAmount": 1250,
+        "currency": "EUR",
         "lineItems": [
             {"description": "Consulting services", "quantity": 1, "unitPrice": 1000},
             {"description": "Travel expenses", "quantity": 2, "unitPrice": 125},

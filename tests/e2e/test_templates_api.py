@@ -24,9 +24,13 @@ def test_builtin_templates_are_listed(local_stack):
         "invoiceNumber",
         "invoiceDate",
         "vendor",
+        "issuerLegalName",
         "totalAmount",
+        "currency",
         "lineItems",
     ]
+    currency = next(f for f in builtins["receipt"]["fields"] if f["name"] == "currency")
+    assert (currency["type"], currency["optional"]) == ("currency", True)
 
 
 def test_a_custom_template_extracts_from_an_upload_and_sets_the_result_format(local_stack):

@@ -101,13 +101,17 @@ def extract(
         return out
     labelled = [f for f in template.fields if f.rule.WhichOneof("kind") == "label"]
     threshold = _review_threshold(template)
-    for f in template.fields:
+    issuer: str | None = None
+    # the issuer's name first: a legal name is read as that issuer's (the fields keep the template's order)
+    for f in sorted(template.fields, key=lambda f: f.rule.label.role != "issuer"):
         kind = f.rule.WhichOneof("kind")
         if kind == "regex":
             found = _regex(f.rule.regex, f.type, context)
         elif kind == "label":
             others = [label for o in labelled if o.name != f.name for label in o.rule.label.labels]
-            found = choose_field(f, others, context)
+            found = choose_field(f, others, context, issuer)
+            if f.rule.label.role == "issuer" and issuer is None and found["value"]:
+                issuer = str(found["value"])
         else:
             found = _table(f.rule.table, context.rows)
         if kind != "table" and (f.type or "string") in _LOCALE_TYPES:
@@ -117,4 +121,7 @@ def extract(
         missing = found["value"] in (None, [], "")
         if not f.optional and (missing or found["confidence"] < threshold):
             out.needs_review = True  # optional fields report their confidence but never hold a record back
+    order = [f.name for f in template.fields]
+    out.values = {name: out.values[name] for name in order}
+    out.details = {name: out.details[name] for name in order}
     return out

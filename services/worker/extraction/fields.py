@@ -18,8 +18,12 @@ CLOSE = 0.15  # a runner-up whose share is within this of the winner's is report
 REPEATS = 2  # agreement counts up to this many other places printing the same value
 
 
-def field_candidates(f: templates_pb2.TemplateField, others: list[str], context: DocumentContext) -> list[Candidate]:
-    """Every candidate value of a label-rule field, with its features (not yet scored)."""
+def field_candidates(
+    f: templates_pb2.TemplateField, others: list[str], context: DocumentContext, issuer: str | None = None
+) -> list[Candidate]:
+    """Every candidate value of a label-rule field, with its features (not yet scored). `issuer` is the name the
+    template's issuer field found: a legal name is that issuer's, never another company's on the page (the
+    customer's, a payment provider's)."""
     rule = f.rule.label
     kind = field_type(f.type)
     labels = [label for label in rule.labels if label.strip()]
@@ -34,8 +38,10 @@ def field_candidates(f: templates_pb2.TemplateField, others: list[str], context:
     elif rule.role in ("issuer", "legal_name") and not candidates:
         # a name printed beside one of the field's own labels ("Vendor: …") is taken before any name the
         # header suggests; the header, legal-entity lines and greetings are read where no label names it
-        found = issuer_candidates(context, others) if rule.role == "issuer" else legal_name_candidates(context, others)
-        candidates += found
+        if rule.role == "issuer":
+            candidates += issuer_candidates(context, others)
+        else:
+            candidates += legal_name_candidates(context, others, issuer)
     if kind.name == "date":
         _years_apart(candidates, context)
     _agreement(candidates)
@@ -134,7 +140,9 @@ def field_scorer(f: templates_pb2.TemplateField, candidates: list[Candidate]) ->
     return key
 
 
-def choose_field(f: templates_pb2.TemplateField, others: list[str], context: DocumentContext) -> dict[str, Any]:
-    candidates = field_candidates(f, others, context)
+def choose_field(
+    f: templates_pb2.TemplateField, others: list[str], context: DocumentContext, issuer: str | None = None
+) -> dict[str, Any]:
+    candidates = field_candidates(f, others, context, issuer)
     chosen = choose(candidates, field_scorer(f, candidates))
     return chosen or detail(None, 0.0, None, "label")

@@ -339,7 +339,11 @@ def issuer_candidates(context: DocumentContext, others: list[str] | None = None)
     )
     greetings = _greeting_candidates(first_page)
     candidates += legal + greetings
+    owners = {r.index + 1 for r in first_page if OWNER.search(r.text)}  # the line after "Owned by:" names the owner
     for candidate in candidates:
+        if candidate.row.index in owners or OWNER.search(candidate.row.text[: candidate.start]):
+            candidate.value = None
+            continue
         candidate.value = _name_or_none(str(candidate.value))
         if candidate.value and others and any(m.start == 0 for m in find_labels(str(candidate.value), others)):
             candidate.value = None  # "Rechnungsnummer", "Date de facture": another field's label
@@ -376,14 +380,23 @@ def issuer_candidates(context: DocumentContext, others: list[str] | None = None)
     return candidates
 
 
-def legal_name_candidates(context: DocumentContext, others: list[str] | None = None) -> list[Candidate]:
-    """The legal-entity lines of the first page, each as printed (name and form): for the legal_name role."""
+def legal_name_candidates(
+    context: DocumentContext, others: list[str] | None = None, issuer: str | None = None
+) -> list[Candidate]:
+    """The names printed with a legal form on the first page, each as printed (name and form), for the
+    legal_name role; where the template's issuer field found a name, only the legal names that agree with it."""
     out = []
+    wanted = _squashed(issuer) if issuer else None
     for candidate in issuer_candidates(context, others):
-        if candidate.features.get("legal_form") and candidate.text:
+        if not candidate.features.get("legal_form") or not candidate.text:
+            continue
+        if wanted is not None and not _agrees(wanted, _squashed(str(candidate.value))):
+            continue
+        legal = _name_or_none(candidate.text)
+        if legal:
             out.append(
                 Candidate(
-                    candidate.text,
+                    legal,
                     candidate.row,
                     candidate.start,
                     candidate.end,

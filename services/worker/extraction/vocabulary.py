@@ -56,6 +56,20 @@ OWNER = re.compile(
     r"inhaber|propriétaire|propietario|titolare|eigenaar)\b",
     re.IGNORECASE,
 )
+# The customer's block of an invoice: "Bill to: …", "Kunde: …", "Facturé à …"
+CUSTOMER = re.compile(
+    r"^\W*(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|deliver(?:ed)?\s+to|invoice\s+to|customer|client|"
+    r"kunde|rechnungsempfänger|lieferanschrift|factur[ée]\s+à|livr[ée]\s+à|cliente|facturar\s+a|klant|"
+    r"afnemer|kund|asiakas|klient|odbiorca|nabywca|kupac|vevő)\b",
+    re.IGNORECASE,
+)
+# A line that is only a place: "Chicago, IL", "Chicago, IL 60601", "04109 Leipzig", "1053 EL Amsterdam",
+# "Montreal QC H3B 4G8", "D-53227 Bonn", "28046 MADRID"
+PLACE_LINE = re.compile(
+    r"^\s*(?:[A-Za-z][\w .'-]*,\s*[A-Z]{2}(?:\s+\d{5}(?:-\d{4})?)?"
+    r"|(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*)?"
+    r"|[^\W\d_][\w .'-]*\s[A-Z]\d[A-Z]\s?\d[A-Z]\d)\s*$"
+)
 _REGISTRATION_SUFFIX = re.compile(r"\s*[(\[]?\b\d{4,}[-·.\s]?[a-z]\b[)\]]?\s*$|\s*\(\s*\)\s*$", re.IGNORECASE)
 
 
@@ -82,4 +96,8 @@ def not_an_issuer(text: str) -> str | None:
         return "registration or tax id"
     if OWNER.search(text):
         return "an owner's line"
+    if PLACE_LINE.match(text):
+        return "a town with its postcode or state"
+    if CUSTOMER.match(text):
+        return "the customer's block"
     return None
