@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -268,15 +269,30 @@ class Report:
 
 
 def _oof(data: list[Example], names: list[str], c: float) -> dict[int, tuple[bool, float, float | None, float, Any]]:
-    out = {}
+    """Each example's winner as chosen by a scorer fitted on the other folds."""
+    return _held_out(data, names, c)[0]
+
+
+def _held_out(
+    data: list[Example], names: list[str], c: float
+) -> tuple[dict[int, tuple[bool, float, float | None, float, Any]], dict[int, float]]:
+    """Out-of-fold winners, and the out-of-fold log-likelihood of each example's right candidates (the
+    probability the scorer's softmax gives them, for examples that have one)."""
+    winners, likelihood = {}, {}
     index = {id(e): k for k, e in enumerate(data)}
     for train, test in _folds(data):
         fitted = _fit(train, names, c)
         for e in test:
             won = _winner(e, fitted)
             if won is not None:
-                out[index[id(e)]] = won
-    return out
+                winners[index[id(e)]] = won
+            if any(e.right):
+                scores = [fitted.score(f) for f in e.features]
+                top = max(scores)
+                every = math.log(sum(math.exp(x - top) for x in scores))
+                right = math.log(sum(math.exp(x - top) for x, r in zip(scores, e.right, strict=True) if r))
+                likelihood[index[id(e)]] = right - every
+    return winners, likelihood
 
 
 def _calibration_rows(
@@ -302,12 +318,14 @@ def _fit_calibration(rows: list[tuple[str, str, list[float], int]]) -> Calibrati
     return Calibration(*coefficients[:3], intercepts)
 
 
-def _corpus_mean(data: list[Example], oof: dict[int, tuple[bool, float, float | None, float, Any]]) -> float:
-    """The cross-validated accuracy of each corpus, averaged: what the regularisation is chosen on, so that no
-    corpus's country outweighs the others'."""
-    by_corpus: dict[str, list[bool]] = defaultdict(list)
+def _corpus_mean_likelihood(data: list[Example], likelihood: dict[int, float]) -> float:
+    """The cross-validated log-likelihood of the right values, per document, averaged in each corpus and then
+    over the corpora: what the regularisation is chosen on (the scores are to be probabilities, not only a
+    ranking, since confidence is made from them), so that no corpus's country outweighs the others'."""
+    by_corpus: dict[str, list[float]] = defaultdict(list)
     for k, e in enumerate(data):
-        by_corpus[e.corpus].append(bool(k in oof and oof[k][0]))
+        if k in likelihood:
+            by_corpus[e.corpus].append(likelihood[k])
     return sum(sum(v) / len(v) for v in by_corpus.values()) / max(len(by_corpus), 1)
 
 
@@ -324,12 +342,12 @@ def fit(data: list[Example]) -> tuple[dict[str, Any], Report]:
         if not subset:
             continue
         names = _feature_names(subset, key)
-        best_c, best = C_GRID[0], -1.0
+        best_c, best = C_GRID[0], -math.inf
         for c in C_GRID:
-            oof = _oof(subset, names, c)
-            accuracy = _corpus_mean(subset, oof)
-            if accuracy > best + 1e-9:
-                best_c, best = c, accuracy
+            likelihood = _held_out(subset, names, c)[1]
+            mean = _corpus_mean_likelihood(subset, likelihood)
+            if mean > best:
+                best_c, best = c, mean
         report.chosen_c[key] = best_c
         final = _fit(subset, names, best_c)
         scorers[key] = final.as_json() | {"documents": len({(e.corpus, e.document) for e in subset})}
