@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from services.common.labels import AMOUNT_LABELS, TOTAL_LABELS
 from services.common.languages import LANGUAGES, LEGAL_FORMS
 from services.worker.extraction.candidates import Candidate
 from services.worker.extraction.context import DocumentContext
@@ -169,6 +170,18 @@ def _piece(row: Row, raw: str, offset: int) -> _Piece | None:
     return _Piece(row, start, offset + len(raw.rstrip()), cleaned)
 
 
+_NOT_IN_A_NAME = re.compile(r"[:#@]|^\d+[^\w\s]")
+
+
+@lru_cache(maxsize=1)
+def _amount_labels() -> tuple[str, ...]:
+    return tuple(label for labels in AMOUNT_LABELS.values() for label in labels) + TOTAL_LABELS
+
+
+def _is_a_label(name: str) -> bool:
+    return any(m.start == 0 and m.end >= len(name.rstrip(" .")) for m in find_labels(name, _amount_labels()))
+
+
 def _name_or_none(text: str) -> str | None:
     """A candidate name as it is given: trimmed of punctuation around it; None when nothing of a name is left
     (a legal form alone, a letter) or it is one of a header's other lines (table, guest, order and cashier
@@ -178,6 +191,10 @@ def _name_or_none(text: str) -> str | None:
         return None
     if _noise().search(name) and not TRADE_WORDS.search(name) and not _legal_form().search(name):
         return None  # a header's other lines: "TABLE # 121", "Your order number is", "Guest Check", "Cashier: …"
+    if _NOT_IN_A_NAME.search(name) or (ADDRESS.search(name) and any(c.isdigit() for c in name)):
+        return None  # "Station: 2 (…", "#CSO", "Blaža Polica 2, 51000 Rijeka": a label's line, a number, a street
+    if _is_a_label(name):
+        return None  # "TAX", "TOTAL", "CASH": a label of the page's amounts
     return name
 
 
