@@ -55,7 +55,11 @@ def _legal_form() -> re.Pattern[str]:
     """A legal form as printed: dots and spaces as they come, "(M)" (Malaysia) before a Malaysian form."""
 
     def pattern(form: str) -> str:
-        return r"\s*".join(re.escape(part) for part in re.split(r"(?<=\.)\s*|\s+", form) if part)
+        # an "o" as OCR reads it too, and the last dot as it may drop it: "Sp. z 0.0" is "Sp. z o.o."
+        parts = [re.escape(p).replace("o", "[o0]").replace("O", "[O0]") for p in re.split(r"(?<=\.)\s*|\s+", form) if p]
+        if len(parts) > 1 and parts[-1].endswith(r"\."):
+            parts[-1] += "?"
+        return r"\s*".join(parts)
 
     forms = sorted(LEGAL_FORMS, key=len, reverse=True)
     exact = [f for f in forms if len(f) <= SHORT_FORM and "." not in f]
