@@ -190,7 +190,11 @@ def _name_or_none(text: str) -> str | None:
     """A candidate name as it is given: trimmed of punctuation around it; None when nothing of a name is left
     (a legal form alone, a letter) or it is one of a header's other lines (table, guest, order and cashier
     lines, survey banners: the words of services/common/languages.py `header_noise`)."""
-    name = text.strip(" \"'„“*-_=~.,:;()[]★☆•|&")
+    name = text.strip(" \"'„“*-_=~.,:;([]★☆•|&")
+    if name.count(")") > name.count("("):
+        name = name.rstrip(")").rstrip()
+    if name.count("(") > name.count(")"):
+        return None  # "ENTERPRISES(SETIA": a name the next line finishes
     if sum(c.isalpha() for c in name) < 2 or _legal_form().fullmatch(name):
         return None
     if _noise().search(name) and not TRADE_WORDS.search(name) and not _legal_form().search(name):
@@ -303,7 +307,9 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
                 "legal_form": float(form is not None),
                 "part_of_line": float(len(piece.text) < len(text) - 2),
             }
-            noise = _name_or_none(name) is None  # "Starbucks Store #17864": only its first words may be a name
+            unfinished = name.count("(") > name.count(")")  # "ENTERPRISES(SETIA": the next line goes on with it
+            # "Starbucks Store #17864": only its first words may be a name, and no line goes on with it
+            noise = not unfinished and _name_or_none(name) is None
             if not noise:
                 out.append(Candidate(name, row, piece.start, piece.end, "heading", None, dict(base), text=piece.text))
             for keep in range(max(1, len(words) - BRANCH_WORDS), len(words)):
@@ -334,7 +340,9 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
 def _line_name(row: Row) -> str | None:
     """A row as the continuation of a name above it, or None when it cannot be part of one."""
     text = _piece(row, row.text.replace(CELL_GAP, " "), 0)
-    if text is None or not_an_issuer(text.text) or ADDRESS.search(text.text) or not _name_or_none(text.text):
+    if text is None or not_an_issuer(text.text) or ADDRESS.search(text.text):
+        return None
+    if not _name_or_none(text.text.replace("(", " ").replace(")", " ")):  # a line may open or close a name's "( )"
         return None
     return text.text
 
@@ -364,6 +372,9 @@ def issuer_candidates(context: DocumentContext, others: list[str] | None = None)
     for candidate in candidates:
         if candidate.row.index in owners or OWNER.search(candidate.row.text[: candidate.start]):
             candidate.value = None
+            continue
+        if candidate.printed.count(")") > candidate.printed.count("("):
+            candidate.value = None  # "ALAM) SDN BHD": the end of a name the line above began
             continue
         candidate.value = _name_or_none(str(candidate.value))
         if candidate.value and others and any(m.start == 0 for m in find_labels(str(candidate.value), others)):
