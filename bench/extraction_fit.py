@@ -127,6 +127,12 @@ def examples(
     return out
 
 
+def _document_key(e: Example) -> str:
+    """A document as the weights file names it: a hash of its corpus and file name, so that the repository
+    names no corpus file (nor the shop a file name may carry)."""
+    return hashlib.sha256(f"{e.corpus}/{e.document}".encode()).hexdigest()[:12]
+
+
 def document_hashes(data: list[Example]) -> dict[str, str]:
     """A hash of each document's inputs to the fit, by document: every candidate's value, whether it is right
     and which features it has. Not the features' values: those follow OCR's confidences and boxes, which move
@@ -138,7 +144,7 @@ def document_hashes(data: list[Example]) -> dict[str, str]:
             [str(v), r, sorted(n for n, x in f.items() if x)]
             for v, r, f in zip(e.values, e.right, e.features, strict=True)
         )
-        by_document[f"{e.corpus}/{e.document}"].append([e.field, candidates])
+        by_document[_document_key(e)].append([e.field, candidates])
     return {
         name: hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:16]
         for name, rows in sorted(by_document.items())

@@ -65,7 +65,7 @@ def _invoices(folder: Path) -> list[RealDocument]:
 
 def issuer_key(name: str) -> str:
     """Who issued a document, from its ground-truth name: case, spacing and punctuation aside, so that
-    "STARBUCKS" and "Starbucks" are one issuer whose documents never sit on both sides of a fold."""
+    "HARBOUR CAFE" and "Harbour Cafe" are one issuer whose documents never sit on both sides of a fold."""
     return "".join(c for c in name.casefold() if c.isalnum())
 
 

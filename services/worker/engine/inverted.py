@@ -170,8 +170,8 @@ def _read_share(region: Region, lines: list[OcrLine]) -> float:
 
 def _repeats(read: OcrLine, lines: list[OcrLine]) -> bool:
     """Whether the page's read found the same text at the same place (a region that was not inverted text, or
-    whose text was read): compared with the lines it overlaps, one by one and joined ("COFFEE" over "FELLOWS"
-    for a read "COFFEE FELLOWS")."""
+    whose text was read): compared with the lines it overlaps, one by one and joined ("HARBOUR" over "COFFEE"
+    for a read "HARBOUR COFFEE")."""
     if not read.box:
         return False
     near = []

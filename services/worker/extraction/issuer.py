@@ -39,7 +39,7 @@ BRANCH_WORDS = 3  # a name's line may go on with a branch or place of at most th
 _CELL_PIECES = re.compile(r"\s*[|•·★☆]\s*|\s+-\s+|\*+|\s*\(|\)\s*|(?<=[a-z]{2}[.!?])\s+(?=[A-Z])|:\s+")
 _DOMAIN = re.compile(r"(?:www\.|https?://|@|\b)((?:[a-z0-9][a-z0-9-]*\.)+)(?:[a-z]{2,6})\b", re.IGNORECASE)
 _GENERIC_LABELS = {"www", "mail", "email", "shop", "web", "com", "co", "net", "org", "info", "de", "en"}
-_DECORATION = re.compile(r"^\W*[*★☆•~=#]|[*★☆•~=]\W*$")  # "*** Indian Crown **★", "* AMOR *"
+_DECORATION = re.compile(r"^\W*[*★☆•~=#]|[*★☆•~=]\W*$")  # "*** Golden Lotus **★", "* NOVA *"
 _CONNECTOR = re.compile(r"^(?:&|\+|and|und|et|y|e|en|och|og|i|a|-)$", re.IGNORECASE)
 _LOWER_WORD = re.compile(r"\b[a-zäöüéèàçñ][a-zäöüéèàçñß]{2,}\b")
 
@@ -72,9 +72,9 @@ _AFTER_FORM = re.compile(r"^[\s,.;:|-]*(?:\S*\d|\(|$)")  # what may follow a for
 
 
 def split_legal_form(text: str) -> tuple[str, str | None]:
-    """The name without its legal form, and the legal name (the name with its forms): "Hesburger AS" →
-    ("Hesburger", "Hesburger AS"); "AEON CO. (M) BHD" → ("AEON", "AEON CO. (M) BHD"); "UAB „Vilniaus
-    baras“" → ("Vilniaus baras", …); "RIJEKA plus d.o.o. OIB 8393…" → ("RIJEKA plus", "RIJEKA plus d.o.o.").
+    """The name without its legal form, and the legal name (the name with its forms): "Nordvik AS" →
+    ("Nordvik", "Nordvik AS"); "MAJU CO. (M) BHD" → ("MAJU", "MAJU CO. (M) BHD"); "UAB „Senoji
+    kava“" → ("Senoji kava", …); "LUKA plus d.o.o. OIB 1234…" → ("LUKA plus", "LUKA plus d.o.o.").
     Text without a form comes back whole, with None."""
     matches = list(_legal_form().finditer(text))
     if not matches:
@@ -135,7 +135,7 @@ class _Piece:
 def _pieces(row: Row) -> list[_Piece]:
     """What a header row may name its issuer with: each of its cells (OCR boxes), and each piece of a cell
     where a header separates what it prints side by side: " | ", " - ", asterisks, parentheses, the end of a
-    sentence ("Es gibt immer was zu tun. NAME")."""
+    sentence ("Alles für Ihr Zuhause. NAME")."""
     out: list[_Piece] = []
     offset = 0
     for cell in row.text.split(CELL_GAP):
@@ -194,13 +194,13 @@ def _name_or_none(text: str) -> str | None:
     if name.count(")") > name.count("("):
         name = name.rstrip(")").rstrip()
     if name.count("(") > name.count(")"):
-        return None  # "ENTERPRISES(SETIA": a name the next line finishes
+        return None  # "ENTERPRISES(TAMAN": a name the next line finishes
     if sum(c.isalpha() for c in name) < 2 or _legal_form().fullmatch(name):
         return None
     if _noise().search(name) and not TRADE_WORDS.search(name) and not _legal_form().search(name):
         return None  # a header's other lines: "TABLE # 121", "Your order number is", "Guest Check", "Cashier: …"
     if _NOT_IN_A_NAME.search(name) or (ADDRESS.search(name) and any(c.isdigit() for c in name)):
-        return None  # "Station: 2 (…", "#CSO", "Blaža Polica 2, 51000 Rijeka": a label's line, a number, a street
+        return None  # "Station: 2 (…", "#CSO", "Ulica Lipa 2, 51000 Grad": a label's line, a number, a street
     if _is_a_label(name):
         return None  # "TAX", "TOTAL", "CASH": a label of the page's amounts
     return name
@@ -278,7 +278,7 @@ def _greeting_candidates(rows: list[Row]) -> list[Candidate]:
 def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Candidate]:
     """Header lines and pieces of them: the whole piece, the piece without a trailing branch or place (at
     most BRANCH_WORDS words), and the piece joined with the one or two lines under it (a name printed over
-    several lines: "AIK HUAT HARDWARE" / "ENTERPRISE(SETIA" / "ALAM) SDN BHD", "Augustiner" / "am Markt")."""
+    several lines: "SENG LEE HARDWARE" / "ENTERPRISE(TAMAN" / "JAYA) SDN BHD", "Zum Anker" / "am Markt")."""
     out: list[Candidate] = []
     tallest = max((context.relative_height(r) for r in header), default=1.0)
     names = [_line_name(row) for row in header]
@@ -307,14 +307,14 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
                 "legal_form": float(form is not None),
                 "part_of_line": float(len(piece.text) < len(text) - 2),
             }
-            unfinished = name.count("(") > name.count(")")  # "ENTERPRISES(SETIA": the next line goes on with it
-            # "Starbucks Store #17864": only its first words may be a name, and no line goes on with it
+            unfinished = name.count("(") > name.count(")")  # "ENTERPRISES(TAMAN": the next line goes on with it
+            # "Harbour Coffee Store #1234": only its first words may be a name, and no line goes on with it
             noise = not unfinished and _name_or_none(name) is None
             if not noise:
                 out.append(Candidate(name, row, piece.start, piece.end, "heading", None, dict(base), text=piece.text))
             for keep in range(max(1, len(words) - BRANCH_WORDS), len(words)):
                 if _CONNECTOR.match(words[keep]) or _CONNECTOR.match(words[keep - 1]):
-                    continue  # "HOME MASTER HARDWARE & ELECTRICAL" goes on after "&": not a branch
+                    continue  # "CITY HARDWARE & ELECTRICAL" goes on after "&": not a branch
                 dropped = " ".join(words[keep:])
                 features = base | {
                     "words_dropped": float(len(words) - keep),
@@ -374,7 +374,7 @@ def issuer_candidates(context: DocumentContext, others: list[str] | None = None)
             candidate.value = None
             continue
         if candidate.printed.count(")") > candidate.printed.count("("):
-            candidate.value = None  # "ALAM) SDN BHD": the end of a name the line above began
+            candidate.value = None  # "JAYA) SDN BHD": the end of a name the line above began
             continue
         candidate.value = _name_or_none(str(candidate.value))
         if candidate.value and others and any(m.start == 0 for m in find_labels(str(candidate.value), others)):

@@ -74,7 +74,7 @@ _REGISTRATION_SUFFIX = re.compile(r"\s*[(\[]?\b\d{4,}[-·.\s]?[a-z]\b[)\]]?\s*$|
 
 
 def issuer_name(text: str) -> str:
-    """A name line without the registration number printed after it: "99 SPEED MART S/B (519537-X)"."""
+    """A name line without the registration number printed after it: "88 QUICK MART S/B (123456-X)"."""
     return _REGISTRATION_SUFFIX.sub("", text).strip()
 
 

@@ -44,7 +44,7 @@ def latin_page() -> list[OcrLine]:
 def chinese_page_read_latin() -> list[OcrLine]:
     # what the Latin alphabet makes of Chinese lines: a character or two in boxes as wide as their ~square characters
     return [
-        line("Costa Coffee China BeiJing", 10.0, 0),
+        line("Harbour Coffee Beijing", 10.0, 0),
         line(":", 10.5, 1, 0.50),  # 地址：北京市东城区雍和宫大街
         line(":010-64056968", 7.7, 2),  # 电话：010-64056968, still Latin enough
         line(",$", 13.7, 3, 0.54),  # 如您需要当日的电子发票，请务必在消费当
@@ -108,7 +108,7 @@ class FakeEngine:
         return self.lines
 
 
-FULL_READ = [line("Costa Coffee China BeiJing", 10.0, 0), line("地址：北京市东城区雍和宫大街", 10.5, 1)]
+FULL_READ = [line("Harbour Coffee Beijing", 10.0, 0), line("地址：北京市东城区雍和宫大街", 10.5, 1)]
 
 
 def fake_pair(latin_read: list[OcrLine], full_read: list[OcrLine]) -> tuple[LatinFirstEngine, FakeEngine, list[int]]:
@@ -151,7 +151,7 @@ def test_fake_engines_a_page_the_latin_read_leaves_unread_is_read_again_and_the_
 
 def test_fake_engines_a_second_read_that_finds_no_script_keeps_the_latin_read():
     latin_read = chinese_page_read_latin()
-    engine, full, _ = fake_pair(latin_read, [line("Costa Coffee China BeiJing", 10.0, 0), line("—", 10.5, 1)])
+    engine, full, _ = fake_pair(latin_read, [line("Harbour Coffee Beijing", 10.0, 0), line("—", 10.5, 1)])
     assert read_page(engine, PAGE) == (latin_read, "latin")
     assert full.calls == 1
 
