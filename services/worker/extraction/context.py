@@ -4,8 +4,9 @@ printed on it (every date, every amount), found once per document."""
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from services.worker.extraction.layout import Row
 from services.worker.extraction.locale import DocumentLocale
@@ -16,6 +17,8 @@ from services.worker.normalise import Found, find_amounts, find_dates
 class DocumentContext:
     rows: list[Row]
     locale: DocumentLocale
+    # what one field's rule found that another's reads again (the issuer's names, for the legal name)
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @cached_property
     def median_height(self) -> float:

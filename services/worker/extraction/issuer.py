@@ -354,7 +354,16 @@ def _printed_elsewhere(text: str, row: Row, context: DocumentContext) -> bool:
 
 def issuer_candidates(context: DocumentContext, others: list[str] | None = None) -> list[Candidate]:
     """Every name the first page gives its issuer, with features; agreement between them is a feature too.
-    `others` are the template's other fields' labels: a piece that starts with one is that field's line."""
+    `others` are the template's other fields' labels: a piece that starts with one is that field's line.
+    Found once per document (the legal name's rule reads them again)."""
+    key = ("issuer candidates", tuple(others or ()))
+    if key not in context.memo:
+        context.memo[key] = _issuer_candidates(context, others)
+    found: list[Candidate] = context.memo[key]
+    return found
+
+
+def _issuer_candidates(context: DocumentContext, others: list[str] | None) -> list[Candidate]:
     rows = context.rows
     if not rows:
         return []
