@@ -28,7 +28,7 @@ from services.common.templates import BUILTIN_TEMPLATES
 from services.worker.extraction import read_context
 from services.worker.extraction.candidates import Candidate
 from services.worker.extraction.fields import field_candidates, field_scorer, ranked
-from services.worker.extraction.scoring import FORMAT, WEIGHTS_FILE, Calibration, shares
+from services.worker.extraction.scoring import FORMAT, WEIGHTS_FILE, Calibration, Scorer, shares
 from tests.support import real_corpora
 
 FOLDS = 5
@@ -69,24 +69,20 @@ class Example:
 
 @dataclass
 class Fitted:
-    features: list[str]
-    mean: list[float]
-    scale: list[float]
-    weights: list[float]
+    """A scorer as fitted (the one the workers read), with the regularisation it was fitted with."""
+
+    scorer: Scorer
     c: float
 
     def score(self, features: dict[str, float]) -> float:
-        return sum(
-            w * (features.get(n, 0.0) - m) / s
-            for n, m, s, w in zip(self.features, self.mean, self.scale, self.weights, strict=True)
-        )
+        return self.scorer.score(features)
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "features": self.features,
-            "mean": [round(v, 6) for v in self.mean],
-            "scale": [round(v, 6) for v in self.scale],
-            "weights": [round(v, 6) for v in self.weights],
+            "features": list(self.scorer.features),
+            "mean": [round(v, 6) for v in self.scorer.mean],
+            "scale": [round(v, 6) for v in self.scorer.scale],
+            "weights": [round(v, 6) for v in self.scorer.weights],
             "C": self.c,
         }
 
@@ -155,14 +151,9 @@ def inputs_hash(hashes: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()
 
 
-def _matrix(data: list[Example], names: list[str]) -> tuple[list[list[float]], list[int], list[str]]:
-    rows, labels, groups = [], [], []
-    for e in data:
-        for features, right in zip(e.features, e.right, strict=True):
-            rows.append([features.get(n, 0.0) for n in names])
-            labels.append(int(right))
-            groups.append(e.group)
-    return rows, labels, groups
+def _matrix(data: list[Example], names: list[str]) -> list[list[float]]:
+    """Every candidate's features, in the order of `names`."""
+    return [[features.get(n, 0.0) for n in names] for e in data for features in e.features]
 
 
 def _fit(data: list[Example], names: list[str], c: float) -> Fitted:
@@ -173,8 +164,7 @@ def _fit(data: list[Example], names: list[str], c: float) -> Fitted:
     from scipy.optimize import minimize
     from scipy.special import logsumexp
 
-    rows, _, _ = _matrix(data, names)
-    x = np.asarray(rows, dtype=float).reshape(-1, len(names))
+    x = np.asarray(_matrix(data, names), dtype=float).reshape(-1, len(names))
     mean = x.mean(axis=0) if len(x) else np.zeros(len(names))
     scale = x.std(axis=0) if len(x) else np.ones(len(names))
     scale[scale < 1e-9] = 1.0
@@ -207,7 +197,8 @@ def _fit(data: list[Example], names: list[str], c: float) -> Fitted:
     weights = np.zeros(len(names))
     if documents:
         weights = minimize(loss, weights, jac=True, method="L-BFGS-B", options={"maxiter": 2000}).x
-    return Fitted(names, [float(v) for v in mean], [float(v) for v in scale], [float(w) for w in weights], c)
+    scorer = Scorer("", tuple(names), tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, weights)))
+    return Fitted(scorer, c)
 
 
 def _winner(e: Example, fitted: Fitted) -> tuple[bool, float, float | None, float, Any] | None:
@@ -272,11 +263,6 @@ class Report:
     reachable: dict[tuple[str, str], list[bool]] = field(default_factory=lambda: defaultdict(list))
     cv_confidence: list[tuple[str, float, bool]] = field(default_factory=list)  # scorer, confidence, right
     chosen_c: dict[str, float] = field(default_factory=dict)
-
-
-def _oof(data: list[Example], names: list[str], c: float) -> dict[int, tuple[bool, float, float | None, float, Any]]:
-    """Each example's winner as chosen by a scorer fitted on the other folds."""
-    return _held_out(data, names, c)[0]
 
 
 def _held_out(
@@ -348,18 +334,14 @@ def fit(data: list[Example]) -> tuple[dict[str, Any], Report]:
         if not subset:
             continue
         names = _feature_names(subset, key)
-        best_c, best = C_GRID[0], -math.inf
-        for c in C_GRID:
-            likelihood = _held_out(subset, names, c)[1]
-            mean = _corpus_mean_likelihood(subset, likelihood)
-            if mean > best:
-                best_c, best = c, mean
+        held_out = {c: _held_out(subset, names, c) for c in C_GRID}
+        best_c = max(C_GRID, key=lambda c: _corpus_mean_likelihood(subset, held_out[c][1]))  # the first on a tie
         report.chosen_c[key] = best_c
         final = _fit(subset, names, best_c)
         scorers[key] = final.as_json() | {"documents": len({(e.corpus, e.document) for e in subset})}
         if key == "label":
             continue  # the fields' own scorers are what the built-in templates use and report
-        oof = _oof(subset, names, best_c)
+        oof = held_out[best_c][0]
         for k, e in enumerate(subset):
             where = (e.corpus, e.field)
             won = _winner(e, final)
