@@ -13,6 +13,12 @@ from services.worker.extraction.locale import DocumentLocale
 from services.worker.normalise import Found, find_amounts, find_dates
 
 
+def in_years(iso: str) -> float:
+    """An ISO date as a fractional year (2014-07-01 → about 2014.5), to tell how far apart two dates are."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return year + (month - 1) / 12 + (day - 1) / 365
+
+
 @dataclass
 class DocumentContext:
     rows: list[Row]
@@ -40,11 +46,7 @@ class DocumentContext:
     @cached_property
     def date_years(self) -> list[float]:
         """Every date on the page as a fractional year, for how far a candidate lies from the others."""
-        out = []
-        for _, found in self.dates:
-            year, month, day = (int(part) for part in str(found.value).split("-"))
-            out.append(year + (month - 1) / 12 + (day - 1) / 365)
-        return out
+        return [in_years(str(found.value)) for _, found in self.dates]
 
     def find_amounts(self, text: str) -> list[Found]:
         """Amounts in a piece of text, read with the document's decimal mark."""

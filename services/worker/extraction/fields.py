@@ -6,7 +6,7 @@ from typing import Any
 
 from ocrbatch.v1 import templates_pb2
 from services.worker.extraction.candidates import Candidate, label_candidates
-from services.worker.extraction.context import DocumentContext
+from services.worker.extraction.context import DocumentContext, in_years
 from services.worker.extraction.features import reasons
 from services.worker.extraction.fieldtypes import field_type
 from services.worker.extraction.issuer import issuer_candidates, legal_name_candidates, split_legal_form
@@ -65,8 +65,7 @@ def _years_apart(candidates: list[Candidate], context: DocumentContext) -> None:
     ("2031" on an invoice of 2014) lies far from the dates around it."""
     years = sorted(context.date_years)
     for candidate in candidates:
-        year, month, day = (int(p) for p in str(candidate.value).split("-"))
-        own = year + (month - 1) / 12 + (day - 1) / 365
+        own = in_years(str(candidate.value))
         others = [y for y in years if abs(y - own) > 1e-9] or [own]
         median = others[len(others) // 2]
         candidate.features["years_from_others"] = min(abs(own - median), 5.0)
