@@ -31,6 +31,7 @@ from ocrbatch.v1 import (
 from services.batch.adapters.jobs import JetStreamJobs
 from services.batch.adapters.mongo.batches import MongoBatches
 from services.batch.adapters.mongo.blobs import GridFsBlobs
+from services.batch.adapters.mongo.corrections import MongoCorrections
 from services.batch.adapters.mongo.database import Database
 from services.batch.adapters.mongo.templates import MongoTemplates
 from services.batch.adapters.mongo.tenancy import MongoTenancy
@@ -51,6 +52,7 @@ from services.batch.entrypoints.jetstream_consumers import (
     WebhookEventHandler,
 )
 from services.batch.service.auth import ensure_local_tenant
+from services.batch.service.corrections import JobsWithExamples, LearnedExamples, RecordReview
 from services.batch.service.declared import DeclaredBatches
 from services.batch.service.requeue import requeue_loop, sweep_loop
 from services.batch.service.results import ResultApplier
@@ -105,13 +107,31 @@ def create_server(
     catalog = TemplateCatalog(MongoTemplates(database))
     events = webhook_events(database, jobs)
     applier = ResultApplier(batches, jobs, events)
+    corrections = MongoCorrections(database)
+    learned = LearnedExamples(corrections)
+    record_jobs = JobsWithExamples(jobs, learned)  # every job carries what its project's corrections taught
     ports = UploadPorts(
-        batches=batches, blobs=blobs, tenancy=tenancy, templates=catalog, jobs=jobs, webhooks=events, applier=applier
+        batches=batches,
+        blobs=blobs,
+        tenancy=tenancy,
+        templates=catalog,
+        jobs=record_jobs,
+        webhooks=events,
+        applier=applier,
     )
     max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
-    declared = DeclaredBatches(batches, blobs, tenancy, catalog, jobs, applier, max_file_bytes, events)
+    declared = DeclaredBatches(batches, blobs, tenancy, catalog, record_jobs, applier, max_file_bytes, events)
+    review = RecordReview(batches, corrections, learned)
     batch_pb2_grpc.add_BatchServiceServicer_to_server(
-        BatchServicer(ports, applier, declared, max_files=settings.max_files_per_batch, max_file_bytes=max_file_bytes),
+        BatchServicer(
+            ports,
+            applier,
+            declared,
+            review,
+            corrections,
+            max_files=settings.max_files_per_batch,
+            max_file_bytes=max_file_bytes,
+        ),
         server,
     )
     batch_pb2_grpc.add_AuthServiceServicer_to_server(AuthServicer(tenancy), server)
@@ -180,7 +200,11 @@ async def running(
         ),
         "queue lag": queue_lag_loop(js, stop),
         "re-queue loop": requeue_loop(
-            MongoBatches(database), jobs, settings.requeue_interval_s, stop, webhook_events(database, jobs)
+            MongoBatches(database),
+            JobsWithExamples(jobs, LearnedExamples(MongoCorrections(database))),
+            settings.requeue_interval_s,
+            stop,
+            webhook_events(database, jobs),
         ),
         "orphan sweep": sweep_loop(
             MongoBatches(database),

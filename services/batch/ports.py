@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ocrbatch.v1 import jobs_pb2, templates_pb2
+from services.batch.domain.corrections import Change, Example
 from services.batch.domain.model import (
     ApiKey,
     Batch,
@@ -23,7 +24,7 @@ from services.batch.domain.model import (
     Upload,
     User,
 )
-from services.batch.domain.rules import BatchStatus
+from services.batch.domain.rules import BatchStatus, RecordStatus
 from services.batch.domain.webhooks import Attempt, Delivery, DeliveryStatus, Endpoint
 
 
@@ -81,9 +82,9 @@ class Batches(Protocol):
         lists (`record_ids`, `upload_ids`); one whose status moved has them."""
         ...
 
-    async def uncount_record(self, record: Record, at: datetime) -> Batch | None:
-        """Takes a failed record back out of its batch's counters (it is being retried), as `Batch.uncount`,
-        in one update; the batch after (without its id lists), None when it was not counted."""
+    async def uncount_record(self, record: Record, was: RecordStatus, at: datetime) -> Batch | None:
+        """Takes a record that was final (`was`) back out of its batch's counters (it is being read again), as
+        `Batch.uncount`, in one update; the batch after (without its id lists), None when it was not counted."""
         ...
 
     async def document_uploaded(self, batch_id: str, upload_id: str, at: datetime) -> Batch | None:
@@ -128,7 +129,22 @@ class Batches(Protocol):
         before: a redelivered result still gets it counted), None when it is unknown or of another one."""
         ...
 
-    async def requeue_failed(self, scope: Scope, record_id: str, at: datetime) -> Record | None: ...
+    async def requeue(
+        self, scope: Scope, record_id: str, was: RecordStatus, at: datetime, *, discard_corrections: bool = False
+    ) -> Record | None:
+        """A record still `was` (failed or completed) becomes pending again, in a new generation (results of the
+        old one are ignored), its corrections kept unless discarded; None when it is not `was` any more."""
+        ...
+
+    async def save_review(self, record: Record, at: datetime) -> bool:
+        """Stores a completed record's corrected values, details, corrections and review state, made on the
+        generation it was read in; False when the record was read again or is not completed any more."""
+        ...
+
+    async def record_state(self, record_id: str) -> Record | None:
+        """A record without its reading (text, pages, values): its status, template and corrections."""
+        ...
+
     async def declared_record(self, batch_id: str, seq: int) -> Record | None:
         """The record of a batch's seq-th declared document, whatever its status."""
         ...
@@ -144,6 +160,28 @@ class Batches(Protocol):
         """Settles uploads a crash interrupted before `older_than` (only possible without transactions):
         records whose batch exists become visible, the others are removed with their uploads; reports the
         files nothing holds any more."""
+        ...
+
+
+class Corrections(Protocol):
+    """The log of people's changes to records, and the examples the changes teach, per project."""
+
+    async def log(self, changes: list[Change]) -> None: ...
+    async def changes(self, record_id: str) -> list[Change]:
+        """A record's changes, oldest first."""
+        ...
+
+    async def keep_example(self, example: Example, keep: int) -> None:
+        """Stores an example in place of its record's earlier one for the field, and keeps only the latest
+        `keep` of its issuer and field."""
+        ...
+
+    async def examples(self, organization_id: str, project_id: str, limit: int) -> list[Example]:
+        """A project's latest examples, latest first."""
+        ...
+
+    async def forget_batch(self, batch_id: str) -> None:
+        """Deletes the examples of a deleted batch's records (their log stays with the records)."""
         ...
 
 

@@ -203,7 +203,49 @@ def batches(api: Api, args: argparse.Namespace) -> int:
     return 0
 
 
+def _assignment(text: str) -> tuple[str, Any]:
+    """`field=value`: the value as typed (the server reads it by the field's type: "12,50", "2024-05-18"), or
+    JSON where it starts like a table's rows ("[{…}]") or is null."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise CliError(f"expected field=value, got {text!r}")
+    if value.strip()[:1] in "[{" and value.strip() or value.strip() == "null":
+        try:
+            return name.strip(), json.loads(value)
+        except ValueError as exc:
+            raise CliError(f"{name.strip()}: not valid JSON ({exc})") from None
+    return name.strip(), value
+
+
+def correct(api: Api, args: argparse.Namespace) -> int:
+    fields = dict(_assignment(text) for text in args.assignments)
+    if not fields and not args.approve:
+        raise CliError("give field=value corrections, or --approve")
+    body = api.json(
+        "PATCH", f"/v1/openapi/processing-history/{args.record_id}", json={"fields": fields, "approve": args.approve}
+    )
+    changed = ", ".join(f"{name}={json.dumps(body['processingResult'].get(name))}" for name in fields)
+    state = "approved" if args.approve else "needs review" if body.get("needsReview") else "no review needed"
+    _print(args, body, f"record {body['id']}: {changed or 'no field changed'}; {state}")
+    return 0
+
+
+def corrections(api: Api, args: argparse.Namespace) -> int:
+    body = api.json("GET", f"/v1/openapi/processing-history/{args.record_id}/corrections")
+    rows = [
+        f"{c['at']}  {c['by']:<28} {c['kind']:<10} "
+        + (f"{c['field']}: {json.dumps(c['old'])} → {json.dumps(c['new'])}" if c.get("field") else "")
+        for c in body["data"]
+    ]
+    _print(args, body, "\n".join(rows) or "(no changes)")
+    return 0
+
+
 def history(api: Api, args: argparse.Namespace) -> int:
+    if args.action == "correct":
+        return correct(api, args)
+    if args.action == "corrections":
+        return corrections(api, args)
     params: dict[str, Any] = {"page": args.page, "limit": args.limit}
     if args.batch:
         params["batchId"] = args.batch
@@ -222,7 +264,8 @@ def history(api: Api, args: argparse.Namespace) -> int:
 
 
 def retry(api: Api, args: argparse.Namespace) -> int:
-    body = api.json("POST", f"/v1/openapi/processing-history/{args.record_id}/retry")
+    params = {"discardCorrections": "true"} if args.discard_corrections else {}
+    body = api.json("POST", f"/v1/openapi/processing-history/{args.record_id}/retry", params=params)
     _print(args, body, f"record {body['id']} is {body['status']} again")
     return 0
 
@@ -265,8 +308,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     hl.add_argument("--page", type=int, default=1)
     hl.add_argument("--limit", type=int, default=20)
 
-    r = sub.add_parser("retry", parents=[common], help="queue a failed file again")
+    hc = h.add_parser("correct", parents=[common], help="set fields of a completed record, and/or approve it")
+    hc.add_argument("record_id")
+    hc.add_argument("assignments", nargs="*", metavar="field=value", help="e.g. total=12,50 date=2024-05-18")
+    hc.add_argument("--approve", action="store_true", help="the record is reviewed: it no longer needs review")
+    h.add_parser("corrections", parents=[common], help="every change people made to a record").add_argument("record_id")
+
+    r = sub.add_parser("retry", parents=[common], help="read a failed or completed file again")
     r.add_argument("record_id")
+    r.add_argument(
+        "--discard-corrections", action="store_true", help="the new reading replaces people's corrections too"
+    )
 
 
 COMMANDS = {"submit": submit, "batches": batches, "history": history, "retry": retry}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ocrbatch.v1 import common_pb2
-from services.common.convert import batch_status_name, iso_or_none, record_status_name, struct_to_dict
+from ocrbatch.v1 import batch_pb2, common_pb2
+from services.common.convert import batch_status_name, iso_or_none, record_status_name, struct_to_dict, value_of
 
 
 def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
@@ -82,6 +82,8 @@ def record_json(
         "processingResult": struct_to_dict(r.processing_result) if r.HasField("processing_result") else None,
         "fieldDetails": struct_to_dict(r.field_details) if r.HasField("field_details") else None,
         "needsReview": r.needs_review,
+        "reviewedAt": iso_or_none(r.reviewed_at, r.HasField("reviewed_at")),
+        "reviewedBy": r.reviewed_by or None,
         "attempts": r.attempts,
         "error": r.error or None,
     }
@@ -94,6 +96,18 @@ def record_json(
     out["createdAt"] = iso_or_none(r.created_at, r.HasField("created_at"))
     out["updatedAt"] = iso_or_none(r.updated_at, r.HasField("updated_at"))
     return out
+
+
+def correction_json(c: batch_pb2.Correction) -> dict[str, Any]:
+    """One change of a record's log: a field's correction (old → new), an approval, or a discarded correction."""
+    return {
+        "kind": c.kind,
+        "field": c.field or None,
+        "old": value_of(c.old_value),
+        "new": value_of(c.new_value),
+        "by": c.by,
+        "at": iso_or_none(c.at, c.HasField("at")),
+    }
 
 
 def pagination_json(p: common_pb2.Pagination) -> dict[str, int]:

@@ -73,3 +73,13 @@ def _whole_numbers(value: Any) -> Any:
 def struct_to_dict(value: struct_pb2.Struct) -> dict[str, Any]:
     whole: dict[str, Any] = _whole_numbers(MessageToDict(value))
     return whole
+
+
+def to_value(value: Any) -> struct_pb2.Value:
+    """Any JSON value as a protobuf Value (None as null)."""
+    return ParseDict(value, struct_pb2.Value())
+
+
+def value_of(value: struct_pb2.Value) -> Any:
+    """A protobuf Value as JSON (whole numbers as ints); an unset one is None."""
+    return _whole_numbers(MessageToDict(value)) if value.WhichOneof("kind") else None

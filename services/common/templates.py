@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ocrbatch.v1 import templates_pb2
 from services.common.labels import (
@@ -22,6 +23,22 @@ DEFAULT_REVIEW_THRESHOLD = 0.8
 RESULT_FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx")
 MAX_FIELDS = 100
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def review_threshold(template: templates_pb2.Template) -> float:
+    return template.review_threshold if template.HasField("review_threshold") else DEFAULT_REVIEW_THRESHOLD
+
+
+def needs_review(template: templates_pb2.Template, details: dict[str, Any]) -> bool:
+    """A record needs review when a required field is missing or one's confidence is under the template's review
+    threshold; optional fields report their confidence but never hold a record back."""
+    threshold = review_threshold(template)
+    for f in template.fields:
+        found = details.get(f.name) or {}
+        missing = found.get("value") in (None, [], "")
+        if not f.optional and (missing or (found.get("confidence") or 0.0) < threshold):
+            return True
+    return False
 
 
 class TemplateError(ValueError):

@@ -76,6 +76,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.signer = Signer(settings.signing_key)
     install_error_handlers(app)
     app.include_router(batches.router)
+    app.include_router(records.org_router)  # before /batch/{orgId}/{batchId}, which would take its paths
     app.include_router(batches.org_router)
     app.include_router(batches.file_router)
     app.include_router(records.router)

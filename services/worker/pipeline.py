@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from ocrbatch.v1 import common_pb2, templates_pb2
+from ocrbatch.v1 import common_pb2, jobs_pb2, templates_pb2
 from services.worker.documents import Limits, load_pages
 from services.worker.engine.inverted import with_inverted_text
 from services.worker.engine.mixed_script import normalise_mixed_script
@@ -23,6 +23,7 @@ class DocumentText:
     values: dict[str, Any] | None = None  # the template's fields, when the job has a template
     details: dict[str, Any] | None = None
     needs_review: bool = False  # a template field is missing or under the template's review threshold
+    issuer_keys: list[str] = field(default_factory=list)  # the issuer's fingerprint, when the job has a template
 
 
 def _page_proto(
@@ -78,9 +79,10 @@ def read_document(
     limits: Limits,
     template: templates_pb2.Template | None = None,
     locale: LocaleHint | None = None,
+    examples: list[jobs_pb2.Example] | None = None,
 ) -> DocumentText:
     """Text layer or plain text where the file has it, PP-OCR for every other page (in the alphabet its script needs,
-    read_page); then the template."""
+    read_page); then the template, with what people's corrections in the project taught (`examples`)."""
     pages: list[common_pb2.Page] = []
     texts: list[str] = []
     for page in load_pages(data, limits):
@@ -90,7 +92,7 @@ def read_document(
         texts.append("\n".join(line.text for line in lines))
     document = DocumentText(text="\n\n".join(texts), pages=pages)
     if template is not None:
-        extracted = extract(template, pages, document.text, locale)
+        extracted = extract(template, pages, document.text, locale, examples)
         document.values, document.details = extracted.values, extracted.details
-        document.needs_review = extracted.needs_review
+        document.needs_review, document.issuer_keys = extracted.needs_review, extracted.issuer_keys
     return document

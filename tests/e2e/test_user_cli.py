@@ -52,8 +52,8 @@ def test_submit_waits_exports_and_the_other_commands_work(local_stack, tmp_path)
     exported = ocrbatch(local_stack, "batches", "export", batch["id"], "--format", "xlsx", "-o", "x.xlsx", cwd=tmp_path)
     assert exported.returncode == 0 and (tmp_path / "x.xlsx").read_bytes()[:2] == b"PK"
 
-    refused = ocrbatch(local_stack, "retry", records["data"][0]["id"], cwd=tmp_path)
-    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "only failed records" in refused.stderr
+    refused = ocrbatch(local_stack, "retry", "0123456789abcdef01234567", cwd=tmp_path)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "404: record" in refused.stderr
 
 
 def test_a_failed_file_exits_1_and_usage_and_connection_errors_exit_2(local_stack, tmp_path):

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ocrbatch.v1 import jobs_pb2, templates_pb2
+from services.batch.domain.corrections import Change, Example
 from services.batch.domain.model import (
     ApiKey,
     Batch,
@@ -134,8 +135,8 @@ class FakeBatches:
         self.batches[batch_id].deleted_at = at
         return batch
 
-    async def uncount_record(self, record: Record, at: datetime) -> Batch | None:
-        return await self.change(record.batch_id, lambda batch: batch.uncount(record, at))
+    async def uncount_record(self, record: Record, was: RecordStatus, at: datetime) -> Batch | None:
+        return await self.change(record.batch_id, lambda batch: batch.uncount(record, was, at))
 
     async def document_uploaded(self, batch_id: str, upload_id: str, at: datetime) -> Batch | None:
         return await self.change(batch_id, lambda batch: batch.document_uploaded(upload_id, at))
@@ -215,20 +216,38 @@ class FakeBatches:
                 record.text, record.pages = outcome.text, list(outcome.pages)
                 record.processing_result, record.field_details = outcome.processing_result, outcome.field_details
                 record.needs_review, record.error = outcome.needs_review, None
+                record.issuer_keys = list(outcome.issuer_keys)
             else:
                 record.error = outcome.error or "processing failed"
         return copy.deepcopy(record) if record.is_final else None
 
-    async def requeue_failed(self, scope: Scope, record_id: str, at: datetime) -> Record | None:
+    async def requeue(
+        self, scope: Scope, record_id: str, was: RecordStatus, at: datetime, *, discard_corrections: bool = False
+    ) -> Record | None:
         record = self.records.get(record_id)
         if record is None or not _in(scope, record.organization_id, record.project_id):
             return None
-        if record.status != RecordStatus.FAILED:
+        if record.status != was:
             return None
         record.status, record.error, record.attempts, record.retried_at = RecordStatus.PENDING, None, 0, at
         record.generation += 1
         record.started_at = record.completed_at = None
+        if discard_corrections:
+            record.corrections = {}
         return copy.deepcopy(record)
+
+    async def save_review(self, record: Record, at: datetime) -> bool:
+        stored = self.records.get(record.id)
+        if stored is None or stored.generation != record.generation or stored.status != RecordStatus.COMPLETED:
+            return False
+        stored.processing_result, stored.field_details = record.processing_result, record.field_details
+        stored.needs_review, stored.corrections = record.needs_review, dict(record.corrections)
+        stored.reviewed_at, stored.reviewed_by, stored.updated_at = record.reviewed_at, record.reviewed_by, at
+        return True
+
+    async def record_state(self, record_id: str) -> Record | None:
+        record = self.records.get(record_id)
+        return copy.deepcopy(record) if record else None
 
     async def owner(self, batch_id: str) -> Scope | None:
         batch = self.batches.get(batch_id)
@@ -242,6 +261,32 @@ class FakeBatches:
 
     async def sweep(self, older_than: datetime) -> SweepReport:
         return SweepReport()  # writes here are all-or-nothing: nothing is ever left half done
+
+
+class FakeCorrections:
+    def __init__(self) -> None:
+        self.logged: list[Change] = []
+        self.kept: list[Example] = []
+
+    async def log(self, changes: list[Change]) -> None:
+        self.logged += changes
+
+    async def changes(self, record_id: str) -> list[Change]:
+        return [c for c in self.logged if c.record_id == record_id]
+
+    async def keep_example(self, example: Example, keep: int) -> None:
+        self.kept = [e for e in self.kept if (e.record_id, e.field) != (example.record_id, example.field)]
+        self.kept.append(example)
+        same = [e for e in self.kept if (e.issuer_id, e.field) == (example.issuer_id, example.field)]
+        for stale in sorted(same, key=lambda e: e.at, reverse=True)[keep:]:
+            self.kept.remove(stale)
+
+    async def examples(self, organization_id: str, project_id: str, limit: int) -> list[Example]:
+        own = [e for e in self.kept if (e.organization_id, e.project_id) == (organization_id, project_id)]
+        return sorted(own, key=lambda e: e.at, reverse=True)[:limit]
+
+    async def forget_batch(self, batch_id: str) -> None:
+        self.kept = [e for e in self.kept if e.batch_id != batch_id]
 
 
 class FakeTenancy:

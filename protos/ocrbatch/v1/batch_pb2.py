@@ -23,62 +23,71 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from ocrbatch.v1 import common_pb2 as ocrbatch_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17ocrbatch/v1/batch.proto\x12\x0bocrbatch.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18ocrbatch/v1/common.proto\"\x9e\x01\n\x13\x44\x65\x63lareBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x16\n\x0e\x64ocument_names\x18\x02 \x03(\t\x12\x10\n\x08\x64oc_type\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x15\n\rconfiguration\x18\x05 \x01(\t\x12\x0e\n\x06locale\x18\x06 \x01(\t\"^\n\x12UpdateBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"D\n\x0e\x44ocumentHeader\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\r\n\x05index\x18\x02 \x01(\x05\x12\x11\n\tmime_type\x18\x03 \x01(\t\"_\n\x15UploadDocumentRequest\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.ocrbatch.v1.DocumentHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"B\n\x13\x43heckProjectRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\"&\n\x14\x43heckProjectResponse\x12\x0e\n\x06\x65xists\x18\x01 \x01(\x08\"\xb4\x01\n\x0b\x42\x61tchHeader\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12)\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08priority\x18\x05 \x01(\t\x12\x12\n\nfile_count\x18\x06 \x01(\r\x12\x0e\n\x06locale\x18\x07 \x01(\t\"2\n\nFileHeader\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x11\n\tmime_type\x18\x02 \x01(\t\"\x82\x01\n\x12\x43reateBatchRequest\x12*\n\x06header\x18\x01 \x01(\x0b\x32\x18.ocrbatch.v1.BatchHeaderH\x00\x12\'\n\x04\x66ile\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.FileHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x03 \x01(\x0cH\x00\x42\x06\n\x04part\"F\n\x0fGetBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"~\n\x12ListBatchesRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12(\n\x06status\x18\x04 \x01(\x0e\x32\x18.ocrbatch.v1.BatchStatus\"d\n\x13ListBatchesResponse\x12 \n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x12.ocrbatch.v1.Batch\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"I\n\x12\x44\x65leteBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"H\n\x10GetRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\"\xb2\x01\n\x14StreamRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12)\n\x06status\x18\x03 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x14\n\x0cinclude_text\x18\x04 \x01(\x08\x12\x15\n\rinclude_pages\x18\x05 \x01(\x08\x12\r\n\x05limit\x18\x06 \x01(\x05\"7\n\x13\x41uthenticateRequest\x12\x0f\n\x07\x61pi_key\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\"/\n\x0cLoginRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"Y\n\tPrincipal\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0e\n\x06key_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\"\x86\x02\n\x12ListRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x13\n\x0btemplate_id\x18\x05 \x01(\t\x12\x11\n\tfrom_date\x18\x06 \x01(\t\x12\x0f\n\x07to_date\x18\x07 \x01(\t\x12\x0e\n\x06search\x18\x08 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\t \x01(\t\x12\x19\n\x0cneeds_review\x18\n \x01(\x08H\x00\x88\x01\x01\x42\x0f\n\r_needs_review\"e\n\x13ListRecordsResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.ocrbatch.v1.Record\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"7\n\x12RecordStatsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\"\x82\x01\n\x13RecordStatsResponse\x12\r\n\x05total\x18\x01 \x01(\x05\x12\x0f\n\x07pending\x18\x02 \x01(\x05\x12\x12\n\nprocessing\x18\x03 \x01(\x05\x12\x11\n\tcompleted\x18\x04 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x05 \x01(\x05\x12\x14\n\x0cneeds_review\x18\x06 \x01(\x05\x32\xf2\x06\n\x0c\x42\x61tchService\x12\x44\n\x0b\x43reateBatch\x12\x1f.ocrbatch.v1.CreateBatchRequest\x1a\x12.ocrbatch.v1.Batch(\x01\x12<\n\x08GetBatch\x12\x1c.ocrbatch.v1.GetBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12P\n\x0bListBatches\x12\x1f.ocrbatch.v1.ListBatchesRequest\x1a .ocrbatch.v1.ListBatchesResponse\x12\x42\n\x0b\x44\x65leteBatch\x12\x1f.ocrbatch.v1.DeleteBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12?\n\tGetRecord\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a\x13.ocrbatch.v1.Record\x12I\n\rStreamRecords\x12!.ocrbatch.v1.StreamRecordsRequest\x1a\x13.ocrbatch.v1.Record0\x01\x12P\n\x0bListRecords\x12\x1f.ocrbatch.v1.ListRecordsRequest\x1a .ocrbatch.v1.ListRecordsResponse\x12P\n\x0bRecordStats\x12\x1f.ocrbatch.v1.RecordStatsRequest\x1a .ocrbatch.v1.RecordStatsResponse\x12\x41\n\x0bRetryRecord\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a\x13.ocrbatch.v1.Record\x12\x44\n\x0c\x44\x65\x63lareBatch\x12 .ocrbatch.v1.DeclareBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12\x42\n\x0bUpdateBatch\x12\x1f.ocrbatch.v1.UpdateBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12K\n\x0eUploadDocument\x12\".ocrbatch.v1.UploadDocumentRequest\x1a\x13.ocrbatch.v1.Record(\x01\x32\xe8\x01\n\x0b\x41uthService\x12H\n\x0c\x41uthenticate\x12 .ocrbatch.v1.AuthenticateRequest\x1a\x16.ocrbatch.v1.Principal\x12:\n\x05Login\x12\x19.ocrbatch.v1.LoginRequest\x1a\x16.ocrbatch.v1.Principal\x12S\n\x0c\x43heckProject\x12 .ocrbatch.v1.CheckProjectRequest\x1a!.ocrbatch.v1.CheckProjectResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17ocrbatch/v1/batch.proto\x12\x0bocrbatch.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18ocrbatch/v1/common.proto\"\x9e\x01\n\x13\x44\x65\x63lareBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x16\n\x0e\x64ocument_names\x18\x02 \x03(\t\x12\x10\n\x08\x64oc_type\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x15\n\rconfiguration\x18\x05 \x01(\t\x12\x0e\n\x06locale\x18\x06 \x01(\t\"^\n\x12UpdateBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"D\n\x0e\x44ocumentHeader\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\r\n\x05index\x18\x02 \x01(\x05\x12\x11\n\tmime_type\x18\x03 \x01(\t\"_\n\x15UploadDocumentRequest\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x1b.ocrbatch.v1.DocumentHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"B\n\x13\x43heckProjectRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\"&\n\x14\x43heckProjectResponse\x12\x0e\n\x06\x65xists\x18\x01 \x01(\x08\"\xb4\x01\n\x0b\x42\x61tchHeader\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0btemplate_id\x18\x03 \x01(\t\x12)\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08priority\x18\x05 \x01(\t\x12\x12\n\nfile_count\x18\x06 \x01(\r\x12\x0e\n\x06locale\x18\x07 \x01(\t\"2\n\nFileHeader\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x11\n\tmime_type\x18\x02 \x01(\t\"\x82\x01\n\x12\x43reateBatchRequest\x12*\n\x06header\x18\x01 \x01(\x0b\x32\x18.ocrbatch.v1.BatchHeaderH\x00\x12\'\n\x04\x66ile\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.FileHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x03 \x01(\x0cH\x00\x42\x06\n\x04part\"F\n\x0fGetBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"~\n\x12ListBatchesRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12(\n\x06status\x18\x04 \x01(\x0e\x32\x18.ocrbatch.v1.BatchStatus\"d\n\x13ListBatchesResponse\x12 \n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x12.ocrbatch.v1.Batch\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"I\n\x12\x44\x65leteBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\"H\n\x10GetRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\"\xb2\x01\n\x14StreamRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12)\n\x06status\x18\x03 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x14\n\x0cinclude_text\x18\x04 \x01(\x08\x12\x15\n\rinclude_pages\x18\x05 \x01(\x08\x12\r\n\x05limit\x18\x06 \x01(\x05\"g\n\x12RetryRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12\x1b\n\x13\x64iscard_corrections\x18\x03 \x01(\x08\"\x95\x01\n\x14\x43orrectRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12\'\n\x06\x66ields\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0f\n\x07\x61pprove\x18\x04 \x01(\x08\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\"\xc6\x01\n\nCorrection\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12)\n\told_value\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12)\n\tnew_value\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\x12\n\n\x02\x62y\x18\x05 \x01(\t\x12&\n\x02\x61t\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x07 \x01(\t\"@\n\x17ListCorrectionsResponse\x12%\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x17.ocrbatch.v1.Correction\"7\n\x13\x41uthenticateRequest\x12\x0f\n\x07\x61pi_key\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\"/\n\x0cLoginRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"Y\n\tPrincipal\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0e\n\x06key_id\x18\x03 \x01(\t\x12\x0f\n\x07user_id\x18\x04 \x01(\t\"\x86\x02\n\x12ListRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12)\n\x06status\x18\x04 \x01(\x0e\x32\x19.ocrbatch.v1.RecordStatus\x12\x13\n\x0btemplate_id\x18\x05 \x01(\t\x12\x11\n\tfrom_date\x18\x06 \x01(\t\x12\x0f\n\x07to_date\x18\x07 \x01(\t\x12\x0e\n\x06search\x18\x08 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\t \x01(\t\x12\x19\n\x0cneeds_review\x18\n \x01(\x08H\x00\x88\x01\x01\x42\x0f\n\r_needs_review\"e\n\x13ListRecordsResponse\x12!\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x13.ocrbatch.v1.Record\x12+\n\npagination\x18\x02 \x01(\x0b\x32\x17.ocrbatch.v1.Pagination\"7\n\x12RecordStatsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\"\x82\x01\n\x13RecordStatsResponse\x12\r\n\x05total\x18\x01 \x01(\x05\x12\x0f\n\x07pending\x18\x02 \x01(\x05\x12\x12\n\nprocessing\x18\x03 \x01(\x05\x12\x11\n\tcompleted\x18\x04 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x05 \x01(\x05\x12\x14\n\x0cneeds_review\x18\x06 \x01(\x05\x32\x95\x08\n\x0c\x42\x61tchService\x12\x44\n\x0b\x43reateBatch\x12\x1f.ocrbatch.v1.CreateBatchRequest\x1a\x12.ocrbatch.v1.Batch(\x01\x12<\n\x08GetBatch\x12\x1c.ocrbatch.v1.GetBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12P\n\x0bListBatches\x12\x1f.ocrbatch.v1.ListBatchesRequest\x1a .ocrbatch.v1.ListBatchesResponse\x12\x42\n\x0b\x44\x65leteBatch\x12\x1f.ocrbatch.v1.DeleteBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12?\n\tGetRecord\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a\x13.ocrbatch.v1.Record\x12I\n\rStreamRecords\x12!.ocrbatch.v1.StreamRecordsRequest\x1a\x13.ocrbatch.v1.Record0\x01\x12P\n\x0bListRecords\x12\x1f.ocrbatch.v1.ListRecordsRequest\x1a .ocrbatch.v1.ListRecordsResponse\x12P\n\x0bRecordStats\x12\x1f.ocrbatch.v1.RecordStatsRequest\x1a .ocrbatch.v1.RecordStatsResponse\x12\x43\n\x0bRetryRecord\x12\x1f.ocrbatch.v1.RetryRecordRequest\x1a\x13.ocrbatch.v1.Record\x12G\n\rCorrectRecord\x12!.ocrbatch.v1.CorrectRecordRequest\x1a\x13.ocrbatch.v1.Record\x12V\n\x0fListCorrections\x12\x1d.ocrbatch.v1.GetRecordRequest\x1a$.ocrbatch.v1.ListCorrectionsResponse\x12\x44\n\x0c\x44\x65\x63lareBatch\x12 .ocrbatch.v1.DeclareBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12\x42\n\x0bUpdateBatch\x12\x1f.ocrbatch.v1.UpdateBatchRequest\x1a\x12.ocrbatch.v1.Batch\x12K\n\x0eUploadDocument\x12\".ocrbatch.v1.UploadDocumentRequest\x1a\x13.ocrbatch.v1.Record(\x01\x32\xe8\x01\n\x0b\x41uthService\x12H\n\x0c\x41uthenticate\x12 .ocrbatch.v1.AuthenticateRequest\x1a\x16.ocrbatch.v1.Principal\x12:\n\x05Login\x12\x19.ocrbatch.v1.LoginRequest\x1a\x16.ocrbatch.v1.Principal\x12S\n\x0c\x43heckProject\x12 .ocrbatch.v1.CheckProjectRequest\x1a!.ocrbatch.v1.CheckProjectResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ocrbatch.v1.batch_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DECLAREBATCHREQUEST']._serialized_start=97
-  _globals['_DECLAREBATCHREQUEST']._serialized_end=255
-  _globals['_UPDATEBATCHREQUEST']._serialized_start=257
-  _globals['_UPDATEBATCHREQUEST']._serialized_end=351
-  _globals['_DOCUMENTHEADER']._serialized_start=353
-  _globals['_DOCUMENTHEADER']._serialized_end=421
-  _globals['_UPLOADDOCUMENTREQUEST']._serialized_start=423
-  _globals['_UPLOADDOCUMENTREQUEST']._serialized_end=518
-  _globals['_CHECKPROJECTREQUEST']._serialized_start=520
-  _globals['_CHECKPROJECTREQUEST']._serialized_end=586
-  _globals['_CHECKPROJECTRESPONSE']._serialized_start=588
-  _globals['_CHECKPROJECTRESPONSE']._serialized_end=626
-  _globals['_BATCHHEADER']._serialized_start=629
-  _globals['_BATCHHEADER']._serialized_end=809
-  _globals['_FILEHEADER']._serialized_start=811
-  _globals['_FILEHEADER']._serialized_end=861
-  _globals['_CREATEBATCHREQUEST']._serialized_start=864
-  _globals['_CREATEBATCHREQUEST']._serialized_end=994
-  _globals['_GETBATCHREQUEST']._serialized_start=996
-  _globals['_GETBATCHREQUEST']._serialized_end=1066
-  _globals['_LISTBATCHESREQUEST']._serialized_start=1068
-  _globals['_LISTBATCHESREQUEST']._serialized_end=1194
-  _globals['_LISTBATCHESRESPONSE']._serialized_start=1196
-  _globals['_LISTBATCHESRESPONSE']._serialized_end=1296
-  _globals['_DELETEBATCHREQUEST']._serialized_start=1298
-  _globals['_DELETEBATCHREQUEST']._serialized_end=1371
-  _globals['_GETRECORDREQUEST']._serialized_start=1373
-  _globals['_GETRECORDREQUEST']._serialized_end=1445
-  _globals['_STREAMRECORDSREQUEST']._serialized_start=1448
-  _globals['_STREAMRECORDSREQUEST']._serialized_end=1626
-  _globals['_AUTHENTICATEREQUEST']._serialized_start=1628
-  _globals['_AUTHENTICATEREQUEST']._serialized_end=1683
-  _globals['_LOGINREQUEST']._serialized_start=1685
-  _globals['_LOGINREQUEST']._serialized_end=1732
-  _globals['_PRINCIPAL']._serialized_start=1734
-  _globals['_PRINCIPAL']._serialized_end=1823
-  _globals['_LISTRECORDSREQUEST']._serialized_start=1826
-  _globals['_LISTRECORDSREQUEST']._serialized_end=2088
-  _globals['_LISTRECORDSRESPONSE']._serialized_start=2090
-  _globals['_LISTRECORDSRESPONSE']._serialized_end=2191
-  _globals['_RECORDSTATSREQUEST']._serialized_start=2193
-  _globals['_RECORDSTATSREQUEST']._serialized_end=2248
-  _globals['_RECORDSTATSRESPONSE']._serialized_start=2251
-  _globals['_RECORDSTATSRESPONSE']._serialized_end=2381
-  _globals['_BATCHSERVICE']._serialized_start=2384
-  _globals['_BATCHSERVICE']._serialized_end=3266
-  _globals['_AUTHSERVICE']._serialized_start=3269
-  _globals['_AUTHSERVICE']._serialized_end=3501
+  _globals['_DECLAREBATCHREQUEST']._serialized_start=130
+  _globals['_DECLAREBATCHREQUEST']._serialized_end=288
+  _globals['_UPDATEBATCHREQUEST']._serialized_start=290
+  _globals['_UPDATEBATCHREQUEST']._serialized_end=384
+  _globals['_DOCUMENTHEADER']._serialized_start=386
+  _globals['_DOCUMENTHEADER']._serialized_end=454
+  _globals['_UPLOADDOCUMENTREQUEST']._serialized_start=456
+  _globals['_UPLOADDOCUMENTREQUEST']._serialized_end=551
+  _globals['_CHECKPROJECTREQUEST']._serialized_start=553
+  _globals['_CHECKPROJECTREQUEST']._serialized_end=619
+  _globals['_CHECKPROJECTRESPONSE']._serialized_start=621
+  _globals['_CHECKPROJECTRESPONSE']._serialized_end=659
+  _globals['_BATCHHEADER']._serialized_start=662
+  _globals['_BATCHHEADER']._serialized_end=842
+  _globals['_FILEHEADER']._serialized_start=844
+  _globals['_FILEHEADER']._serialized_end=894
+  _globals['_CREATEBATCHREQUEST']._serialized_start=897
+  _globals['_CREATEBATCHREQUEST']._serialized_end=1027
+  _globals['_GETBATCHREQUEST']._serialized_start=1029
+  _globals['_GETBATCHREQUEST']._serialized_end=1099
+  _globals['_LISTBATCHESREQUEST']._serialized_start=1101
+  _globals['_LISTBATCHESREQUEST']._serialized_end=1227
+  _globals['_LISTBATCHESRESPONSE']._serialized_start=1229
+  _globals['_LISTBATCHESRESPONSE']._serialized_end=1329
+  _globals['_DELETEBATCHREQUEST']._serialized_start=1331
+  _globals['_DELETEBATCHREQUEST']._serialized_end=1404
+  _globals['_GETRECORDREQUEST']._serialized_start=1406
+  _globals['_GETRECORDREQUEST']._serialized_end=1478
+  _globals['_STREAMRECORDSREQUEST']._serialized_start=1481
+  _globals['_STREAMRECORDSREQUEST']._serialized_end=1659
+  _globals['_RETRYRECORDREQUEST']._serialized_start=1661
+  _globals['_RETRYRECORDREQUEST']._serialized_end=1764
+  _globals['_CORRECTRECORDREQUEST']._serialized_start=1767
+  _globals['_CORRECTRECORDREQUEST']._serialized_end=1916
+  _globals['_CORRECTION']._serialized_start=1919
+  _globals['_CORRECTION']._serialized_end=2117
+  _globals['_LISTCORRECTIONSRESPONSE']._serialized_start=2119
+  _globals['_LISTCORRECTIONSRESPONSE']._serialized_end=2183
+  _globals['_AUTHENTICATEREQUEST']._serialized_start=2185
+  _globals['_AUTHENTICATEREQUEST']._serialized_end=2240
+  _globals['_LOGINREQUEST']._serialized_start=2242
+  _globals['_LOGINREQUEST']._serialized_end=2289
+  _globals['_PRINCIPAL']._serialized_start=2291
+  _globals['_PRINCIPAL']._serialized_end=2380
+  _globals['_LISTRECORDSREQUEST']._serialized_start=2383
+  _globals['_LISTRECORDSREQUEST']._serialized_end=2645
+  _globals['_LISTRECORDSRESPONSE']._serialized_start=2647
+  _globals['_LISTRECORDSRESPONSE']._serialized_end=2748
+  _globals['_RECORDSTATSREQUEST']._serialized_start=2750
+  _globals['_RECORDSTATSREQUEST']._serialized_end=2805
+  _globals['_RECORDSTATSRESPONSE']._serialized_start=2808
+  _globals['_RECORDSTATSRESPONSE']._serialized_end=2938
+  _globals['_BATCHSERVICE']._serialized_start=2941
+  _globals['_BATCHSERVICE']._serialized_end=3986
+  _globals['_AUTHSERVICE']._serialized_start=3989
+  _globals['_AUTHSERVICE']._serialized_end=4221
 # @@protoc_insertion_point(module_scope)

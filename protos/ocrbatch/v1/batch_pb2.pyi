@@ -1,4 +1,7 @@
+import datetime
+
 from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from ocrbatch.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -161,6 +164,54 @@ class StreamRecordsRequest(_message.Message):
     include_pages: bool
     limit: int
     def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., batch_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., include_text: _Optional[bool] = ..., include_pages: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class RetryRecordRequest(_message.Message):
+    __slots__ = ("scope", "record_id", "discard_corrections")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    DISCARD_CORRECTIONS_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    record_id: str
+    discard_corrections: bool
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., record_id: _Optional[str] = ..., discard_corrections: _Optional[bool] = ...) -> None: ...
+
+class CorrectRecordRequest(_message.Message):
+    __slots__ = ("scope", "record_id", "fields", "approve", "actor")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    APPROVE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    record_id: str
+    fields: _struct_pb2.Struct
+    approve: bool
+    actor: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., record_id: _Optional[str] = ..., fields: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., approve: _Optional[bool] = ..., actor: _Optional[str] = ...) -> None: ...
+
+class Correction(_message.Message):
+    __slots__ = ("record_id", "field", "old_value", "new_value", "by", "at", "kind")
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    OLD_VALUE_FIELD_NUMBER: _ClassVar[int]
+    NEW_VALUE_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    record_id: str
+    field: str
+    old_value: _struct_pb2.Value
+    new_value: _struct_pb2.Value
+    by: str
+    at: _timestamp_pb2.Timestamp
+    kind: str
+    def __init__(self, record_id: _Optional[str] = ..., field: _Optional[str] = ..., old_value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., new_value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., by: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[str] = ...) -> None: ...
+
+class ListCorrectionsResponse(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: _containers.RepeatedCompositeFieldContainer[Correction]
+    def __init__(self, data: _Optional[_Iterable[_Union[Correction, _Mapping]]] = ...) -> None: ...
 
 class AuthenticateRequest(_message.Message):
     __slots__ = ("api_key", "user_id")

@@ -77,8 +77,18 @@ class BatchServiceStub:
                 _registered_method=True)
         self.RetryRecord = channel.unary_unary(
                 '/ocrbatch.v1.BatchService/RetryRecord',
-                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.RetryRecordRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+                _registered_method=True)
+        self.CorrectRecord = channel.unary_unary(
+                '/ocrbatch.v1.BatchService/CorrectRecord',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.CorrectRecordRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+                _registered_method=True)
+        self.ListCorrections = channel.unary_unary(
+                '/ocrbatch.v1.BatchService/ListCorrections',
+                request_serializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_batch__pb2.ListCorrectionsResponse.FromString,
                 _registered_method=True)
         self.DeclareBatch = channel.unary_unary(
                 '/ocrbatch.v1.BatchService/DeclareBatch',
@@ -154,7 +164,25 @@ class BatchServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RetryRecord(self, request, context):
-        """Queues a failed record again; its batch's counters and status move back accordingly.
+        """Queues a failed record again, or reads a completed one again (a template or the project's examples may
+        have changed); its batch's counters and status move back accordingly. A corrected record keeps its
+        corrections over the new reading unless discard_corrections.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CorrectRecord(self, request, context):
+        """A person's corrections of a completed record's fields, validated by each field's type, and/or its
+        approval. Each change is logged; each corrected field becomes an example the project's next documents
+        from the same issuer are read with.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCorrections(self, request, context):
+        """Every change made to a record by people, oldest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -226,8 +254,18 @@ def add_BatchServiceServicer_to_server(servicer, server):
             ),
             'RetryRecord': grpc.unary_unary_rpc_method_handler(
                     servicer.RetryRecord,
-                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.FromString,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.RetryRecordRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_common__pb2.Record.SerializeToString,
+            ),
+            'CorrectRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.CorrectRecord,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.CorrectRecordRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_common__pb2.Record.SerializeToString,
+            ),
+            'ListCorrections': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCorrections,
+                    request_deserializer=ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_batch__pb2.ListCorrectionsResponse.SerializeToString,
             ),
             'DeclareBatch': grpc.unary_unary_rpc_method_handler(
                     servicer.DeclareBatch,
@@ -486,8 +524,62 @@ class BatchService:
             request,
             target,
             '/ocrbatch.v1.BatchService/RetryRecord',
-            ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_batch__pb2.RetryRecordRequest.SerializeToString,
             ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CorrectRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.BatchService/CorrectRecord',
+            ocrbatch_dot_v1_dot_batch__pb2.CorrectRecordRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_common__pb2.Record.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCorrections(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.BatchService/ListCorrections',
+            ocrbatch_dot_v1_dot_batch__pb2.GetRecordRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_batch__pb2.ListCorrectionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

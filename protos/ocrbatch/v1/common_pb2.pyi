@@ -136,7 +136,7 @@ class Batch(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., waiting_files: _Optional[int] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class Record(_message.Message):
-    __slots__ = ("id", "upload_id", "batch_id", "project_id", "user_id", "file_name", "file_url", "file_path", "file_size", "mime_type", "status", "template_id", "template_name", "result_format", "priority", "processing_result", "text", "pages", "attempts", "error", "started_at", "completed_at", "created_at", "updated_at", "organization_id", "field_details", "retried_at", "needs_review")
+    __slots__ = ("id", "upload_id", "batch_id", "project_id", "user_id", "file_name", "file_url", "file_path", "file_size", "mime_type", "status", "template_id", "template_name", "result_format", "priority", "processing_result", "text", "pages", "attempts", "error", "started_at", "completed_at", "created_at", "updated_at", "organization_id", "field_details", "retried_at", "needs_review", "reviewed_at", "reviewed_by")
     ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
@@ -165,6 +165,8 @@ class Record(_message.Message):
     FIELD_DETAILS_FIELD_NUMBER: _ClassVar[int]
     RETRIED_AT_FIELD_NUMBER: _ClassVar[int]
     NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    REVIEWED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVIEWED_BY_FIELD_NUMBER: _ClassVar[int]
     id: str
     upload_id: str
     batch_id: str
@@ -193,7 +195,9 @@ class Record(_message.Message):
     field_details: _struct_pb2.Struct
     retried_at: _timestamp_pb2.Timestamp
     needs_review: bool
-    def __init__(self, id: _Optional[str] = ..., upload_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., file_name: _Optional[str] = ..., file_url: _Optional[str] = ..., file_path: _Optional[str] = ..., file_size: _Optional[int] = ..., mime_type: _Optional[str] = ..., status: _Optional[_Union[RecordStatus, str]] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., result_format: _Optional[str] = ..., priority: _Optional[str] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[Page, _Mapping]]] = ..., attempts: _Optional[int] = ..., error: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., organization_id: _Optional[str] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., retried_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., needs_review: _Optional[bool] = ...) -> None: ...
+    reviewed_at: _timestamp_pb2.Timestamp
+    reviewed_by: str
+    def __init__(self, id: _Optional[str] = ..., upload_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., file_name: _Optional[str] = ..., file_url: _Optional[str] = ..., file_path: _Optional[str] = ..., file_size: _Optional[int] = ..., mime_type: _Optional[str] = ..., status: _Optional[_Union[RecordStatus, str]] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., result_format: _Optional[str] = ..., priority: _Optional[str] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[Page, _Mapping]]] = ..., attempts: _Optional[int] = ..., error: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., organization_id: _Optional[str] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., retried_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., needs_review: _Optional[bool] = ..., reviewed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reviewed_by: _Optional[str] = ...) -> None: ...
 
 class Pagination(_message.Message):
     __slots__ = ("page", "limit", "total", "pages")

@@ -25,7 +25,7 @@ RESULT_KIND_COMPLETED: ResultKind
 RESULT_KIND_FAILED: ResultKind
 
 class OcrJob(_message.Message):
-    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source")
+    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source", "examples", "organization_id", "project_id")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -38,6 +38,9 @@ class OcrJob(_message.Message):
     TEMPLATE_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     LOCALE_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    EXAMPLES_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     upload_id: str
@@ -50,10 +53,35 @@ class OcrJob(_message.Message):
     template: _templates_pb2.Template
     locale: str
     locale_source: str
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ...) -> None: ...
+    examples: _containers.RepeatedCompositeFieldContainer[Example]
+    organization_id: str
+    project_id: str
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ..., examples: _Optional[_Iterable[_Union[Example, _Mapping]]] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ...) -> None: ...
+
+class Example(_message.Message):
+    __slots__ = ("field", "value", "issuer_keys", "printed", "label", "how", "x", "y", "format")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_KEYS_FIELD_NUMBER: _ClassVar[int]
+    PRINTED_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    HOW_FIELD_NUMBER: _ClassVar[int]
+    X_FIELD_NUMBER: _ClassVar[int]
+    Y_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    value: _struct_pb2.Value
+    issuer_keys: _containers.RepeatedScalarFieldContainer[str]
+    printed: bool
+    label: str
+    how: str
+    x: float
+    y: float
+    format: str
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., printed: _Optional[bool] = ..., label: _Optional[str] = ..., how: _Optional[str] = ..., x: _Optional[float] = ..., y: _Optional[float] = ..., format: _Optional[str] = ...) -> None: ...
 
 class OcrResult(_message.Message):
-    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review")
+    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +95,7 @@ class OcrResult(_message.Message):
     AT_FIELD_NUMBER: _ClassVar[int]
     FIELD_DETAILS_FIELD_NUMBER: _ClassVar[int]
     NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_KEYS_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     generation: int
@@ -80,7 +109,8 @@ class OcrResult(_message.Message):
     at: _timestamp_pb2.Timestamp
     field_details: _struct_pb2.Struct
     needs_review: bool
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ...) -> None: ...
+    issuer_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ..., issuer_keys: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ReadJobFileRequest(_message.Message):
     __slots__ = ("record_id", "start")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ocrbatch.v1 import common_pb2, templates_pb2
 from services.batch.domain.rules import (
@@ -17,6 +17,9 @@ from services.batch.domain.rules import (
     progress,
 )
 from services.common.flatten import flatten
+
+if TYPE_CHECKING:
+    from services.batch.domain.corrections import FieldCorrection
 
 JsonObject = dict[str, Any]
 
@@ -83,6 +86,7 @@ class Outcome:
     field_details: JsonObject = field(default_factory=dict)
     needs_review: bool = False
     error: str = ""
+    issuer_keys: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> RecordStatus:
@@ -129,6 +133,11 @@ class Record:
     started_at: datetime | None = None
     completed_at: datetime | None = None
     retried_at: datetime | None = None
+    # people's values over the extraction's, kept over every new reading until a retry discards them
+    corrections: dict[str, FieldCorrection] = field(default_factory=dict)
+    reviewed_at: datetime | None = None
+    reviewed_by: str = ""
+    issuer_keys: list[str] = field(default_factory=list)  # the document's issuer fingerprint, from its reading
 
     @property
     def is_open(self) -> bool:
@@ -206,12 +215,16 @@ class Batch:
         self._settle(at)
         return True
 
-    def uncount(self, record: Record, at: datetime) -> bool:
-        """Takes a failed record back out of the counters (it is being retried); False if it was not counted."""
+    def uncount(self, record: Record, was: RecordStatus, at: datetime) -> bool:
+        """Takes a record that was final (`was`: failed or completed) back out of the counters (it is being read
+        again); False if it was not counted."""
         if record.seq not in self.counted_seqs:
             return False
         self.counted_seqs.discard(record.seq)
-        self.failed_files -= 1
+        if was == RecordStatus.COMPLETED:
+            self.completed_files -= 1
+        else:
+            self.failed_files -= 1
         self._settle(at)
         return True
 

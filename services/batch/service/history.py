@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from services.batch.domain.corrections import Change
 from services.batch.domain.model import Record, RecordQuery, Scope
-from services.batch.domain.rules import RecordStatus
+from services.batch.domain.rules import FINAL_RECORD_STATUSES, RecordStatus
 from services.batch.errors import InvalidArgument
-from services.batch.ports import Batches, JobPublisher
+from services.batch.ports import Batches, Corrections, JobPublisher
 from services.batch.service.access import record_in_scope
 from services.batch.service.jobs import publish_records
 from services.batch.service.results import ResultApplier
@@ -57,14 +58,44 @@ async def stats(batches: Batches, scope: Scope) -> dict[str, int]:
     }
 
 
-async def retry(batches: Batches, jobs: JobPublisher, applier: ResultApplier, scope: Scope, record_id: str) -> Record:
-    """A failed record goes back to the queue; its batch counts it as open again until the new result."""
+async def retry(
+    batches: Batches,
+    jobs: JobPublisher,
+    applier: ResultApplier,
+    scope: Scope,
+    record_id: str,
+    *,
+    discard_corrections: bool = False,
+    corrections: Corrections | None = None,
+) -> Record:
+    """A failed or completed record goes back to the queue; its batch counts it as open again until the new
+    result. People's corrections stay over the new reading unless discarded (which the log records)."""
     current = await record_in_scope(batches, scope, record_id)
+    if current.status not in FINAL_RECORD_STATUSES:
+        raise InvalidArgument(f"only failed or completed records can be retried; this one is {current.status.value}")
     at = datetime.now(UTC)
-    record = await batches.requeue_failed(scope, record_id, at)
+    record = await batches.requeue(scope, record_id, current.status, at, discard_corrections=discard_corrections)
     if record is None:
-        raise InvalidArgument(f"only failed records can be retried; this one is {current.status.value}")
-    await applier.announce(await batches.uncount_record(record, at))
+        raise InvalidArgument("the record changed while it was retried; try again")
+    if discard_corrections and current.corrections and corrections is not None:
+        await corrections.log(
+            [
+                Change(
+                    record.id,
+                    record.organization_id,
+                    record.project_id,
+                    record.batch_id,
+                    "discarded",
+                    scope.user_id,
+                    at,
+                    name,
+                    c.value,
+                    None,
+                )
+                for name, c in current.corrections.items()
+            ]
+        )
+    await applier.announce(await batches.uncount_record(record, current.status, at))
     if await publish_records(batches, jobs, [record]):
         record.status = RecordStatus.QUEUED  # as stored; a worker may take it from here
     return record

@@ -12,12 +12,14 @@ import logging
 from datetime import UTC, datetime
 
 from ocrbatch.v1 import jobs_pb2
+from services.batch.domain.corrections import with_corrections
 from services.batch.domain.model import Batch, Outcome, Record
 from services.batch.domain.rules import BatchStatus, became_final
 from services.batch.ports import Batches, ProgressPublisher
 from services.batch.service.webhooks import WebhookEvents
 from services.common import metrics
 from services.common.convert import struct_to_dict
+from services.common.templates import needs_review
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ def outcome_of(result: jobs_pb2.OcrResult, at: datetime) -> Outcome | None:
             processing_result=struct_to_dict(result.processing_result) if result.HasField("processing_result") else {},
             field_details=struct_to_dict(result.field_details) if result.HasField("field_details") else {},
             needs_review=result.needs_review,
+            issuer_keys=list(result.issuer_keys),
         )
     if result.kind == jobs_pb2.RESULT_KIND_FAILED:
         return Outcome(completed=False, at=at, attempts=result.delivery, error=result.error)
@@ -58,10 +61,22 @@ class ResultApplier:
         if outcome is None:
             log.warning("ignoring result of unknown kind %s for record %s", result.kind, result.record_id)
             return
+        if outcome.completed:  # people's corrections stay over a new reading of their record
+            await self._keep_corrections(result.record_id, outcome)
         record = await self._batches.finish_record(result.record_id, result.generation, outcome)
         if record is not None:
             metrics.RESULTS_APPLIED.labels(outcome.status.value).inc()
             await self.count(record)
+
+    async def _keep_corrections(self, record_id: str, outcome: Outcome) -> None:
+        record = await self._batches.record_state(record_id)
+        if record is None or not record.corrections:
+            return
+        outcome.processing_result, outcome.field_details = with_corrections(
+            outcome.processing_result, outcome.field_details, record.corrections
+        )
+        if record.template_snapshot is not None:
+            outcome.needs_review = needs_review(record.template_snapshot, outcome.field_details)
 
     async def count(self, record: Record) -> None:
         """Counts a final record into its batch (at most once), which moves the batch's status and progress."""

@@ -216,7 +216,9 @@ class JobConsumer:
             )
             template = job.template if job.HasField("template") else None
             locale = LocaleHint(tag=job.locale, source=job.locale_source)  # the page's own evidence comes first
-            document = await asyncio.to_thread(read_document, data, self._engine, self._limits, template, locale)
+            document = await asyncio.to_thread(
+                read_document, data, self._engine, self._limits, template, locale, list(job.examples)
+            )
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
             return Unreadable("document", str(exc))
         except Released:
@@ -265,6 +267,7 @@ class JobConsumer:
                     processing_result=to_struct(document.values),
                     field_details=to_struct(document.details),
                     needs_review=document.needs_review,
+                    issuer_keys=document.issuer_keys,
                 )
             except nats.errors.MaxPayloadError:
                 outcome = Unreadable(

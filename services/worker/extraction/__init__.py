@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ocrbatch.v1 import common_pb2, templates_pb2
-from services.common.templates import DEFAULT_REVIEW_THRESHOLD
+from ocrbatch.v1 import common_pb2, jobs_pb2, templates_pb2
+from services.common.templates import needs_review
 from services.worker.extraction.context import DocumentContext
 from services.worker.extraction.fields import choose_field, detail
 from services.worker.extraction.fieldtypes import field_type
+from services.worker.extraction.fingerprint import issuer_keys
 from services.worker.extraction.layout import Row, visual_rows
+from services.worker.extraction.learned import applicable
 from services.worker.extraction.locale import DocumentLocale, LocaleHint, read_locale
 from services.worker.extraction.tables import read_table
 
@@ -34,6 +36,7 @@ class Extracted:
     values: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
     needs_review: bool = False
+    issuer_keys: list[str] = field(default_factory=list)  # the document's issuer fingerprint (fingerprint.py)
 
 
 def _regex(rule: templates_pb2.RegexRule, kind: str, context: DocumentContext) -> dict[str, Any]:
@@ -74,10 +77,6 @@ def key_values(rows: list[Row]) -> dict[str, str]:
     return pairs
 
 
-def _review_threshold(template: templates_pb2.Template) -> float:
-    return template.review_threshold if template.HasField("review_threshold") else DEFAULT_REVIEW_THRESHOLD
-
-
 def _locale_detail(locale: DocumentLocale) -> dict[str, Any]:
     return {"tag": locale.tag, "dateOrder": locale.date_order, "decimal": locale.decimal, "why": list(locale.reasons)}
 
@@ -89,18 +88,24 @@ def read_context(pages: list[common_pb2.Page], hint: LocaleHint | None = None) -
 
 
 def extract(
-    template: templates_pb2.Template, pages: list[common_pb2.Page], text: str, locale: LocaleHint | None = None
+    template: templates_pb2.Template,
+    pages: list[common_pb2.Page],
+    text: str,
+    locale: LocaleHint | None = None,
+    examples: list[jobs_pb2.Example] | None = None,
 ) -> Extracted:
-    """The template's fields from the recognised pages; `locale` is what the upload, template or project gave."""
+    """The template's fields from the recognised pages; `locale` is what the upload, template or project gave,
+    `examples` what people's corrections in the project taught (those of the document's issuer apply)."""
     context = read_context(pages, locale)
-    out = Extracted()
+    out = Extracted(issuer_keys=issuer_keys(context))
+    issuer_fields = frozenset(f.name for f in template.fields if f.rule.label.role in ("issuer", "legal_name"))
+    taught = applicable(list(examples or []), out.issuer_keys, issuer_fields)
     if template.key_values:
         pairs = key_values(context.rows)
         out.values = {"keyValues": pairs, "text": text}
         out.details = {"keyValues": detail(pairs, 1.0 if pairs else 0.0, None, "keyValues")}
         return out
     labelled = [f for f in template.fields if f.rule.WhichOneof("kind") == "label"]
-    threshold = _review_threshold(template)
     issuer: str | None = None
     # the issuer's name first: a legal name is read as that issuer's (the fields keep the template's order)
     for f in sorted(template.fields, key=lambda f: f.rule.label.role != "issuer"):
@@ -109,7 +114,7 @@ def extract(
             found = _regex(f.rule.regex, f.type, context)
         elif kind == "label":
             others = [label for o in labelled if o.name != f.name for label in o.rule.label.labels]
-            found = choose_field(f, others, context, issuer)
+            found = choose_field(f, others, context, issuer, taught.get(f.name))
             if f.rule.label.role == "issuer" and issuer is None and found["value"]:
                 issuer = str(found["value"])
         else:
@@ -118,10 +123,8 @@ def extract(
             found["locale"] = _locale_detail(context.locale)
         out.values[f.name] = found["value"]
         out.details[f.name] = found
-        missing = found["value"] in (None, [], "")
-        if not f.optional and (missing or found["confidence"] < threshold):
-            out.needs_review = True  # optional fields report their confidence but never hold a record back
     order = [f.name for f in template.fields]
     out.values = {name: out.values[name] for name in order}
     out.details = {name: out.details[name] for name in order}
+    out.needs_review = needs_review(template, out.details)
     return out

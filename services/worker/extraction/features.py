@@ -7,7 +7,12 @@ read back by the engine.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from services.worker.extraction.scoring import Scorer
+
+if TYPE_CHECKING:
+    from services.worker.extraction.learned import LearnedWeights
 
 FEATURES: dict[str, str] = {
     # where the value is printed
@@ -15,6 +20,12 @@ FEATURES: dict[str, str] = {
     "line_height": "its line's height against the page's text",
     "ocr_confidence": "how sure OCR is of its line",
     "repeated": "the same value found in more than one place",
+    # what people's corrections of this issuer's documents taught (learned.py)
+    "example_label": "the label of the value a person corrected on this issuer's documents",
+    "example_place": "where a person's corrected value was on this issuer's documents",
+    "example_format": "printed like the value a person corrected",
+    "example_value": "the value a person corrected on this issuer's documents",
+    "example_unprinted": "the issuer's name a person gave (the page prints it in no text)",
     # its label
     "labelled": "beside a label",
     "label_similarity": "how closely the label matches",
@@ -100,10 +111,13 @@ REASONS = 4  # features shown for a winner, the strongest first
 AGAINST = -0.5  # a feature that took at least this much score away is shown as against it
 
 
-def reasons(scorer: Scorer, features: dict[str, float], label: str | None = None) -> list[str]:
+def reasons(
+    scorer: Scorer, features: dict[str, float], label: str | None = None, learned: LearnedWeights | None = None
+) -> list[str]:
     """The features a candidate has that weighed most for it, and those that weighed clearly against it, in
-    words, each with its part of the score against a typical candidate."""
-    terms = sorted(scorer.contributions(features), key=lambda t: -abs(t[1]))
+    words, each with its part of the score against a typical candidate; what corrections taught comes first."""
+    taught = learned.contributions(features) if learned is not None else []
+    terms = [t for t in taught if t[1]] + sorted(scorer.contributions(features), key=lambda t: -abs(t[1]))
     out = []
     for name, term in terms:
         if len(out) >= REASONS or abs(term) < 0.05:

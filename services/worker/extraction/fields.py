@@ -11,6 +11,7 @@ from services.worker.extraction.features import reasons
 from services.worker.extraction.fieldtypes import field_type
 from services.worker.extraction.issuer import issuer_candidates, legal_name_candidates, split_legal_form
 from services.worker.extraction.layout import Box, Row
+from services.worker.extraction.learned import Applicable, apply_examples, learned_weights
 from services.worker.extraction.scoring import Model, model, scorer_key, shares
 from services.worker.extraction.totals import total_candidates
 
@@ -19,11 +20,15 @@ REPEATS = 2  # agreement counts up to this many other places printing the same v
 
 
 def field_candidates(
-    f: templates_pb2.TemplateField, others: list[str], context: DocumentContext, issuer: str | None = None
+    f: templates_pb2.TemplateField,
+    others: list[str],
+    context: DocumentContext,
+    issuer: str | None = None,
+    examples: list[Applicable] | None = None,
 ) -> list[Candidate]:
     """Every candidate value of a label-rule field, with its features (not yet scored). `issuer` is the name the
     template's issuer field found: a legal name is that issuer's, never another company's on the page (the
-    customer's, a payment provider's)."""
+    customer's, a payment provider's). `examples`: what corrections of the issuer's documents taught."""
     rule = f.rule.label
     kind = field_type(f.type)
     labels = [label for label in rule.labels if label.strip()]
@@ -45,7 +50,8 @@ def field_candidates(
     if kind.name == "date":
         _years_apart(candidates, context)
     _agreement(candidates)
-    return candidates
+    constant = rule.role in ("issuer", "legal_name") or kind.name == "currency"  # the same on all its documents
+    return apply_examples(candidates, examples or [], kind.name, constant, context)
 
 
 def value_key(value: Any) -> Any:
@@ -73,8 +79,11 @@ def _years_apart(candidates: list[Candidate], context: DocumentContext) -> None:
 
 def score(candidates: list[Candidate], key: str, fitted: Model | None = None) -> None:
     scorer = (fitted or model()).scorer(key)
+    taught = learned_weights() if any("example_value" in c.features for c in candidates) else None
     for candidate in candidates:
         candidate.score = scorer.score(candidate.features)
+        if taught is not None:
+            candidate.score += taught.score(candidate.features)
 
 
 def ranked(candidates: list[Candidate]) -> list[Candidate]:
@@ -87,22 +96,39 @@ def ranked(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(best.values(), key=lambda c: -c.score)
 
 
+UNPRINTED = ("locale", "learned")  # how a value the page does not print was found: its country's, a correction's
+ALTERNATIVES = 10  # other values a field's details list, best first: where a person's correction is looked for
+
+
 def box(candidate: Candidate) -> Box | None:
-    """Where the value is printed; none for a value the page does not print (its country's currency)."""
-    return None if candidate.how == "locale" else candidate.row.cell_box(candidate.start, candidate.end)
+    """Where the value is printed; none for a value the page does not print (its country's currency, a name a
+    person gave the issuer)."""
+    return None if candidate.how in UNPRINTED else candidate.row.cell_box(candidate.start, candidate.end)
+
+
+def _corners(where: Box | None) -> list[list[float]] | None:
+    if where is None:
+        return None
+    left, top, right, bottom = (round(v, 1) for v in where)
+    return [[left, top], [right, top], [right, bottom], [left, bottom]]
+
+
+def alternative(candidate: Candidate, share: float) -> dict[str, Any]:
+    """A value the field did not take, as its details list it: how it was found, where, and its share."""
+    printed = candidate.how not in UNPRINTED
+    return candidate.describe() | {
+        "score": round(share, 3),
+        "page": candidate.row.page if printed else None,
+        "box": _corners(box(candidate)),
+    }
 
 
 def detail(value: Any, confidence: float, row: Row | None, rule: str, where: Box | None = None) -> dict[str, Any]:
-    left_top_right_bottom = where if where is not None else (row.box if row else None)
-    corners = None
-    if left_top_right_bottom is not None:
-        left, top, right, bottom = (round(v, 1) for v in left_top_right_bottom)
-        corners = [[left, top], [right, top], [right, bottom], [left, bottom]]
     return {
         "value": value,
         "confidence": round(confidence, 4),
         "page": row.page if row else None,
-        "box": corners,
+        "box": _corners(where if where is not None else (row.box if row else None)),
         "rule": rule,
     }
 
@@ -119,14 +145,16 @@ def choose(candidates: list[Candidate], key: str, fitted: Model | None = None) -
     runner_up = ordered[1] if len(ordered) > 1 else None
     lead = winner.score - runner_up.score if runner_up else None
     confidence = fitted.calibration.confidence(key, share[0], lead, winner.row.confidence)
-    printed = winner.how != "locale"  # the country's currency is not printed anywhere
+    printed = winner.how not in UNPRINTED
     out = detail(winner.value, confidence, winner.row if printed else None, "label", box(winner))
+    taught = learned_weights() if "example_value" in winner.features else None
     out["candidate"] = winner.describe() | {
         "score": round(share[0], 3),
-        "why": reasons(fitted.scorer(key), winner.features, winner.label),
+        "why": reasons(fitted.scorer(key), winner.features, winner.label, taught),
     }
     if runner_up is not None and share[0] - share[1] < CLOSE:
         out["runnerUp"] = runner_up.describe() | {"score": round(share[1], 3)}
+    out["alternatives"] = [alternative(c, s) for c, s in zip(ordered[1 : ALTERNATIVES + 1], share[1:], strict=False)]
     return out
 
 
@@ -140,8 +168,12 @@ def field_scorer(f: templates_pb2.TemplateField, candidates: list[Candidate]) ->
 
 
 def choose_field(
-    f: templates_pb2.TemplateField, others: list[str], context: DocumentContext, issuer: str | None = None
+    f: templates_pb2.TemplateField,
+    others: list[str],
+    context: DocumentContext,
+    issuer: str | None = None,
+    examples: list[Applicable] | None = None,
 ) -> dict[str, Any]:
-    candidates = field_candidates(f, others, context, issuer)
+    candidates = field_candidates(f, others, context, issuer, examples)
     chosen = choose(candidates, field_scorer(f, candidates))
     return chosen or detail(None, 0.0, None, "label")

@@ -363,12 +363,19 @@ def issuer_candidates(context: DocumentContext, others: list[str] | None = None)
     return found
 
 
+def header_rows(context: DocumentContext) -> list[Row]:
+    """The rows of the first page's header, where an issuer prints its name, trade and address."""
+    rows = context.rows
+    first_page = [r for r in rows if r.page == rows[0].page] if rows else []
+    return [r for r in first_page[:HEADER_ROWS] if r.top_fraction <= HEADER_DEPTH]
+
+
 def _issuer_candidates(context: DocumentContext, others: list[str] | None) -> list[Candidate]:
     rows = context.rows
     if not rows:
         return []
     first_page = [r for r in rows if r.page == rows[0].page]
-    header = [r for r in first_page[:HEADER_ROWS] if r.top_fraction <= HEADER_DEPTH]
+    header = header_rows(context)
     candidates = _heading_candidates(context, header)
     # legal-entity lines sit in the header or the footer, never among the items
     legal_rows = [r for r in first_page if r.top_fraction <= HEADER_DEPTH or r.top_fraction >= FOOTER_FROM]

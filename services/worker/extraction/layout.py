@@ -33,6 +33,7 @@ class Row:
     cells: list[Cell] = field(default_factory=list)
     index: int = 0  # position among the document's rows
     page_height: float = 0.0
+    page_width: float = 0.0
 
     @property
     def height(self) -> float:
@@ -160,6 +161,7 @@ def visual_rows(pages: list[common_pb2.Page]) -> list[Row]:
                     cells,
                     len(rows),
                     float(page.height),
+                    float(page.width),
                 )
             )
     return rows

@@ -76,7 +76,7 @@ async def test_a_retried_file_is_read_by_the_locale_its_upload_gave(stack):
         stack, "ko", record_id=record_id, batch_id=batch.id, kind=jobs_pb2.RESULT_KIND_FAILED, delivery=1, error="x"
     )
     await wait_for_batch(stack, batch.id, common_pb2.BATCH_STATUS_FAILED)
-    await stack.batches.RetryRecord(batch_pb2.GetRecordRequest(scope=stack.scope, record_id=record_id))
+    await stack.batches.RetryRecord(batch_pb2.RetryRecordRequest(scope=stack.scope, record_id=record_id))
     job = (await published(stack))[record_id]
     assert (job.generation, job.locale, job.locale_source) == (2, "nl-NL", "upload")
 

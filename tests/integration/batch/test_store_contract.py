@@ -193,9 +193,9 @@ async def test_a_retried_record_is_uncounted_once_and_the_batch_is_open_again(ba
     failed = await batches.finish_record(records[0].id, 1, Outcome(completed=False, at=now, attempts=2, error="x"))
     _, final = await batches.count_record(failed, now)
     assert (final.status, final.failed_files) == (BatchStatus.FAILED, 1)
-    reopened = await batches.uncount_record(failed, now)
+    reopened = await batches.uncount_record(failed, RecordStatus.FAILED, now)
     assert (reopened.status, reopened.failed_files, reopened.progress) == (BatchStatus.PROCESSING, 0, 0.0)
-    assert await batches.uncount_record(failed, now) is None  # not counted any more
+    assert await batches.uncount_record(failed, RecordStatus.FAILED, now) is None  # not counted any more
 
 
 async def test_records_across_the_whole_bitmap_of_counted_seqs_are_each_counted_once(batches):
@@ -211,7 +211,7 @@ async def test_records_across_the_whole_bitmap_of_counted_seqs_are_each_counted_
     stored = await batches.get(SCOPE, batch.id)
     assert (stored.completed_files, stored.failed_files) == (5, 1)
     assert stored.counted_seqs == {0, 61, 62, 123, 124, 129}
-    await batches.uncount_record(finished[-1], now)
+    await batches.uncount_record(finished[-1], finished[-1].status, now)
     stored = await batches.get(SCOPE, batch.id)
     assert (stored.completed_files, stored.failed_files, stored.counted_seqs) == (5, 0, {0, 61, 62, 123, 124})
 
@@ -226,11 +226,14 @@ async def test_a_record_counted_by_an_earlier_version_is_not_counted_again_and_c
         {"_id": ObjectId(batch.id)}, {"$inc": {"failedFiles": 1}, "$addToSet": {"countedRecordIds": failed.id}}
     )  # as the earlier version counted it
     assert await batches.count_record(failed, now) == (BatchStatus.PROCESSING, None)
-    reopened = await batches.uncount_record(failed, now)
+    reopened = await batches.uncount_record(failed, RecordStatus.FAILED, now)
     assert (reopened.failed_files, reopened.status) == (0, BatchStatus.PROCESSING)
     counted = await batches.count_record(failed, now)  # the retry's result
     assert counted[1].failed_files == 1
-    assert await batches.uncount_record(failed, now) is not None and await batches.uncount_record(failed, now) is None
+    assert (
+        await batches.uncount_record(failed, RecordStatus.FAILED, now) is not None
+        and await batches.uncount_record(failed, RecordStatus.FAILED, now) is None
+    )
 
 
 async def test_each_declared_document_that_comes_is_counted_once_with_its_upload(database, batches):

@@ -116,14 +116,14 @@ async def test_a_retried_failure_reopens_the_batch_and_a_retried_success_complet
     )
     await wait_for_batch(stack, batch.id, common_pb2.BATCH_STATUS_PARTIALLY_FAILED)
 
-    with pytest.raises(grpc.aio.AioRpcError) as err:  # only failed records can be retried
-        await stack.batches.RetryRecord(batch_pb2.GetRecordRequest(scope=stack.scope, record_id=r1))
-    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-
-    retried = await stack.batches.RetryRecord(batch_pb2.GetRecordRequest(scope=stack.scope, record_id=r2))
+    retried = await stack.batches.RetryRecord(batch_pb2.RetryRecordRequest(scope=stack.scope, record_id=r2))
     assert retried.status == common_pb2.RECORD_STATUS_QUEUED and retried.error == ""
     reopened = await wait_for_batch(stack, batch.id, common_pb2.BATCH_STATUS_PROCESSING)
     assert (reopened.completed_files, reopened.failed_files, reopened.progress) == (1, 0, 50.0)
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # a record being read cannot be retried
+        await stack.batches.RetryRecord(batch_pb2.RetryRecordRequest(scope=stack.scope, record_id=r2))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "only failed or completed records can be retried" in (err.value.details() or "")
 
     job = jobs_pb2.OcrJob.FromString((await stack.js.get_msg(JOBS_STREAM, 3)).data)
     assert job.record_id == r2 and job.generation == 2
@@ -138,6 +138,11 @@ async def test_a_retried_failure_reopens_the_batch_and_a_retried_success_complet
     final = await wait_for_batch(stack, batch.id, common_pb2.BATCH_STATUS_COMPLETED)
     assert (final.completed_files, final.failed_files, final.progress) == (2, 0, 100.0)
     assert (await record(stack, r2)).text == "ok now"
+
+    # a completed record is read again too: the batch counts it out until its new result
+    await stack.batches.RetryRecord(batch_pb2.RetryRecordRequest(scope=stack.scope, record_id=r1))
+    again = await wait_for_batch(stack, batch.id, common_pb2.BATCH_STATUS_PROCESSING)
+    assert (again.completed_files, again.failed_files, again.progress) == (1, 0, 50.0)
 
 
 async def test_high_priority_jobs_are_taken_before_queued_lower_ones(stack, tmp_path):

@@ -210,8 +210,8 @@ async def test_a_retried_record_is_queued_again_in_a_new_generation_and_uncounte
     assert world.batches.batches[batch.id].status == BatchStatus.COMPLETED
 
 
-async def test_only_failed_records_can_be_retried():
+async def test_only_failed_or_completed_records_can_be_retried():
     world = World()
     batch = await world.batch_of([b"a"])
-    with pytest.raises(InvalidArgument, match="only failed records"):
+    with pytest.raises(InvalidArgument, match="only failed or completed records"):
         await history.retry(world.batches, world.jobs, world.applier, SCOPE, batch.record_ids[0])

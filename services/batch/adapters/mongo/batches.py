@@ -20,6 +20,7 @@ from services.batch.adapters.mongo.documents import (
     Document,
     batch_doc,
     batch_of,
+    corrections_doc,
     counted_bit,
     oid,
     page_doc,
@@ -34,6 +35,7 @@ from services.batch.domain.rules import OPEN_RECORD_STATUSES, BatchStatus, Recor
 from services.batch.ports import SweepReport
 
 _LIGHT = {"text": 0, "pages": 0, "templateSnapshot": 0}  # what lists and bookkeeping never need
+_READING = {"text": 0, "pages": 0, "processingResult": 0, "fieldDetails": 0}
 # Records and uploads are written before their batch and carry this mark until it exists: without
 # transactions (a standalone mongod) a crash in between leaves them invisible, for the sweeper to settle.
 UNCOMMITTED = "uncommitted"
@@ -179,7 +181,8 @@ class MongoBatches:
         }
         return await self._move_counters(record.batch_id, uncounted, update, at)
 
-    async def uncount_record(self, record: Record, at: datetime) -> Batch | None:
+    async def uncount_record(self, record: Record, was: RecordStatus, at: datetime) -> Batch | None:
+        counter = "completedFiles" if was == RecordStatus.COMPLETED else "failedFiles"
         word, bit, mask = counted_bit(record.seq)
         _, batch = await self._move_counters(
             record.batch_id,
@@ -187,7 +190,7 @@ class MongoBatches:
             {
                 "$bit": {word: {"and": Int64(~mask)}},
                 "$pull": {LEGACY_COUNTED: record.id},
-                "$inc": {"failedFiles": -1, "version": 1},
+                "$inc": {counter: -1, "version": 1},
                 "$set": {"updatedAt": at},
             },
             at,
@@ -376,6 +379,7 @@ class MongoBatches:
                 "processingResult": outcome.processing_result,
                 "fieldDetails": outcome.field_details,
                 "needsReview": outcome.needs_review,
+                "issuerKeys": outcome.issuer_keys,
                 "error": None,
             }
         else:
@@ -388,26 +392,54 @@ class MongoBatches:
         record = record_of(doc) if doc else None
         return record if record is not None and record.is_final else None
 
-    async def requeue_failed(self, scope: Scope, record_id: str, at: datetime) -> Record | None:
-        """A failed record becomes pending again, in a new generation (results of the old one are ignored)."""
+    async def requeue(
+        self, scope: Scope, record_id: str, was: RecordStatus, at: datetime, *, discard_corrections: bool = False
+    ) -> Record | None:
         key = oid(record_id)
         if key is None:
             return None
+        changes: Document = {
+            "status": RecordStatus.PENDING,
+            "error": None,
+            "attempts": 0,
+            "updatedAt": at,
+            "retriedAt": at,
+        }
+        if discard_corrections:
+            changes["corrections"] = {}
         doc = await update_and_read(
             self._records,
-            {"_id": key, **scoped(scope), "deletedAt": None, "status": RecordStatus.FAILED},
+            {"_id": key, **scoped(scope), "deletedAt": None, "status": was},
+            {"$set": changes, "$inc": {"generation": 1}, "$unset": {"startedAt": "", "completedAt": ""}},
+            {"text": 0, "pages": 0},  # its template snapshot goes with the job
+        )
+        return record_of(doc) if doc else None
+
+    async def save_review(self, record: Record, at: datetime) -> bool:
+        key = oid(record.id)
+        if key is None:
+            return False
+        result = await self._records.update_one(
+            {"_id": key, "generation": record.generation, "status": RecordStatus.COMPLETED},
             {
                 "$set": {
-                    "status": RecordStatus.PENDING,
-                    "error": None,
-                    "attempts": 0,
+                    "processingResult": record.processing_result,
+                    "fieldDetails": record.field_details,
+                    "needsReview": record.needs_review,
+                    "corrections": corrections_doc(record.corrections),
+                    "reviewedAt": record.reviewed_at,
+                    "reviewedBy": record.reviewed_by,
                     "updatedAt": at,
-                    "retriedAt": at,
-                },
-                "$inc": {"generation": 1},
-                "$unset": {"startedAt": "", "completedAt": ""},
+                }
             },
         )
+        return result.matched_count == 1
+
+    async def record_state(self, record_id: str) -> Record | None:
+        key = oid(record_id)
+        if key is None:
+            return None
+        doc = await self._records.find_one({"_id": key}, _READING)
         return record_of(doc) if doc else None
 
     # --- declared documents (Sensible-style batches) -----------------------------------------------

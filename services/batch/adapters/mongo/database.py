@@ -44,6 +44,8 @@ class Database:
         self.organizations = self.db["organizations"]
         self.projects = self.db["projects"]
         self.users = self.db["users"]
+        self.corrections = self.db["corrections"]  # the log of people's changes to records
+        self.examples = self.db["examples"]  # what the changes teach, per project and issuer
         self.blob_files = self.db["blobs.files"]  # GridFS bucket "blobs" (blobs.py)
         self.blob_chunks = self.db["blobs.chunks"]
         self._transactions: bool | None = None  # unknown until the first try
@@ -68,6 +70,10 @@ class Database:
         await self.templates.create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.api_keys.create_index([("keyHash", ASCENDING)], unique=True)
         await self.users.create_index([("email", ASCENDING)], unique=True)
+        await self.corrections.create_index([("recordId", ASCENDING), ("at", ASCENDING)])
+        await self.examples.create_index([("recordId", ASCENDING), ("field", ASCENDING)])
+        await self.examples.create_index([("projectId", ASCENDING), ("at", DESCENDING)])
+        await self.examples.create_index([("batchId", ASCENDING)])
         await self.db["webhooks"].create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
         await self.db["webhook_deliveries"].create_index([("endpointId", ASCENDING), ("createdAt", DESCENDING)])
         # the GridFS spec's indexes on the file bucket (blobs.py writes without checking them per file)

@@ -14,6 +14,7 @@ from bson.errors import InvalidId
 from google.protobuf.json_format import MessageToDict, ParseDict
 
 from ocrbatch.v1 import common_pb2, templates_pb2
+from services.batch.domain.corrections import Change, Example, FieldCorrection
 from services.batch.domain.model import (
     ApiKey,
     Batch,
@@ -213,6 +214,10 @@ def record_doc(record: Record) -> Document:
         "processingResult": record.processing_result,
         "fieldDetails": record.field_details,
         "needsReview": record.needs_review,
+        "corrections": corrections_doc(record.corrections),
+        "reviewedAt": record.reviewed_at,
+        "reviewedBy": record.reviewed_by,
+        "issuerKeys": record.issuer_keys,
         "deletedAt": None,
         "createdAt": record.created_at,
         "updatedAt": record.updated_at,
@@ -257,11 +262,99 @@ def record_of(doc: Document) -> Record:
         processing_result=doc.get("processingResult"),
         field_details=doc.get("fieldDetails"),
         needs_review=bool(doc.get("needsReview")),
+        corrections=corrections_of(doc.get("corrections")),  # none on records stored before corrections
+        reviewed_at=doc.get("reviewedAt"),
+        reviewed_by=doc.get("reviewedBy") or "",
+        issuer_keys=list(doc.get("issuerKeys") or []),
         started_at=doc.get("startedAt"),
         completed_at=doc.get("completedAt"),
         retried_at=doc.get("retriedAt"),
         created_at=doc["createdAt"],
         updated_at=doc.get("updatedAt") or doc["createdAt"],
+    )
+
+
+def corrections_doc(corrections: dict[str, FieldCorrection]) -> Document:
+    return {
+        name: {"value": c.value, "by": c.by, "at": c.at, "page": c.page, "box": c.box}
+        for name, c in corrections.items()
+    }
+
+
+def corrections_of(doc: Document | None) -> dict[str, FieldCorrection]:
+    return {
+        name: FieldCorrection(c.get("value"), c.get("by") or "", c["at"], c.get("page"), c.get("box"))
+        for name, c in (doc or {}).items()
+    }
+
+
+def change_doc(change: Change) -> Document:
+    return {
+        "recordId": change.record_id,
+        "organizationId": change.organization_id,
+        "projectId": change.project_id,
+        "batchId": change.batch_id,
+        "kind": change.kind,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+        "by": change.by,
+        "at": change.at,
+    }
+
+
+def change_of(doc: Document) -> Change:
+    return Change(
+        record_id=doc["recordId"],
+        organization_id=doc["organizationId"],
+        project_id=doc["projectId"],
+        batch_id=doc.get("batchId") or "",
+        kind=doc.get("kind") or "correction",
+        by=doc.get("by") or "",
+        at=doc["at"],
+        field=doc.get("field") or "",
+        old=doc.get("old"),
+        new=doc.get("new"),
+    )
+
+
+def example_doc(example: Example) -> Document:
+    return {
+        "organizationId": example.organization_id,
+        "projectId": example.project_id,
+        "recordId": example.record_id,
+        "batchId": example.batch_id,
+        "issuerId": example.issuer_id,
+        "field": example.field,
+        "value": example.value,
+        "issuerKeys": example.issuer_keys,
+        "printed": example.printed,
+        "label": example.label,
+        "how": example.how,
+        "x": example.x,
+        "y": example.y,
+        "format": example.format,
+        "at": example.at,
+    }
+
+
+def example_of(doc: Document) -> Example:
+    return Example(
+        organization_id=doc["organizationId"],
+        project_id=doc["projectId"],
+        record_id=doc["recordId"],
+        batch_id=doc.get("batchId") or "",
+        issuer_id=doc.get("issuerId") or "",
+        field=doc["field"],
+        value=doc.get("value"),
+        issuer_keys=list(doc.get("issuerKeys") or []),
+        at=doc["at"],
+        printed=bool(doc.get("printed")),
+        label=doc.get("label") or "",
+        how=doc.get("how") or "",
+        x=float(doc.get("x") or 0.0),
+        y=float(doc.get("y") or 0.0),
+        format=doc.get("format") or "",
     )
 
 

@@ -8,10 +8,12 @@ from typing import Any
 
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2
 from services.batch.entrypoints.grpc.errors import mapped_errors, pagination, paging, scope_of
-from services.batch.entrypoints.grpc.messages import batch_message, record_message
+from services.batch.entrypoints.grpc.messages import batch_message, change_message, record_message
 from services.batch.errors import InvalidArgument
+from services.batch.ports import Corrections
 from services.batch.service import history
 from services.batch.service.access import batch_in_scope, record_in_scope, refused
+from services.batch.service.corrections import RecordReview
 from services.batch.service.declared import DeclaredBatches
 from services.batch.service.results import ResultApplier
 from services.batch.service.uploads import BatchUpload, UploadPorts
@@ -24,11 +26,15 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
         ports: UploadPorts,
         applier: ResultApplier,
         declared: DeclaredBatches,
+        review: RecordReview,
+        corrections: Corrections,
         *,
         max_files: int,
         max_file_bytes: int,
     ) -> None:
         self._ports = ports
+        self._review = review
+        self._corrections = corrections
         self._declared = declared
         self._batches = ports.batches
         self._applier = applier
@@ -78,6 +84,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
         batch = await self._batches.soft_delete(scope, request.batch_id, datetime.now(UTC))
         if batch is None:
             raise await refused(self._batches, scope, request.batch_id)
+        await self._review.forget_batch(scope, batch.id)  # what its records' corrections taught goes with them
         return batch_message(batch)
 
     @mapped_errors
@@ -118,10 +125,33 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
         return batch_pb2.RecordStatsResponse(**await history.stats(self._batches, scope_of(request.scope)))
 
     @mapped_errors
-    async def RetryRecord(self, request: batch_pb2.GetRecordRequest, context: Any) -> common_pb2.Record:
+    async def RetryRecord(self, request: batch_pb2.RetryRecordRequest, context: Any) -> common_pb2.Record:
         scope = scope_of(request.scope)
-        record = await history.retry(self._batches, self._ports.jobs, self._applier, scope, request.record_id)
+        record = await history.retry(
+            self._batches,
+            self._ports.jobs,
+            self._applier,
+            scope,
+            request.record_id,
+            discard_corrections=request.discard_corrections,
+            corrections=self._corrections,
+        )
         return record_message(record)
+
+    @mapped_errors
+    async def CorrectRecord(self, request: batch_pb2.CorrectRecordRequest, context: Any) -> common_pb2.Record:
+        fields = struct_to_dict(request.fields) if request.HasField("fields") else {}
+        record = await self._review.correct(
+            scope_of(request.scope), request.record_id, fields, request.approve, request.actor
+        )
+        return record_message(record)
+
+    @mapped_errors
+    async def ListCorrections(
+        self, request: batch_pb2.GetRecordRequest, context: Any
+    ) -> batch_pb2.ListCorrectionsResponse:
+        changes = await self._review.changes(scope_of(request.scope), request.record_id)
+        return batch_pb2.ListCorrectionsResponse(data=[change_message(c) for c in changes])
 
     @mapped_errors
     async def DeclareBatch(self, request: batch_pb2.DeclareBatchRequest, context: Any) -> common_pb2.Batch:

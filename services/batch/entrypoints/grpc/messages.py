@@ -6,9 +6,10 @@ from datetime import datetime
 
 from google.protobuf import timestamp_pb2
 
-from ocrbatch.v1 import common_pb2, tenancy_pb2
+from ocrbatch.v1 import batch_pb2, common_pb2, tenancy_pb2
+from services.batch.domain.corrections import Change
 from services.batch.domain.model import ApiKey, Batch, Organization, Project, Record, User
-from services.common.convert import batch_status_to_proto, record_status_to_proto, to_struct
+from services.common.convert import batch_status_to_proto, record_status_to_proto, to_struct, to_value
 from services.common.flatten import ordered_columns
 
 
@@ -72,10 +73,24 @@ def record_message(r: Record) -> common_pb2.Record:
         attempts=r.attempts,
         error=r.error or "",
         retried_at=stamp(r.retried_at),
+        reviewed_at=stamp(r.reviewed_at),
+        reviewed_by=r.reviewed_by,
         started_at=stamp(r.started_at),
         completed_at=stamp(r.completed_at),
         created_at=stamp(r.created_at),
         updated_at=stamp(r.updated_at),
+    )
+
+
+def change_message(c: Change) -> batch_pb2.Correction:
+    return batch_pb2.Correction(
+        record_id=c.record_id,
+        field=c.field,
+        old_value=to_value(c.old),
+        new_value=to_value(c.new),
+        by=c.by,
+        at=stamp(c.at),
+        kind=c.kind,
     )
 
 

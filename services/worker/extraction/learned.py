@@ -1,0 +1,136 @@
+"""What people's corrections taught, applied to a document: the examples of its issuer (or of its layout, for
+where a value is printed) give its candidates features — the same label as the corrected value's, the same
+place on the page, the same printed shape, the same value — and a value the issuer prints in no text (a name
+in a logo) becomes a candidate of its own. Their weights are fitted on real documents like the scorers'
+(`python -m bench.corrections --fit`, learned_weights.json) and added to the field's score.
+
+Place and shape count only for a candidate under the corrected value's label (or, for a value corrected where
+no label stood, for one without a label): an example never lifts a value printed under another label."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ocrbatch.v1 import jobs_pb2
+from services.common.convert import value_of
+from services.common.examples import EXAMPLES_PER_ISSUER_FIELD, folded, printed_format, same_value
+from services.common.issuers import issuer_agreement, layout_agreement
+from services.worker.extraction.candidates import Candidate
+from services.worker.extraction.context import DocumentContext
+
+LEARNED_WEIGHTS_FILE = Path(__file__).with_name("learned_weights.json")
+FEATURES = ("example_label", "example_place", "example_format", "example_value", "example_unprinted")
+# how far (as a fraction of the page's diagonal) a value may lie from the corrected one's place and still be
+# "in the same place": printed layouts move little; a receipt's total moves with its number of items
+PLACE_RADIUS = 0.15
+
+
+@dataclass(frozen=True)
+class Applicable:
+    """An example that applies to this document, and how much its fingerprint agrees with the document's."""
+
+    example: jobs_pb2.Example
+    agreement: float
+
+
+def applicable(
+    examples: list[jobs_pb2.Example], keys: list[str], issuer_fields: frozenset[str] = frozenset()
+) -> dict[str, list[Applicable]]:
+    """Per field, the examples that apply to a document with fingerprint `keys`: where a value is printed
+    follows the layout, so a printed example applies to the same issuer or the same layout; an issuer's name
+    (`issuer_fields`) and a value the page does not print follow the issuer, so those apply to the same issuer
+    only. The best-agreeing few, the latest first among equals (jobs carry them latest first)."""
+    out: dict[str, list[Applicable]] = {}
+    for example in examples:
+        agreement = issuer_agreement(example.issuer_keys, keys)
+        if example.printed and example.field not in issuer_fields:
+            agreement = max(agreement, layout_agreement(example.issuer_keys, keys))
+        if agreement > 0:
+            out.setdefault(example.field, []).append(Applicable(example, agreement))
+    return {name: sorted(found, key=lambda a: -a.agreement)[:EXAMPLES_PER_ISSUER_FIELD] for name, found in out.items()}
+
+
+def _centre(candidate: Candidate) -> tuple[float, float] | None:
+    row = candidate.row
+    box = row.cell_box(candidate.start, candidate.end) if candidate.text is None else row.box
+    if box is None or not row.page_width or not row.page_height:
+        return None
+    return (box[0] + box[2]) / 2 / row.page_width, (box[1] + box[3]) / 2 / row.page_height
+
+
+def features_of(candidate: Candidate, examples: list[Applicable], kind: str, constant: bool) -> dict[str, float]:
+    """The candidate's example features: the best any of the field's examples gives it. The same value counts
+    only for a field an issuer prints the same on every document (`constant`: its name, its currency): a total
+    or a date equal to the corrected document's is a coincidence."""
+    best = dict.fromkeys(FEATURES[:4], 0.0)
+    label = folded(candidate.label or "")
+    centre = _centre(candidate)
+    for applied in examples:
+        example = applied.example
+        if constant and same_value(kind, candidate.value, value_of(example.value)):
+            best["example_value"] = 1.0
+        if not example.printed or label != folded(example.label):
+            continue  # place and shape count under the corrected value's own label only
+        if label:
+            best["example_label"] = 1.0
+        if centre is not None:
+            distance = math.hypot(centre[0] - example.x, centre[1] - example.y) / math.sqrt(2)
+            best["example_place"] = max(best["example_place"], max(0.0, 1.0 - distance / PLACE_RADIUS))
+        if example.format and printed_format(candidate.printed) == example.format:
+            best["example_format"] = 1.0
+    return best
+
+
+def learned_candidates(examples: list[Applicable], context: DocumentContext) -> list[Candidate]:
+    """Values the issuer's documents print in no text (a name in a logo): a candidate each, found nowhere on
+    the page."""
+    if not context.rows:
+        return []
+    out = []
+    for applied in examples:
+        if applied.example.printed:
+            continue
+        value = value_of(applied.example.value)
+        features = dict.fromkeys(FEATURES, 0.0) | {"example_value": 1.0, "example_unprinted": 1.0}
+        out.append(Candidate(value, context.rows[0], 0, 0, "learned", None, features, text=""))
+    return out
+
+
+def apply_examples(
+    candidates: list[Candidate], examples: list[Applicable], kind: str, constant: bool, context: DocumentContext
+) -> list[Candidate]:
+    """The field's candidates with their example features, and — for a field an issuer prints the same on every
+    document — the issuer's unprinted values as candidates."""
+    if not examples:
+        return candidates
+    for candidate in candidates:
+        candidate.features |= features_of(candidate, examples, kind, constant)
+    return candidates + (learned_candidates(examples, context) if constant else [])
+
+
+@dataclass(frozen=True)
+class LearnedWeights:
+    """How much each example feature adds to a candidate's score (log-odds), fitted on real documents."""
+
+    weights: dict[str, float]
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(weight * features.get(name, 0.0) for name, weight in self.weights.items())
+
+    def contributions(self, features: dict[str, float]) -> list[tuple[str, float]]:
+        return [(name, w * features[name]) for name, w in self.weights.items() if features.get(name)]
+
+
+def learned_weights_from(data: dict[str, Any]) -> LearnedWeights:
+    return LearnedWeights({name: float(data["weights"][name]) for name in FEATURES})
+
+
+@lru_cache(maxsize=1)
+def learned_weights() -> LearnedWeights:
+    """The fitted weights of the example features (read once per process)."""
+    return learned_weights_from(json.loads(LEARNED_WEIGHTS_FILE.read_text(encoding="utf-8")))

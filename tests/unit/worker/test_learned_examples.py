@@ -1,0 +1,89 @@
+"""What corrections taught, as the extraction applies it to the next document: which examples apply (the same
+issuer; the same layout for where a value is printed), the features they give, and their limits."""
+
+from __future__ import annotations
+
+from google.protobuf.struct_pb2 import Value
+
+from ocrbatch.v1 import jobs_pb2
+from services.common.templates import BUILTIN_TEMPLATES
+from services.worker.documents import Limits
+from services.worker.extraction import read_context
+from services.worker.extraction.fields import field_candidates
+from services.worker.extraction.fingerprint import issuer_keys
+from services.worker.extraction.learned import applicable
+from services.worker.pipeline import read_document
+from tests.support.documents import text_pdf_bytes
+
+HEADER = ["No. 12, Jalan Mawar 3", "43000 Kajang, Selangor", "GST ID: 001234567890", "TEL: 03-8736 1234"]
+RECEIPT = BUILTIN_TEMPLATES["receipt"]
+
+
+def read(lines: list[str], examples: list[jobs_pb2.Example] | None = None):  # noqa: ANN201
+    return read_document(text_pdf_bytes([lines]), None, Limits(), RECEIPT, examples=examples)  # type: ignore[arg-type]
+
+
+def example(field: str, value: object, keys: list[str], **where: object) -> jobs_pb2.Example:
+    v = Value()
+    if isinstance(value, str):
+        v.string_value = value
+    else:
+        v.number_value = float(value)  # type: ignore[arg-type]
+    return jobs_pb2.Example(field=field, value=v, issuer_keys=keys, **where)
+
+
+def test_the_fingerprint_keeps_the_issuers_ids_phone_and_header():
+    keys = read([*HEADER, "TOTAL 9.90"]).issuer_keys
+    assert {"id:001234567890", "tel:87361234", "head:43000 KAJANG SELANGOR"} <= set(keys)
+
+
+def test_an_issuers_name_the_page_does_not_print_is_learned_for_that_issuer_only():
+    keys = read([*HEADER, "TOTAL 9.90"]).issuer_keys
+    taught = [example("merchant", "Kedai Mawar", keys, printed=False)]
+    same = read([*HEADER, "Teh 5.10", "TOTAL 5.10"], taught)
+    assert same.values["merchant"] == "Kedai Mawar" and same.details["merchant"]["box"] is None
+    assert same.details["merchant"]["candidate"]["how"] == "learned"
+    other = read(
+        ["No. 7, Jalan Cempaka", "43650 Bangi", "GST ID: 009876543210", "TEL: 03-8925 5555", "TOTAL 5.10"], taught
+    )
+    assert other.values["merchant"] != "Kedai Mawar"
+
+
+def test_an_issuers_name_follows_the_issuer_not_a_layout_it_shares():
+    layout = ["lay:DESCRIPTION", "lay:QUANTITY", "lay:UNIT PRICE", "lay:AMOUNT"]
+    taught = [
+        example("merchant", "Alpha", ["head:ALPHA", *layout], printed=True, label="", how="heading"),
+        example("total", 1.0, ["head:ALPHA", *layout], printed=True, label="Total", how="right"),
+    ]
+    found = applicable(taught, ["head:BETA", *layout], frozenset({"merchant"}))
+    assert set(found) == {"total"}  # where a total is printed follows the layout; a name, the issuer
+
+
+def test_an_example_never_lifts_a_value_printed_under_another_label():
+    first = read([*HEADER, "Teh 5.10", "TOTAL 5.10", "NETT TOTAL 5.10"])
+    where = first.details["total"]
+    box = where["box"]
+    x = (box[0][0] + box[1][0]) / 2 / first.pages[0].width
+    y = (box[0][1] + box[2][1]) / 2 / first.pages[0].height
+    taught = [
+        example(
+            "total", 5.10, first.issuer_keys, printed=True, label="Nett Total", how="right", x=x, y=y, format="9.99"
+        )
+    ]
+
+    # the next receipt prints no "Nett Total": an amount in the same place and shape, under no label, gains nothing
+    second = read([*HEADER, "Teh 5.10", "TOTAL 20.40", "3.00"], taught)
+    context = read_context(second.pages)
+    total = next(f for f in RECEIPT.fields if f.name == "total")
+    others = [
+        label
+        for f in RECEIPT.fields
+        if f.name != "total" and f.rule.WhichOneof("kind") == "label"
+        for label in f.rule.label.labels
+    ]
+    found = applicable(taught, issuer_keys(context))
+    candidates = field_candidates(total, others, context, None, found.get("total"))
+    assert candidates and all(
+        c.features.get("example_place", 0.0) == 0.0 for c in candidates if c.label != "Nett Total"
+    )
+    assert second.values["total"] == 20.40
