@@ -20,12 +20,12 @@ from services.batch.adapters.mongo.documents import (
     Document,
     batch_doc,
     batch_of,
-    corrections_doc,
     counted_bit,
     oid,
     page_doc,
     record_doc,
     record_of,
+    reviewed_fields,
     scoped,
     template_doc,
     upload_doc,
@@ -421,17 +421,7 @@ class MongoBatches:
             return False
         result = await self._records.update_one(
             {"_id": key, "generation": record.generation, "status": RecordStatus.COMPLETED},
-            {
-                "$set": {
-                    "processingResult": record.processing_result,
-                    "fieldDetails": record.field_details,
-                    "needsReview": record.needs_review,
-                    "corrections": corrections_doc(record.corrections),
-                    "reviewedAt": record.reviewed_at,
-                    "reviewedBy": record.reviewed_by,
-                    "updatedAt": at,
-                }
-            },
+            {"$set": {**reviewed_fields(record), "updatedAt": at}},
         )
         return result.matched_count == 1
 

@@ -211,12 +211,7 @@ def record_doc(record: Record) -> Document:
         "error": record.error,
         "text": record.text,
         "pages": [page_doc(p) for p in record.pages],
-        "processingResult": record.processing_result,
-        "fieldDetails": record.field_details,
-        "needsReview": record.needs_review,
-        "corrections": corrections_doc(record.corrections),
-        "reviewedAt": record.reviewed_at,
-        "reviewedBy": record.reviewed_by,
+        **reviewed_fields(record),
         "issuerKeys": record.issuer_keys,
         "deletedAt": None,
         "createdAt": record.created_at,
@@ -272,6 +267,19 @@ def record_of(doc: Document) -> Record:
         created_at=doc["createdAt"],
         updated_at=doc.get("updatedAt") or doc["createdAt"],
     )
+
+
+def reviewed_fields(record: Record) -> Document:
+    """What a person's review of a completed record changes: its values and their details, whether it needs
+    review, the corrections kept over its readings, who approved it and when."""
+    return {
+        "processingResult": record.processing_result,
+        "fieldDetails": record.field_details,
+        "needsReview": record.needs_review,
+        "corrections": corrections_doc(record.corrections),
+        "reviewedAt": record.reviewed_at,
+        "reviewedBy": record.reviewed_by,
+    }
 
 
 def corrections_doc(corrections: dict[str, FieldCorrection]) -> Document:
