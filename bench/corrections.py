@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ocrbatch.v1 import common_pb2, jobs_pb2
-from services.batch.domain.corrections import anchor_of
+from services.batch.domain.corrections import anchor_of, rejected_anchor
 from services.batch.domain.model import Record
 from services.batch.service.corrections import example_message, taught_example
 from services.common.examples import EXAMPLES_PER_JOB
@@ -69,7 +69,21 @@ def _record(doc: real_corpora.RealDocument, keys: list[str], pages: list[common_
     at = datetime.now(UTC)
     digest = hashlib.sha256(doc.name.encode()).hexdigest()[:24]
     return Record(
-        digest, "", doc.corpus, 0, "bench", doc.corpus, doc.name, 0, "", "", at, at, pages=pages, issuer_keys=keys
+        digest,
+        "",
+        doc.corpus,
+        0,
+        "bench",
+        doc.corpus,
+        doc.name,
+        0,
+        "",
+        "",
+        at,
+        at,
+        template_id=doc.template,
+        pages=pages,
+        issuer_keys=keys,
     )
 
 
@@ -84,8 +98,10 @@ def corrected(doc: real_corpora.RealDocument, pages_of: Pages) -> list[jobs_pb2.
     for f in template.fields:
         if f.name not in truths or f.rule.WhichOneof("kind") == "table":
             continue
-        anchor = anchor_of(f.type, truths[f.name], extracted.details.get(f.name), pages)
-        example = taught_example(record, f, truths[f.name], anchor, datetime.now(UTC))
+        found = extracted.details.get(f.name)
+        anchor = anchor_of(f.type, truths[f.name], found, pages)
+        rejected = rejected_anchor(f.type, truths[f.name], found, pages, anchor)
+        example = taught_example(record, f, truths[f.name], anchor, datetime.now(UTC), rejected)
         if example is not None:
             out.append(example_message(example))
     return out
@@ -169,7 +185,7 @@ def choices(p: Project, pages_of: Pages) -> list[Choice]:
         template = BUILTIN_TEMPLATES[doc.template]
         context = read_context(pages_of(doc.data))
         issuer_fields = frozenset(f.name for f in template.fields if f.rule.label.role in ("issuer", "legal_name"))
-        taught = applicable(list(p.examples), issuer_keys(context), issuer_fields)
+        taught = applicable(list(p.examples), issuer_keys(context), issuer_fields, template.id)
         labelled = [f for f in template.fields if f.rule.WhichOneof("kind") == "label"]
         truths = _truths(doc)
         for f in labelled:

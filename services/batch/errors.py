@@ -33,5 +33,9 @@ class AlreadyUploaded(BatchServiceError):
     reason = "already_uploaded"
 
 
+class Conflict(BatchServiceError):
+    """The thing changed while the request was made (another correction, a new reading): 409 at the gateway."""
+
+
 class NotYours(BatchServiceError):
     """The thing exists, but in another organization or project than the caller's: 401 at the gateway."""

@@ -138,7 +138,8 @@ class Batches(Protocol):
 
     async def save_review(self, record: Record, at: datetime) -> bool:
         """Stores a completed record's corrected values, details, corrections and review state, made on the
-        generation it was read in; False when the record was read again or is not completed any more."""
+        record as it was read (its updatedAt); False when it changed since (another correction, a new reading,
+        its batch deleted). Its fields join its batch's export columns."""
         ...
 
     async def record_state(self, record_id: str) -> Record | None:
@@ -182,6 +183,10 @@ class Corrections(Protocol):
 
     async def forget_batch(self, batch_id: str) -> None:
         """Deletes the examples of a deleted batch's records (their log stays with the records)."""
+        ...
+
+    async def forget_record(self, record_id: str, fields: list[str] | None = None) -> None:
+        """Deletes what a record taught: for these fields, or all of it."""
         ...
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 EXAMPLES_PER_ISSUER_FIELD = 3  # what one (project, issuer, field) keeps, and a document uses: the latest
-EXAMPLES_PER_JOB = 200  # a job carries the project's latest this many
+EXAMPLES_PER_JOB = 100  # a job carries the project's latest this many (about 30 KB)
 SAME_TEXT = 90.0  # rapidfuzz ratio at which a person's text and a printed one are the same (OCR noise)
 ALPHA, DIGIT = "A", "9"
 

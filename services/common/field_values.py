@@ -16,6 +16,15 @@ MAX_ROWS = 1000  # rows of one table field
 
 _GROUPING = re.compile(r"[\s\u00a0\u202f']")
 _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_GROUPED_BY_SPACES = re.compile(r"[-+]?\d{1,3}(?:[\s\u00a0\u202f']\d{3})+(?:[.,]\d+)?-?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _check_groups(whole: str, mark: str, text: str) -> None:
+    """Digits grouped by a mark come in threes after the first group ("1.234.567", never "1.2.3")."""
+    first, *rest = whole.lstrip("+-").split(mark)
+    if not 1 <= len(first) <= 3 or any(len(group) != 3 for group in rest):
+        raise FieldValueError(f"{text[:40]!r}: digits grouped by {mark!r} must come in threes (1{mark}234{mark}567)")
 
 
 class FieldValueError(ValueError):
@@ -26,19 +35,26 @@ def _number_text(text: str, money: bool) -> float:
     """ "12,50", "1.129,00", "1 129,00", "1,129.00", "-5,00", "5,00-": the last of two different marks is the
     decimal one; a lone mark followed by three digits groups thousands for money (no currency has three
     decimals printed on a receipt) and is refused as ambiguous for a number."""
-    body = _GROUPING.sub("", text.strip())
+    spaced = text.strip()
+    if _GROUPING.search(spaced) and not _GROUPED_BY_SPACES.fullmatch(spaced):
+        raise FieldValueError(f'expected a number such as 12.5 or "12,50", got {text[:40]!r}')
+    body = _GROUPING.sub("", spaced)
     negative = body.endswith("-") and not body.startswith("-")
     body = body.rstrip("-") if negative else body
     marks = [c for c in body if c in ".,"]
     if len(set(marks)) == 2:
         decimal = body[max(body.rfind("."), body.rfind(","))]
-        body = body.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+        grouping = "." if decimal == "," else ","
+        whole = body[: body.rfind(decimal)]
+        _check_groups(whole, grouping, text)
+        body = whole.replace(grouping, "") + "." + body[body.rfind(decimal) + 1 :]
     elif marks:
         mark = marks[0]
         head, _, tail = body.rpartition(mark)
         if len(marks) > 1 or (len(tail) == 3 and head.lstrip("+-").isdigit()):
             if len(marks) == 1 and not money:
                 raise FieldValueError(f"{text!r} is ambiguous: write it without grouping (1129 or 1.129)")
+            _check_groups(body, mark, text)
             body = body.replace(mark, "")
         else:
             body = body.replace(mark, ".")
@@ -59,15 +75,21 @@ def _number(raw: Any, money: bool) -> float | int:
         raise FieldValueError(f'expected a number such as 12.5 or "12,50", got {type(raw).__name__}')
     if not math.isfinite(value):
         raise FieldValueError("expected a finite number")
-    if money:
-        return round(value, 2)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if abs(value) >= 2**53:
+        raise FieldValueError("a number too large to keep exactly")
+    return int(value) if not money and value.is_integer() else value
 
 
 def _text(raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise FieldValueError(f"expected text, got {type(raw).__name__}")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise FieldValueError("expected text, got a number that is not finite")
+    if abs(raw) >= 2**53 if isinstance(raw, int | float) else False:
+        raise FieldValueError("expected text (a number this large loses digits in JSON: send it as a string)")
     text = (str(raw) if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))).strip()
+    if _CONTROL.search(text):
+        raise FieldValueError("control characters are not text")
     if len(text) > MAX_TEXT:
         raise FieldValueError(f"text longer than {MAX_TEXT} characters")
     return " ".join(text.split()) if "\n" not in text else text

@@ -29,11 +29,10 @@ SHOP = "Kedai Runcit Mawar"
 
 
 def receipt(
-    items: list[str], total: str, cash: str, change: str, date: str, header: list[str] = ISSUER_HEADER
+    items: list[str], total: str, cash: str, change: str | None, date: str, header: list[str] = ISSUER_HEADER
 ) -> bytes:
-    return text_pdf_bytes(
-        [[*header, f"Date: {date}   Time: 14:05", *items, f"TOTAL   {total}", f"CASH   {cash}", f"CHANGE   {change}"]]
-    )
+    paid = [f"CASH   {cash}"] + ([f"CHANGE   {change}"] if change else [])
+    return text_pdf_bytes([[*header, f"Date: {date}   Time: 14:05", *items, f"TOTAL   {total}", *paid]])
 
 
 # another shop, whose receipts only the learning test corrects (the others correct FIRST's)
@@ -46,11 +45,12 @@ LEARNING_HEADER = [
 ]
 LEARNED_SHOP = "Cempaka Mini Market"
 FIRST = receipt(["Sabun Mandi 2 x 3.50   7.00", "Beras 5kg   18.90"], "25.90", "50.00", "24.10", "12/03/2019")
+# …whose till prints no change line, so the amount paid reads as the total: a mistake made on every receipt
 LEARNING_FIRST = receipt(
-    ["Sabun Mandi 2 x 3.50   7.00", "Beras 5kg   18.90"], "25.90", "50.00", "24.10", "12/03/2019", LEARNING_HEADER
+    ["Sabun Mandi 2 x 3.50   7.00", "Beras 5kg   18.90"], "25.90", "50.00", None, "12/03/2019", LEARNING_HEADER
 )
 LEARNING_SECOND = receipt(
-    ["Minyak Masak   12.40", "Gula 1kg   2.90", "Teh   5.10"], "20.40", "30.00", "9.60", "14/03/2019", LEARNING_HEADER
+    ["Minyak Masak   12.40", "Gula 1kg   2.90", "Teh   5.10"], "20.40", "30.00", None, "14/03/2019", LEARNING_HEADER
 )
 
 
@@ -243,10 +243,11 @@ def test_the_next_receipt_of_the_issuer_comes_out_right_in_that_project_only(loc
         mine = {"projectId": own_project}
         first = first_record(client, LEARNING_FIRST, "first.pdf", **mine)
         assert first["processingResult"]["merchant"] != LEARNED_SHOP  # the page prints its name in no text
+        assert first["processingResult"]["total"] == 50.0  # the cash paid
         fixed = client.patch(
             f"/v1/openapi/processing-history/{first['id']}",
             params=mine,
-            json={"fields": {"merchant": LEARNED_SHOP}, "approve": True},
+            json={"fields": {"merchant": LEARNED_SHOP, "total": 25.90}, "approve": True},
         )
         assert fixed.status_code == 200, fixed.text
 
@@ -255,12 +256,18 @@ def test_the_next_receipt_of_the_issuer_comes_out_right_in_that_project_only(loc
         assert merchant["value"] == LEARNED_SHOP and second["processingResult"]["merchant"] == LEARNED_SHOP
         assert merchant["candidate"]["how"] == "learned" and merchant["box"] is None
         assert any("a person corrected" in why for why in merchant["candidate"]["why"]), merchant["candidate"]["why"]
-        assert second["processingResult"]["total"] == 20.40  # the rest is read as before
+        total = second["fieldDetails"]["total"]
+        assert total["value"] == 20.40 and total["candidate"]["label"] == "Total"  # not the cash paid again
+        assert "a person chose the value printed here" in total["candidate"]["why"][0]
+        assert total["runnerUp"]["value"] == 30.0
+        assert second["processingResult"]["date"] == "2019-03-14"  # the rest is read as before
 
         elsewhere = first_record(client, LEARNING_SECOND, "second.pdf", projectId=other_project)
         assert elsewhere["processingResult"]["merchant"] != LEARNED_SHOP  # another project learned nothing
+        assert elsewhere["processingResult"]["total"] == 30.0
 
         # deleting the corrected record's batch deletes what it taught
         assert client.delete(f"/v1/openapi/batch/{first['batchId']}", params=mine).status_code == 200
         after_delete = first_record(client, LEARNING_SECOND, "third.pdf", **mine)
         assert after_delete["processingResult"]["merchant"] != LEARNED_SHOP
+        assert after_delete["processingResult"]["total"] == 30.0

@@ -234,11 +234,14 @@ class FakeBatches:
         record.started_at = record.completed_at = None
         if discard_corrections:
             record.corrections = {}
+        record.reviewed_at, record.reviewed_by = None, ""
         return copy.deepcopy(record)
 
     async def save_review(self, record: Record, at: datetime) -> bool:
         stored = self.records.get(record.id)
         if stored is None or stored.generation != record.generation or stored.status != RecordStatus.COMPLETED:
+            return False
+        if stored.updated_at != record.updated_at or self.batches[record.batch_id].deleted_at:
             return False
         stored.processing_result, stored.field_details = record.processing_result, record.field_details
         stored.needs_review, stored.corrections = record.needs_review, dict(record.corrections)
@@ -287,6 +290,9 @@ class FakeCorrections:
 
     async def forget_batch(self, batch_id: str) -> None:
         self.kept = [e for e in self.kept if e.batch_id != batch_id]
+
+    async def forget_record(self, record_id: str, fields: list[str] | None = None) -> None:
+        self.kept = [e for e in self.kept if e.record_id != record_id or (fields is not None and e.field not in fields)]
 
 
 class FakeTenancy:

@@ -166,14 +166,16 @@ class StreamRecordsRequest(_message.Message):
     def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., batch_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., include_text: _Optional[bool] = ..., include_pages: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class RetryRecordRequest(_message.Message):
-    __slots__ = ("scope", "record_id", "discard_corrections")
+    __slots__ = ("scope", "record_id", "discard_corrections", "actor")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     DISCARD_CORRECTIONS_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     record_id: str
     discard_corrections: bool
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., record_id: _Optional[str] = ..., discard_corrections: _Optional[bool] = ...) -> None: ...
+    actor: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., record_id: _Optional[str] = ..., discard_corrections: _Optional[bool] = ..., actor: _Optional[str] = ...) -> None: ...
 
 class CorrectRecordRequest(_message.Message):
     __slots__ = ("scope", "record_id", "fields", "approve", "actor")

@@ -54,18 +54,23 @@ class Example:
     issuer_keys: list[str]
     at: datetime
     issuer_id: str = ""  # the examples of one issuer (fingerprints that match) share it
+    template_id: str = ""  # a field's example teaches that template's field of the name only
     printed: bool = False  # False: the page does not print the value (a logo): it is the issuer's value
     label: str = ""
     how: str = ""
     x: float = 0.0
     y: float = 0.0
     format: str = ""
+    rejected: Anchor | None = None  # where the value the extraction chose instead was printed
 
 
 def corrected_details(extracted: JsonObject | None, correction: FieldCorrection, extracted_value: Any) -> JsonObject:
     """A corrected field's details: the person's value, sure, where the page prints it, and what the extraction
     had found (`extracted`, with its confidence)."""
     before = extracted or {}
+    chose = before.get("candidate")
+    if chose and "page" not in chose:  # where the extraction's choice was, kept beside the person's value
+        chose = {**chose, "page": before.get("page"), "box": before.get("box")}
     return {
         "value": correction.value,
         "confidence": 1.0,
@@ -78,6 +83,8 @@ def corrected_details(extracted: JsonObject | None, correction: FieldCorrection,
         "correctedBy": correction.by,
         "correctedAt": correction.at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         **({"locale": before["locale"]} if "locale" in before else {}),
+        **({"candidate": chose} if chose else {}),
+        **({"alternatives": before["alternatives"]} if "alternatives" in before else {}),
     }
 
 
@@ -143,12 +150,40 @@ def _printed_forms(kind: str, value: Any) -> list[str]:
     return []
 
 
+def _same_line(a: Anchor, b: Anchor) -> bool:
+    """Whether two values are printed on one line (their boxes overlap by half the lower one's height)."""
+    if a.page != b.page:
+        return False
+    (a_top, a_bottom), (b_top, b_bottom) = ((min(p[1] for p in x.box), max(p[1] for p in x.box)) for x in (a, b))
+    overlap = min(a_bottom, b_bottom) - max(a_top, b_top)
+    return overlap >= 0.5 * min(a_bottom - a_top, b_bottom - b_top)
+
+
+def rejected_anchor(
+    kind: str, value: Any, details: JsonObject | None, pages: list[common_pb2.Page], corrected: Anchor | None = None
+) -> Anchor | None:
+    """Where the page prints what the extraction chose instead of the person's value — the choice the person
+    overrode —; None when it chose that value, nothing, or a value the page does not print, and when it was
+    read from the line the person's value is on (they corrected how the line was read, not which one)."""
+    found = details or {}
+    winner = found.get("candidate")
+    if not winner:
+        return None
+    chose = {"page": found.get("page"), "box": found.get("box"), **winner}
+    box = _corners(chose.get("box"))
+    if not box or not chose.get("page") or same_value(kind, chose.get("value"), value):
+        return None
+    text = str(chose.get("text") or chose.get("value"))
+    rejected = _anchor(int(chose["page"]), box, pages, chose.get("label") or "", chose.get("how") or "", text)
+    return None if corrected is not None and _same_line(rejected, corrected) else rejected
+
+
 def anchor_of(kind: str, value: Any, details: JsonObject | None, pages: list[common_pb2.Page]) -> Anchor | None:
     """Where the page prints `value`: among what the extraction weighed for the field (its winner and the
     alternatives it kept), else in a recognised line; None when the page does not print it."""
     found = details or {}
     winner = found.get("candidate")
-    weighed = ([{**winner, "page": found.get("page"), "box": found.get("box")}] if winner else []) + list(
+    weighed = ([{"page": found.get("page"), "box": found.get("box"), **winner}] if winner else []) + list(
         found.get("alternatives") or []
     )
     for candidate in weighed:

@@ -15,17 +15,19 @@ from services.batch.domain.corrections import (
     Example,
     FieldCorrection,
     anchor_of,
+    rejected_anchor,
     with_corrections,
 )
 from services.batch.domain.model import Record, Scope
 from services.batch.domain.rules import RecordStatus
-from services.batch.errors import InvalidArgument
+from services.batch.errors import Conflict, InvalidArgument
 from services.batch.ports import Batches, Corrections, JobPublisher
 from services.batch.service.access import record_in_scope
 from services.common.convert import to_value
 from services.common.examples import EXAMPLES_PER_ISSUER_FIELD, EXAMPLES_PER_JOB
 from services.common.field_values import FieldValueError, field_value
 from services.common.issuers import issuer_agreement
+from services.common.templates import needs_review
 
 # Fields whose value is the same on all of an issuer's documents — its name (the issuer and legal-name roles) and
 # its currency — and whose corrected value is learned as the issuer's where the page does not print it (a logo).
@@ -51,12 +53,15 @@ class RecordReview:
         if not fields and not approve:
             raise InvalidArgument("nothing to do: give fields to correct, or approve: true")
         template = record.template_snapshot or templates_pb2.Template()
+        if fields and template.key_values:
+            raise InvalidArgument("a generic (key-values) template has no fields to correct: approve it as it is")
         values = _read_values(template, fields)
         at = datetime.now(UTC)
         result, details = record.processing_result or {}, record.field_details or {}
         changes: list[Change] = []
         corrected: dict[str, FieldCorrection] = {}
         examples: list[Example] = []
+        untaught: list[str] = []  # fields whose new value teaches nothing: what an earlier value taught goes
         for f in (f for f in template.fields if f.name in values):
             value, table = values[f.name], f.rule.WhichOneof("kind") == "table"
             anchor = None if table or value is None else anchor_of(f.type, value, details.get(f.name), record.pages)
@@ -64,20 +69,31 @@ class RecordReview:
                 value, actor, at, anchor.page if anchor else None, anchor.box if anchor else None
             )
             changes.append(_change(record, "correction", actor, at, f.name, result.get(f.name), value))
-            example = None if table or value is None else taught_example(record, f, value, anchor, at)
+            rejected = (
+                None
+                if table or value is None
+                else rejected_anchor(f.type, value, details.get(f.name), record.pages, anchor)
+            )
+            example = None if table or value is None else taught_example(record, f, value, anchor, at, rejected)
             if example is not None:
                 examples.append(example)
+            else:
+                untaught.append(f.name)
         record.corrections |= corrected
         record.processing_result, record.field_details = with_corrections(result, details, corrected)
         if approve:
             record.needs_review, record.reviewed_at, record.reviewed_by = False, at, actor
             changes.append(_change(record, "approval", actor, at))
+        elif template.fields:  # a corrected field is sure; a cleared required one is missing
+            record.needs_review = needs_review(template, record.field_details)
         if not await self._batches.save_review(record, at):
-            raise InvalidArgument("the record is being read again: correct it once it is completed")
+            raise Conflict("the record changed meanwhile (another correction, or it is being read again): reload it")
         await self._corrections.log(changes)
         for example in examples:
             await self._keep(example)
-        if examples and self._learned is not None:
+        if untaught:
+            await self._corrections.forget_record(record.id, untaught)
+        if (examples or untaught) and self._learned is not None:
             self._learned.forget(record.organization_id, record.project_id)
         return record
 
@@ -126,7 +142,12 @@ def _change(
 
 
 def taught_example(
-    record: Record, f: templates_pb2.TemplateField, value: Any, anchor: Anchor | None, at: datetime
+    record: Record,
+    f: templates_pb2.TemplateField,
+    value: Any,
+    anchor: Anchor | None,
+    at: datetime,
+    rejected: Anchor | None = None,
 ) -> Example | None:
     """What a corrected field teaches: where the page prints the value, or — for a value an issuer prints the
     same every time, which this page does not (a logo) — the value itself, as the issuer's."""
@@ -136,14 +157,17 @@ def taught_example(
     example = Example(
         record.organization_id, record.project_id, record.id, record.batch_id, f.name, value, record.issuer_keys, at
     )
+    example.template_id = record.template_id or ""
     if anchor is not None:
         example.printed, example.label, example.how = True, anchor.label, anchor.how
         example.x, example.y, example.format = anchor.x, anchor.y, anchor.format
+        example.rejected = rejected
     return example
 
 
 def example_message(example: Example) -> jobs_pb2.Example:
     return jobs_pb2.Example(
+        template_id=example.template_id,
         field=example.field,
         value=to_value(example.value),
         issuer_keys=example.issuer_keys,
@@ -153,6 +177,18 @@ def example_message(example: Example) -> jobs_pb2.Example:
         x=example.x,
         y=example.y,
         format=example.format,
+        **(
+            {
+                "rejected": True,
+                "rejected_label": example.rejected.label,
+                "rejected_how": example.rejected.how,
+                "rejected_x": example.rejected.x,
+                "rejected_y": example.rejected.y,
+                "rejected_format": example.rejected.format,
+            }
+            if example.rejected is not None
+            else {}
+        ),
     )
 
 

@@ -67,6 +67,7 @@ async def retry(
     *,
     discard_corrections: bool = False,
     corrections: Corrections | None = None,
+    actor: str = "",
 ) -> Record:
     """A failed or completed record goes back to the queue; its batch counts it as open again until the new
     result. People's corrections stay over the new reading unless discarded (which the log records)."""
@@ -77,6 +78,8 @@ async def retry(
     record = await batches.requeue(scope, record_id, current.status, at, discard_corrections=discard_corrections)
     if record is None:
         raise InvalidArgument("the record changed while it was retried; try again")
+    if discard_corrections and corrections is not None:
+        await corrections.forget_record(record.id)  # what its corrections taught goes with them
     if discard_corrections and current.corrections and corrections is not None:
         await corrections.log(
             [
@@ -86,7 +89,7 @@ async def retry(
                     record.project_id,
                     record.batch_id,
                     "discarded",
-                    scope.user_id,
+                    actor,
                     at,
                     name,
                     c.value,

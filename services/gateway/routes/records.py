@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from ocrbatch.v1 import batch_pb2, export_pb2
 from services.common.api_json import correction_json, pagination_json, record_json
@@ -89,7 +89,10 @@ async def retry_record(
     discardCorrections=true."""
     record = await request.app.state.backends.batches.RetryRecord(
         batch_pb2.RetryRecordRequest(
-            scope=await principal.scope(projectId), record_id=record_id, discard_corrections=discardCorrections
+            scope=await principal.scope(projectId),
+            record_id=record_id,
+            discard_corrections=discardCorrections,
+            actor=actor(principal),
         ),
         timeout=30,
     )
@@ -106,7 +109,7 @@ class RecordCorrection(BaseModel):
         description='field name → its right value: a money field takes 12.5 or "12,50", a date "2024-05-18", '
         "a table field its whole list of rows; null clears a value",
     )
-    approve: bool = Field(False, description="the record is reviewed: it no longer needs review")
+    approve: StrictBool = Field(False, description="the record is reviewed: it no longer needs review")
 
 
 def actor(principal: Principal) -> str:
@@ -124,11 +127,15 @@ async def correct_record(
 ) -> dict:
     """Corrects a completed record's fields and/or approves it. Each corrected field keeps what was extracted
     in its fieldDetails (`extracted`), and teaches the project's next documents from the same issuer."""
+    try:
+        fields = to_struct(body.fields)
+    except (OverflowError, ValueError) as exc:
+        raise ApiError(400, f"fields: not representable as JSON values ({exc})") from None
     record = await request.app.state.backends.batches.CorrectRecord(
         batch_pb2.CorrectRecordRequest(
             scope=await principal.scope(projectId),
             record_id=record_id,
-            fields=to_struct(body.fields),
+            fields=fields,
             approve=body.approve,
             actor=actor(principal),
         ),

@@ -99,7 +99,7 @@ def extract(
     context = read_context(pages, locale)
     out = Extracted(issuer_keys=issuer_keys(context))
     issuer_fields = frozenset(f.name for f in template.fields if f.rule.label.role in ("issuer", "legal_name"))
-    taught = applicable(list(examples or []), out.issuer_keys, issuer_fields)
+    taught = applicable(list(examples or []), out.issuer_keys, issuer_fields, template.id)
     if template.key_values:
         pairs = key_values(context.rows)
         out.values = {"keyValues": pairs, "text": text}

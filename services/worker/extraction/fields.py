@@ -11,7 +11,7 @@ from services.worker.extraction.features import reasons
 from services.worker.extraction.fieldtypes import field_type
 from services.worker.extraction.issuer import issuer_candidates, legal_name_candidates, split_legal_form
 from services.worker.extraction.layout import Box, Row
-from services.worker.extraction.learned import Applicable, apply_examples, learned_weights
+from services.worker.extraction.learned import REPLAYED, Applicable, apply_examples, learned_weights, replayed
 from services.worker.extraction.scoring import Model, model, scorer_key, shares
 from services.worker.extraction.totals import total_candidates
 
@@ -133,14 +133,22 @@ def detail(value: Any, confidence: float, row: Row | None, rule: str, where: Box
     }
 
 
-def choose(candidates: list[Candidate], key: str, fitted: Model | None = None) -> dict[str, Any] | None:
-    """The winning value with its confidence, its reasons and the runner-up when it came close."""
+def choose(
+    candidates: list[Candidate], key: str, fitted: Model | None = None, examples: list[Applicable] | None = None
+) -> dict[str, Any] | None:
+    """The winning value with its confidence, its reasons and the runner-up when it came close; a person's
+    correction of the same choice on the issuer's documents is replayed (learned.replayed)."""
     fitted = fitted or model()
     score(candidates, key, fitted)
     ordered = ranked(candidates)
     if not ordered:
         return None
     share = shares([c.score for c in ordered])
+    chosen_by_person = replayed(ordered, examples or [])
+    if chosen_by_person is not None:
+        k = ordered.index(chosen_by_person)
+        ordered = [chosen_by_person, *ordered[:k], *ordered[k + 1 :]]
+        share = [share[k], *share[:k], *share[k + 1 :]]
     winner = ordered[0]
     runner_up = ordered[1] if len(ordered) > 1 else None
     lead = winner.score - runner_up.score if runner_up else None
@@ -148,11 +156,12 @@ def choose(candidates: list[Candidate], key: str, fitted: Model | None = None) -
     printed = winner.how not in UNPRINTED
     out = detail(winner.value, confidence, winner.row if printed else None, "label", box(winner))
     taught = learned_weights() if "example_value" in winner.features else None
+    why = reasons(fitted.scorer(key), winner.features, winner.label, taught)
     out["candidate"] = winner.describe() | {
         "score": round(share[0], 3),
-        "why": reasons(fitted.scorer(key), winner.features, winner.label, taught),
+        "why": [REPLAYED, *why] if chosen_by_person is not None else why,
     }
-    if runner_up is not None and share[0] - share[1] < CLOSE:
+    if runner_up is not None and (share[0] - share[1] < CLOSE or chosen_by_person is not None):
         out["runnerUp"] = runner_up.describe() | {"score": round(share[1], 3)}
     out["alternatives"] = [alternative(c, s) for c, s in zip(ordered[1 : ALTERNATIVES + 1], share[1:], strict=False)]
     return out
@@ -175,5 +184,5 @@ def choose_field(
     examples: list[Applicable] | None = None,
 ) -> dict[str, Any]:
     candidates = field_candidates(f, others, context, issuer, examples)
-    chosen = choose(candidates, field_scorer(f, candidates))
+    chosen = choose(candidates, field_scorer(f, candidates), examples=examples)
     return chosen or detail(None, 0.0, None, "label")

@@ -36,10 +36,14 @@ class Applicable:
 
     example: jobs_pb2.Example
     agreement: float
+    of_the_issuer: bool  # matched as the same issuer, not only as the same layout
 
 
 def applicable(
-    examples: list[jobs_pb2.Example], keys: list[str], issuer_fields: frozenset[str] = frozenset()
+    examples: list[jobs_pb2.Example],
+    keys: list[str],
+    issuer_fields: frozenset[str] = frozenset(),
+    template_id: str = "",
 ) -> dict[str, list[Applicable]]:
     """Per field, the examples that apply to a document with fingerprint `keys`: where a value is printed
     follows the layout, so a printed example applies to the same issuer or the same layout; an issuer's name
@@ -47,11 +51,14 @@ def applicable(
     only. The best-agreeing few, the latest first among equals (jobs carry them latest first)."""
     out: dict[str, list[Applicable]] = {}
     for example in examples:
-        agreement = issuer_agreement(example.issuer_keys, keys)
+        if template_id and example.template_id and example.template_id != template_id:
+            continue  # another template's field of the same name
+        by_issuer = issuer_agreement(example.issuer_keys, keys)
+        agreement = by_issuer
         if example.printed and example.field not in issuer_fields:
             agreement = max(agreement, layout_agreement(example.issuer_keys, keys))
         if agreement > 0:
-            out.setdefault(example.field, []).append(Applicable(example, agreement))
+            out.setdefault(example.field, []).append(Applicable(example, agreement, by_issuer > 0))
     return {name: sorted(found, key=lambda a: -a.agreement)[:EXAMPLES_PER_ISSUER_FIELD] for name, found in out.items()}
 
 
@@ -72,7 +79,7 @@ def features_of(candidate: Candidate, examples: list[Applicable], kind: str, con
     centre = _centre(candidate)
     for applied in examples:
         example = applied.example
-        if constant and same_value(kind, candidate.value, value_of(example.value)):
+        if constant and applied.of_the_issuer and same_value(kind, candidate.value, value_of(example.value)):
             best["example_value"] = 1.0
         if not example.printed or label != folded(example.label):
             continue  # place and shape count under the corrected value's own label only
@@ -84,6 +91,39 @@ def features_of(candidate: Candidate, examples: list[Applicable], kind: str, con
         if example.format and printed_format(candidate.printed) == example.format:
             best["example_format"] = 1.0
     return best
+
+
+def _sits_at(candidate: Candidate, label: str, x: float, y: float, shape: str) -> bool:
+    """Whether a candidate is printed as a value an example describes: under the same label (or none, as it),
+    in the same shape, within PLACE_RADIUS of its place."""
+    centre = _centre(candidate)
+    if centre is None or folded(candidate.label or "") != folded(label) or printed_format(candidate.printed) != shape:
+        return False
+    return math.hypot(centre[0] - x, centre[1] - y) / math.sqrt(2) <= PLACE_RADIUS
+
+
+REPLAYED = "a person chose the value printed here over the one the extraction chose, on this issuer's documents"
+
+
+def replayed(ordered: list[Candidate], examples: list[Applicable]) -> Candidate | None:
+    """The candidate a person's correction points to when the extraction is about to make again the choice that
+    person overrode on the issuer's document: its winner is printed as the value they rejected was (label,
+    shape, place) and another candidate as the value they gave. The same decision, replayed — however sure
+    the scores are, which were fitted where such conflicts hardly occur. None when no example describes the
+    conflict: a winner under another label than the rejected one's keeps its place."""
+    if len(ordered) < 2:
+        return None
+    winner = ordered[0]
+    for applied in examples:
+        e = applied.example
+        if not (e.printed and e.rejected):
+            continue
+        if not _sits_at(winner, e.rejected_label, e.rejected_x, e.rejected_y, e.rejected_format):
+            continue
+        for candidate in ordered[1:]:
+            if _sits_at(candidate, e.label, e.x, e.y, e.format):
+                return candidate
+    return None
 
 
 def learned_candidates(examples: list[Applicable], context: DocumentContext) -> list[Candidate]:

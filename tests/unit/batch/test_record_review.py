@@ -30,6 +30,8 @@ ISSUER = ["id:001234567890", "tel:87361234", "head:NO 12 JALAN MAWAR", "head:430
         ("money", "1.129,00", 1129.0),
         ("money", "1 129,00", 1129.0),
         ("money", "1,129.00", 1129.0),
+        ("money", "1.234.567,89", 1234567.89),
+        ("money", "12.3456", 12.3456),
         ("money", "5,00-", -5.0),
         ("number", "7", 7),
         ("date", "2024-05-18", "2024-05-18"),
@@ -52,6 +54,12 @@ def test_a_value_is_read_by_its_field_type(kind, given, value):
         ("date", "18/05/2024", "YYYY-MM-DD"),
         ("date", "2024-02-30", "YYYY-MM-DD"),
         ("currency", "EURO", "ISO 4217"),
+        ("money", "1.2.3", "must come in threes"),
+        ("money", "12,345,67", "must come in threes"),
+        ("money", "12 5", "expected a number"),
+        ("money", 10**20, "too large"),
+        ("identifier", 12345678901234567890, "send it as a string"),
+        ("string", "a\x00b", "control characters"),
     ],
 )
 def test_a_value_its_type_cannot_take_says_why(kind, given, why):
@@ -205,3 +213,35 @@ async def test_only_a_completed_record_can_be_corrected(world):
     rid = await receipt_record(world)
     with pytest.raises(InvalidArgument, match="only completed records can be corrected; this one is queued"):
         await _receipt_world(world).correct(SCOPE, rid, {}, True, "user:u1")
+
+
+async def test_a_correction_made_on_a_record_that_changed_meanwhile_is_refused_not_lost(world):
+    review = _receipt_world(world)
+    rid = await completed_record(world, ISSUER)
+    stale = await world.batches.get_record(SCOPE, rid)
+    await review.correct(SCOPE, rid, {"total": 12.5}, False, "user:a")
+    stale.processing_result = {**(stale.processing_result or {}), "date": "2019-03-13"}
+    assert not await world.batches.save_review(stale, datetime.now(UTC))  # made on the record as it was
+    assert world.batches.records[rid].processing_result["total"] == 12.5
+
+
+async def test_what_a_field_taught_goes_when_its_value_is_cleared_or_the_corrections_are_discarded(world):
+    review = _receipt_world(world)
+    rid = await completed_record(world, ISSUER)
+    await review.correct(SCOPE, rid, {"merchant": "Kedai Mawar", "total": 12.5}, False, "user:a")
+    assert {e.field for e in world.corrections.kept} == {"merchant", "total"}
+    record = await review.correct(SCOPE, rid, {"total": None}, False, "user:a")
+    assert {e.field for e in world.corrections.kept} == {"merchant"}
+    assert record.needs_review  # a required field is missing again
+    await history.retry(
+        world.batches,
+        world.jobs,
+        world.applier,
+        SCOPE,
+        rid,
+        discard_corrections=True,
+        corrections=world.corrections,
+        actor="apiKey:k",
+    )
+    assert world.corrections.kept == []
+    assert {(c.kind, c.by) for c in world.corrections.logged if c.kind == "discarded"} == {("discarded", "apiKey:k")}

@@ -87,3 +87,44 @@ def test_an_example_never_lifts_a_value_printed_under_another_label():
         c.features.get("example_place", 0.0) == 0.0 for c in candidates if c.label != "Nett Total"
     )
     assert second.values["total"] == 20.40
+
+
+def _total_place(document) -> tuple[float, float]:  # noqa: ANN001
+    box = document.details["total"]["box"]
+    return (box[0][0] + box[1][0]) / 2 / document.pages[0].width, (box[0][1] + box[2][1]) / 2 / document.pages[0].height
+
+
+def test_a_choice_a_person_overrode_is_overridden_again_but_only_that_choice():
+    # no change line: the amount paid reads as the total, on every receipt of this till
+    first = read([*HEADER, "Teh 5.10", "Roti 20.80", "TOTAL 25.90", "CASH 50.00"])
+    assert first.values["total"] == 50.0
+    rx, ry = _total_place(first)
+    right = next(a for a in first.details["total"]["alternatives"] if a["value"] == 25.9)
+    x = (right["box"][0][0] + right["box"][1][0]) / 2 / first.pages[0].width
+    y = (right["box"][0][1] + right["box"][2][1]) / 2 / first.pages[0].height
+    taught = [
+        example(
+            "total",
+            25.9,
+            first.issuer_keys,
+            printed=True,
+            label=right["label"],
+            how=right["how"],
+            x=x,
+            y=y,
+            format="99.99",
+            rejected=True,
+            rejected_label="",
+            rejected_how="unlabelled",
+            rejected_x=rx,
+            rejected_y=ry,
+            rejected_format="99.99",
+        )
+    ]
+    second = read([*HEADER, "Teh 5.10", "Roti 15.30", "TOTAL 20.40", "CASH 30.00"], taught)
+    assert second.values["total"] == 20.40
+    assert second.details["total"]["candidate"]["why"][0].startswith("a person chose the value printed here")
+
+    # a winner that is not printed as the rejected value was (here: under a label of its own) keeps its place
+    labelled = read([*HEADER, "Teh 5.10", "Roti 15.30", "TOTAL 20.40", "AMOUNT DUE 20.40", "CASH 30.00"], taught)
+    assert not labelled.details["total"]["candidate"]["why"][0].startswith("a person chose")

@@ -407,6 +407,7 @@ class MongoBatches:
         }
         if discard_corrections:
             changes["corrections"] = {}
+        changes |= {"reviewedAt": None, "reviewedBy": ""}  # the new reading is nobody's reviewed one
         doc = await update_and_read(
             self._records,
             {"_id": key, **scoped(scope), "deletedAt": None, "status": was},
@@ -420,10 +421,22 @@ class MongoBatches:
         if key is None:
             return False
         result = await self._records.update_one(
-            {"_id": key, "generation": record.generation, "status": RecordStatus.COMPLETED},
+            {
+                "_id": key,
+                "generation": record.generation,
+                "status": RecordStatus.COMPLETED,
+                "updatedAt": record.updated_at,
+                "deletedAt": None,
+            },
             {"$set": {**reviewed_fields(record), "updatedAt": at}},
         )
-        return result.matched_count == 1
+        if result.matched_count != 1:
+            return False
+        if fields := record.result_fields():  # a corrected table may have columns the batch had not seen
+            await self._batches.update_one(
+                {"_id": oid(record.batch_id)}, {"$addToSet": {"resultFields": {"$each": fields}}}
+            )
+        return True
 
     async def record_state(self, record_id: str) -> Record | None:
         key = oid(record_id)

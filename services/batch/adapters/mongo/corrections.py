@@ -47,3 +47,9 @@ class MongoCorrections:
 
     async def forget_batch(self, batch_id: str) -> None:
         await self._examples.delete_many({"batchId": batch_id})
+
+    async def forget_record(self, record_id: str, fields: list[str] | None = None) -> None:
+        which: dict[str, object] = {"recordId": record_id}
+        if fields is not None:
+            which["field"] = {"$in": fields}
+        await self._examples.delete_many(which)

@@ -14,7 +14,7 @@ from bson.errors import InvalidId
 from google.protobuf.json_format import MessageToDict, ParseDict
 
 from ocrbatch.v1 import common_pb2, templates_pb2
-from services.batch.domain.corrections import Change, Example, FieldCorrection
+from services.batch.domain.corrections import Anchor, Change, Example, FieldCorrection
 from services.batch.domain.model import (
     ApiKey,
     Batch,
@@ -333,6 +333,7 @@ def example_doc(example: Example) -> Document:
         "recordId": example.record_id,
         "batchId": example.batch_id,
         "issuerId": example.issuer_id,
+        "templateId": example.template_id,
         "field": example.field,
         "value": example.value,
         "issuerKeys": example.issuer_keys,
@@ -342,8 +343,37 @@ def example_doc(example: Example) -> Document:
         "x": example.x,
         "y": example.y,
         "format": example.format,
+        "rejected": anchor_doc(example.rejected),
         "at": example.at,
     }
+
+
+def anchor_doc(anchor: Anchor | None) -> Document | None:
+    if anchor is None:
+        return None
+    return {
+        "page": anchor.page,
+        "box": anchor.box,
+        "label": anchor.label,
+        "how": anchor.how,
+        "x": anchor.x,
+        "y": anchor.y,
+        "format": anchor.format,
+    }
+
+
+def anchor_of_doc(doc: Document | None) -> Anchor | None:
+    if not doc:
+        return None
+    return Anchor(
+        int(doc.get("page") or 1),
+        doc.get("box") or [],
+        doc.get("label") or "",
+        doc.get("how") or "",
+        float(doc.get("x") or 0.0),
+        float(doc.get("y") or 0.0),
+        doc.get("format") or "",
+    )
 
 
 def example_of(doc: Document) -> Example:
@@ -353,6 +383,7 @@ def example_of(doc: Document) -> Example:
         record_id=doc["recordId"],
         batch_id=doc.get("batchId") or "",
         issuer_id=doc.get("issuerId") or "",
+        template_id=doc.get("templateId") or "",
         field=doc["field"],
         value=doc.get("value"),
         issuer_keys=list(doc.get("issuerKeys") or []),
@@ -363,6 +394,7 @@ def example_of(doc: Document) -> Example:
         x=float(doc.get("x") or 0.0),
         y=float(doc.get("y") or 0.0),
         format=doc.get("format") or "",
+        rejected=anchor_of_doc(doc.get("rejected")),
     )
 
 

@@ -135,6 +135,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.record_id,
             discard_corrections=request.discard_corrections,
             corrections=self._corrections,
+            actor=request.actor,
         )
         return record_message(record)
 

@@ -19,6 +19,7 @@ from services.batch.domain.model import Scope
 from services.batch.errors import (
     AlreadyUploaded,
     BatchServiceError,
+    Conflict,
     InsufficientCredits,
     InvalidArgument,
     NotFound,
@@ -30,6 +31,7 @@ from services.common.paging import paging_error
 
 _CODES: dict[type[BatchServiceError], grpc.StatusCode] = {
     InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    Conflict: grpc.StatusCode.ABORTED,
     NotFound: grpc.StatusCode.NOT_FOUND,
     TooLarge: grpc.StatusCode.RESOURCE_EXHAUSTED,
     InsufficientCredits: grpc.StatusCode.FAILED_PRECONDITION,
