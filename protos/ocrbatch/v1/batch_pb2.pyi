@@ -244,7 +244,7 @@ class Principal(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., key_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
 
 class ListRecordsRequest(_message.Message):
-    __slots__ = ("scope", "page", "limit", "status", "template_id", "from_date", "to_date", "search", "batch_id", "needs_review")
+    __slots__ = ("scope", "page", "limit", "status", "template_id", "from_date", "to_date", "search", "batch_id", "needs_review", "oldest_first")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
@@ -255,6 +255,7 @@ class ListRecordsRequest(_message.Message):
     SEARCH_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    OLDEST_FIRST_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     page: int
     limit: int
@@ -265,7 +266,8 @@ class ListRecordsRequest(_message.Message):
     search: str
     batch_id: str
     needs_review: bool
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., page: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., template_id: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., search: _Optional[str] = ..., batch_id: _Optional[str] = ..., needs_review: _Optional[bool] = ...) -> None: ...
+    oldest_first: bool
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., page: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.RecordStatus, str]] = ..., template_id: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., search: _Optional[str] = ..., batch_id: _Optional[str] = ..., needs_review: _Optional[bool] = ..., oldest_first: _Optional[bool] = ...) -> None: ...
 
 class ListRecordsResponse(_message.Message):
     __slots__ = ("data", "pagination")

@@ -275,6 +275,7 @@ class RecordQuery:
     search: str | None = None  # file or template name, case-insensitive substring
     batch_id: str | None = None
     needs_review: bool | None = None  # completed records flagged (True) or not (False) for review
+    oldest_first: bool = False  # createdAt ascending (a review queue) instead of newest first
 
 
 @dataclass

@@ -29,6 +29,7 @@ def record_query(
     search: str,
     batch_id: str,
     needs_review: bool | None = None,
+    oldest_first: bool = False,
 ) -> RecordQuery:
     start = _day(from_date, "fromDate") if from_date else None
     end = _day(to_date, "toDate") if to_date else None
@@ -42,6 +43,7 @@ def record_query(
         search=search.strip()[:200] or None,
         batch_id=batch_id or None,
         needs_review=needs_review,
+        oldest_first=oldest_first,
     )
 
 

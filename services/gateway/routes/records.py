@@ -37,10 +37,13 @@ async def list_records(
     search: str = "",
     batchId: str = "",  # noqa: N803
     needsReview: bool | None = None,  # noqa: N803
+    order: str = "desc",
 ) -> dict:
     page, limit = page_params(page, limit)
     if status and status not in RECORD_STATUS_NAMES:
         raise ApiError(400, f"status must be one of: {', '.join(RECORD_STATUS_NAMES)}")
+    if order not in ("asc", "desc"):
+        raise ApiError(400, "order must be asc (oldest first) or desc (newest first)")
     reply = await request.app.state.backends.batches.ListRecords(
         batch_pb2.ListRecordsRequest(
             scope=await principal.scope(projectId),
@@ -53,6 +56,7 @@ async def list_records(
             search=search,
             batch_id=batchId,
             **({} if needsReview is None else {"needs_review": needsReview}),
+            oldest_first=order == "asc",
         ),
         timeout=30,
     )

@@ -308,9 +308,10 @@ class MongoBatches:
     async def list_records(self, scope: Scope, query: RecordQuery, page: int, limit: int) -> tuple[list[Record], int]:
         flt = self._filter(scope, query)
         total = await self._records.count_documents(flt)
+        order = ASCENDING if query.oldest_first else DESCENDING
         cursor = (
             self._records.find(flt, _LIGHT)
-            .sort([("createdAt", DESCENDING), ("_id", DESCENDING)])
+            .sort([("createdAt", order), ("_id", order)])
             .skip((page - 1) * limit)
             .limit(limit)
         )

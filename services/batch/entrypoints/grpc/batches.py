@@ -114,6 +114,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.search,
             request.batch_id,
             request.needs_review if request.HasField("needs_review") else None,
+            request.oldest_first,
         )
         found, total = await self._batches.list_records(scope_of(request.scope), query, page, limit)
         return batch_pb2.ListRecordsResponse(
