@@ -59,7 +59,7 @@ class OcrJob(_message.Message):
     def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ..., examples: _Optional[_Iterable[_Union[Example, _Mapping]]] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ...) -> None: ...
 
 class Example(_message.Message):
-    __slots__ = ("field", "value", "issuer_keys", "printed", "label", "how", "x", "y", "format", "rejected", "rejected_label", "rejected_how", "rejected_x", "rejected_y", "rejected_format", "template_id")
+    __slots__ = ("field", "value", "issuer_keys", "printed", "label", "how", "x", "y", "format", "rejected", "rejected_label", "rejected_how", "rejected_x", "rejected_y", "rejected_format", "template_id", "text")
     FIELD_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
     ISSUER_KEYS_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +76,7 @@ class Example(_message.Message):
     REJECTED_Y_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FORMAT_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
     field: str
     value: _struct_pb2.Value
     issuer_keys: _containers.RepeatedScalarFieldContainer[str]
@@ -92,7 +93,8 @@ class Example(_message.Message):
     rejected_y: float
     rejected_format: str
     template_id: str
-    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., printed: _Optional[bool] = ..., label: _Optional[str] = ..., how: _Optional[str] = ..., x: _Optional[float] = ..., y: _Optional[float] = ..., format: _Optional[str] = ..., rejected: _Optional[bool] = ..., rejected_label: _Optional[str] = ..., rejected_how: _Optional[str] = ..., rejected_x: _Optional[float] = ..., rejected_y: _Optional[float] = ..., rejected_format: _Optional[str] = ..., template_id: _Optional[str] = ...) -> None: ...
+    text: str
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., printed: _Optional[bool] = ..., label: _Optional[str] = ..., how: _Optional[str] = ..., x: _Optional[float] = ..., y: _Optional[float] = ..., format: _Optional[str] = ..., rejected: _Optional[bool] = ..., rejected_label: _Optional[str] = ..., rejected_how: _Optional[str] = ..., rejected_x: _Optional[float] = ..., rejected_y: _Optional[float] = ..., rejected_format: _Optional[str] = ..., template_id: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class OcrResult(_message.Message):
     __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys")

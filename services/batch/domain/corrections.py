@@ -61,6 +61,7 @@ class Example:
     x: float = 0.0
     y: float = 0.0
     format: str = ""
+    text: str = ""  # the value as printed: how the issuer writes it ("2015-30-01")
     rejected: Anchor | None = None  # where the value the extraction chose instead was printed
 
 
@@ -117,6 +118,7 @@ class Anchor:
     x: float  # the box's centre, as fractions of the page's width and height
     y: float
     format: str
+    text: str = ""  # the value as printed
 
 
 def _corners(box: Any) -> list[list[float]] | None:
@@ -130,7 +132,7 @@ def _anchor(page: int, box: list[list[float]], pages: list[common_pb2.Page], lab
     size = pages[page - 1] if 0 < page <= len(pages) else None
     width, height = (size.width, size.height) if size is not None and size.width and size.height else (1.0, 1.0)
     x, y = (min(xs) + max(xs)) / 2 / width, (min(ys) + max(ys)) / 2 / height
-    return Anchor(page, box, label or "", how, round(x, 4), round(y, 4), printed_format(text))
+    return Anchor(page, box, label or "", how, round(x, 4), round(y, 4), printed_format(text), text.strip())
 
 
 def _printed_forms(kind: str, value: Any) -> list[str]:

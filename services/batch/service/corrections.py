@@ -160,7 +160,7 @@ def taught_example(
     example.template_id = record.template_id or ""
     if anchor is not None:
         example.printed, example.label, example.how = True, anchor.label, anchor.how
-        example.x, example.y, example.format = anchor.x, anchor.y, anchor.format
+        example.x, example.y, example.format, example.text = anchor.x, anchor.y, anchor.format, anchor.text
         example.rejected = rejected
     return example
 
@@ -177,6 +177,7 @@ def example_message(example: Example) -> jobs_pb2.Example:
         x=example.x,
         y=example.y,
         format=example.format,
+        text=example.text,
         **(
             {
                 "rejected": True,

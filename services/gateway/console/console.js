@@ -172,10 +172,12 @@ async function history(event) {
   $("#records-pages").textContent = `${body.pagination.total} records`;
 }
 
-// The template's first three fields with a plain value, as a list shows them.
+// The template's first three fields, as a list shows them (in the template's order: a record's JSON object
+// does not keep it).
 function keyFields(r) {
-  return Object.entries(r.processingResult || {}).slice(0, 3)
-    .map(([name, value]) => `${name}: ${value === null || value === undefined ? "—" : typeof value === "object" ? "…" : value}`)
+  const values = r.processingResult || {};
+  return templateFields(r).slice(0, 3)
+    .map(({ name }) => `${name}: ${values[name] === null || values[name] === undefined ? "—" : typeof values[name] === "object" ? "…" : values[name]}`)
     .join(" · ");
 }
 

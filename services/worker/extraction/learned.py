@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -141,6 +143,62 @@ def learned_candidates(examples: list[Applicable], context: DocumentContext) -> 
     return out
 
 
+_NUMBERS = re.compile(r"\d+")
+
+
+def _parts(text: str) -> list[int] | None:
+    numbers = [int(n) for n in _NUMBERS.findall(text)]
+    return numbers if len(numbers) == 3 else None
+
+
+def written_order(text: str, value: Any) -> str | None:
+    """The order in which a date printed as `text` (numbers only) gives its year, month and day, as "ymd",
+    "dmy", "mdy", "ydm"…, learned from a person's true value; None where it does not tell (day equals month,
+    month names, a value that is not among the numbers)."""
+    parts = _parts(text)
+    try:
+        year, month, day = (int(v) for v in str(value).split("-"))
+    except ValueError:
+        return None
+    if parts is None or month == day:
+        return None
+    order = ""
+    for part in parts:
+        if part in (year, year % 100) and "y" not in order and part not in (month, day):
+            order += "y"
+        elif part == month and "m" not in order:
+            order += "m"
+        elif part == day and "d" not in order:
+            order += "d"
+    return order if sorted(order) == ["d", "m", "y"] else None
+
+
+def read_in_order(text: str, order: str) -> str | None:
+    """A date printed as `text` read in a learned order; None when that gives no date."""
+    parts = _parts(text)
+    if parts is None:
+        return None
+    by = dict(zip(order, parts, strict=True))
+    year = by["y"] + (2000 if by["y"] < 100 else 0)
+    try:
+        return date(year, by["m"], by["d"]).isoformat()
+    except ValueError:
+        return None
+
+
+def _in_learned_order(candidates: list[Candidate], examples: list[Applicable]) -> None:
+    """Dates printed like an example's, read in the order the example shows the issuer writes them ("2015-08-02"
+    on a layout that printed "2015-30-01" for 30 January is 8 February)."""
+    for applied in examples:
+        e = applied.example
+        order = written_order(e.text, value_of(e.value)) if e.printed and e.text else None
+        if order is None:
+            continue
+        for candidate in candidates:
+            if printed_format(candidate.printed) == e.format:
+                candidate.value = read_in_order(candidate.printed, order) or candidate.value
+
+
 def apply_examples(
     candidates: list[Candidate], examples: list[Applicable], kind: str, constant: bool, context: DocumentContext
 ) -> list[Candidate]:
@@ -148,6 +206,8 @@ def apply_examples(
     document — the issuer's unprinted values as candidates."""
     if not examples:
         return candidates
+    if kind == "date":
+        _in_learned_order(candidates, examples)
     for candidate in candidates:
         candidate.features |= features_of(candidate, examples, kind, constant)
     return candidates + (learned_candidates(examples, context) if constant else [])

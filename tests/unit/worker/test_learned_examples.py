@@ -11,7 +11,7 @@ from services.worker.documents import Limits
 from services.worker.extraction import read_context
 from services.worker.extraction.fields import field_candidates
 from services.worker.extraction.fingerprint import issuer_keys
-from services.worker.extraction.learned import applicable
+from services.worker.extraction.learned import applicable, read_in_order, written_order
 from services.worker.pipeline import read_document
 from tests.support.documents import text_pdf_bytes
 
@@ -128,3 +128,31 @@ def test_a_choice_a_person_overrode_is_overridden_again_but_only_that_choice():
     # a winner that is not printed as the rejected value was (here: under a label of its own) keeps its place
     labelled = read([*HEADER, "Teh 5.10", "Roti 15.30", "TOTAL 20.40", "AMOUNT DUE 20.40", "CASH 30.00"], taught)
     assert not labelled.details["total"]["candidate"]["why"][0].startswith("a person chose")
+
+
+def test_an_issuers_way_of_writing_dates_is_learned_from_one_corrected_date():
+    assert written_order("2015-30-01", "2015-01-30") == "ydm"
+    assert written_order("03/12/19", "2019-03-12") == "mdy"
+    assert written_order("05/05/2019", "2019-05-05") is None  # day and month alike: it does not tell
+    assert written_order("12 MAR 2019", "2019-03-12") is None  # a month name needs no lesson
+    assert read_in_order("2015-08-02", "ydm") == "2015-02-08" and read_in_order("2015-31-31", "ydm") is None
+
+    first = read([*HEADER, "Date: 2015-30-01", "TOTAL 9.90"])
+    assert first.values["date"] == "2015-01-30"  # unambiguous: read right, and it shows the order
+    where = first.details["date"]
+    taught = [
+        example(
+            "date",
+            "2015-01-30",
+            first.issuer_keys,
+            printed=True,
+            label=where["candidate"]["label"] or "",
+            how=where["candidate"]["how"],
+            x=0.1,
+            y=0.1,
+            format="9999-99-99",
+            text="2015-30-01",
+        )
+    ]
+    assert read([*HEADER, "Date: 2015-08-02", "TOTAL 5.10"]).values["date"] == "2015-08-02"  # as ISO, untaught
+    assert read([*HEADER, "Date: 2015-08-02", "TOTAL 5.10"], taught).values["date"] == "2015-02-08"

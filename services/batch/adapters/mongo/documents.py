@@ -343,6 +343,7 @@ def example_doc(example: Example) -> Document:
         "x": example.x,
         "y": example.y,
         "format": example.format,
+        "text": example.text,
         "rejected": anchor_doc(example.rejected),
         "at": example.at,
     }
@@ -359,6 +360,7 @@ def anchor_doc(anchor: Anchor | None) -> Document | None:
         "x": anchor.x,
         "y": anchor.y,
         "format": anchor.format,
+        "text": anchor.text,
     }
 
 
@@ -373,6 +375,7 @@ def anchor_of_doc(doc: Document | None) -> Anchor | None:
         float(doc.get("x") or 0.0),
         float(doc.get("y") or 0.0),
         doc.get("format") or "",
+        doc.get("text") or "",
     )
 
 
@@ -394,6 +397,7 @@ def example_of(doc: Document) -> Example:
         x=float(doc.get("x") or 0.0),
         y=float(doc.get("y") or 0.0),
         format=doc.get("format") or "",
+        text=doc.get("text") or "",
         rejected=anchor_of_doc(doc.get("rejected")),
     )
 
