@@ -37,7 +37,8 @@ def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
 
 def pages_json(pages: Iterable[common_pb2.Page]) -> list[dict[str, Any]]:
     """Pages as stored and shown: lines with confidence to 4 decimals and boxes to 0.1 pixel, `inverted` on a
-    line printed light on a dark fill, and on an OCR'd page the recognition `alphabet` that read it."""
+    line printed light on a dark fill, and on an OCR'd page the recognition `alphabet` that read it and, when it
+    was given turned, its `rotation`."""
     return [
         {
             "number": p.number,
@@ -45,6 +46,7 @@ def pages_json(pages: Iterable[common_pb2.Page]) -> list[dict[str, Any]]:
             "height": p.height,
             "source": p.source,
             **({"alphabet": p.alphabet} if p.alphabet else {}),  # "latin", or "full" for Chinese and Japanese
+            **({"rotation": p.rotation} if p.rotation else {}),  # turned this far clockwise: read upright
             "lines": [
                 {
                     "text": line.text,

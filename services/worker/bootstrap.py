@@ -45,6 +45,7 @@ def limits_from(settings: WorkerSettings) -> Limits:
         max_pixels=int(settings.max_megapixels * 1_000_000),
         pdf_render_dpi=settings.pdf_render_dpi,
         pdf_text_layer_min_chars=settings.pdf_text_layer_min_chars,
+        orient_pages=settings.ocr_orientation,
     )
 
 

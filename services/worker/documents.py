@@ -22,6 +22,7 @@ class Limits:
     max_pixels: int = 40_000_000
     pdf_render_dpi: int = 150
     pdf_text_layer_min_chars: int = 16
+    orient_pages: bool = True  # decide which way up each scanned page is, and read it upright
 
 
 @dataclass

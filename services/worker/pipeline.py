@@ -11,6 +11,7 @@ from ocrbatch.v1 import common_pb2, jobs_pb2, templates_pb2
 from services.worker.documents import Limits, load_pages
 from services.worker.engine.inverted import with_inverted_text
 from services.worker.engine.mixed_script import normalise_mixed_script
+from services.worker.engine.orientation import page_turn, to_given, upright
 from services.worker.engine.port import OcrEngine, OcrLine, TwoAlphabetEngine
 from services.worker.engine.scripts import found_the_script, looks_unreadable, needs_full_alphabet
 from services.worker.extraction import LocaleHint, extract
@@ -86,13 +87,58 @@ def read_document(
     pages: list[common_pb2.Page] = []
     texts: list[str] = []
     for page in load_pages(data, limits):
+        turn, width, height = 0, page.width, page.height
+        if page.image is not None and limits.orient_pages:
+            turn = page_turn(page.image)
+            page.image = upright(page.image, turn)
+            height, width = page.image.shape[:2]
         lines, alphabet = read_page(engine, page.image, locale) if page.image is not None else (page.lines, "")
         page.image = None  # let a large page's pixels go before the next page is decoded
-        pages.append(_page_proto(page.number, page.width, page.height, page.source, lines, alphabet))
+        read = _page_proto(page.number, width, height, page.source, lines, alphabet)
+        read.rotation = turn
+        pages.append(read)
         texts.append("\n".join(line.text for line in lines))
     document = DocumentText(text="\n\n".join(texts), pages=pages)
     if template is not None:
-        extracted = extract(template, pages, document.text, locale, examples)
+        extracted = extract(template, pages, document.text, locale, examples)  # on the pages read upright
         document.values, document.details = extracted.values, extracted.details
         document.needs_review, document.issuer_keys = extracted.needs_review, extracted.issuer_keys
+    as_given(document)
     return document
+
+
+def as_given(document: DocumentText) -> None:
+    """A document's boxes — its lines' and its fields' — taken from the pages read upright onto the pages as
+    they were given (Page.rotation says how they were turned)."""
+    turned = {p.number: (p.rotation, (float(p.width), float(p.height))) for p in document.pages if p.rotation}
+    if not turned:
+        return
+    for page in document.pages:
+        if page.number not in turned:
+            continue
+        turn, size = turned[page.number]
+        for line in page.lines:
+            for point in line.box:
+                point.x, point.y = to_given((point.x, point.y), turn, size)
+        if turn in (90, 270):
+            page.width, page.height = page.height, page.width
+    if document.details:
+        _boxes_as_given(document.details, None, turned)
+
+
+def _boxes_as_given(node: Any, page: int | None, turned: dict[int, tuple[int, tuple[float, float]]]) -> None:
+    """Every `box` in a field's details (its value's, its candidate's, its alternatives'), on its page as given."""
+    if isinstance(node, list):
+        for item in node:
+            _boxes_as_given(item, page, turned)
+        return
+    if not isinstance(node, dict):
+        return
+    page = node.get("page", page) if isinstance(node.get("page", page), int) else page
+    box = node.get("box")
+    if page in turned and isinstance(box, list) and box and all(isinstance(p, list) and len(p) == 2 for p in box):
+        turn, size = turned[page]
+        node["box"] = [[round(v, 1) for v in to_given((float(p[0]), float(p[1])), turn, size)] for p in box]
+    for key, value in node.items():
+        if key != "box":
+            _boxes_as_given(value, page, turned)

@@ -74,20 +74,22 @@ class Line(_message.Message):
     def __init__(self, text: _Optional[str] = ..., confidence: _Optional[float] = ..., box: _Optional[_Iterable[_Union[Point, _Mapping]]] = ..., inverted: _Optional[bool] = ...) -> None: ...
 
 class Page(_message.Message):
-    __slots__ = ("number", "width", "height", "source", "lines", "alphabet")
+    __slots__ = ("number", "width", "height", "source", "lines", "alphabet", "rotation")
     NUMBER_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     LINES_FIELD_NUMBER: _ClassVar[int]
     ALPHABET_FIELD_NUMBER: _ClassVar[int]
+    ROTATION_FIELD_NUMBER: _ClassVar[int]
     number: int
     width: int
     height: int
     source: str
     lines: _containers.RepeatedCompositeFieldContainer[Line]
     alphabet: str
-    def __init__(self, number: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., source: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[Line, _Mapping]]] = ..., alphabet: _Optional[str] = ...) -> None: ...
+    rotation: int
+    def __init__(self, number: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., source: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[Line, _Mapping]]] = ..., alphabet: _Optional[str] = ..., rotation: _Optional[int] = ...) -> None: ...
 
 class Batch(_message.Message):
     __slots__ = ("id", "name", "organization_id", "project_id", "user_id", "template_id", "template_name", "metadata", "total_files", "completed_files", "failed_files", "status", "progress", "upload_ids", "processing_history_ids", "created_at", "updated_at", "result_fields", "description", "waiting_files", "locale")

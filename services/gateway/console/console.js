@@ -259,14 +259,19 @@ async function drawPage(canvas, r, page, details, onWord) {
   canvas.dataset.boxes = String(boxes);
 }
 
-// A line's words, each placed over its share of the line's box (by its characters), as percentages of the page.
+// A line's words, each placed over its share of the line's box (by its characters, along the line's own
+// direction: a page read turned has its lines' boxes turned too), as percentages of the page.
 function lineWords(line, width, height, onWord) {
-  const xs = line.box.map((p) => p[0]);
-  const ys = line.box.map((p) => p[1]);
-  const left = Math.min(...xs), right = Math.max(...xs), top = Math.min(...ys), bottom = Math.max(...ys);
-  const perChar = (right - left) / Math.max(line.text.length, 1);
+  const [start, end, , under] = line.box;
+  const along = [end[0] - start[0], end[1] - start[1]];
+  const across = [under[0] - start[0], under[1] - start[1]];
+  const chars = Math.max(line.text.length, 1);
   const out = [];
   for (const match of line.text.matchAll(/\S+/g)) {
+    const a = match.index / chars, b = (match.index + match[0].length) / chars;
+    const corners = [a, b].flatMap((t) => [0, 1].map((u) => [start[0] + t * along[0] + u * across[0], start[1] + t * along[1] + u * across[1]]));
+    const left = Math.min(...corners.map((p) => p[0])), right = Math.max(...corners.map((p) => p[0]));
+    const top = Math.min(...corners.map((p) => p[1])), bottom = Math.max(...corners.map((p) => p[1]));
     const span = document.createElement("span");
     span.className = "word";
     span.textContent = "";
@@ -274,9 +279,9 @@ function lineWords(line, width, height, onWord) {
     span.title = match[0];
     span.setAttribute("aria-label", match[0]);
     Object.assign(span.style, {
-      left: `${(100 * (left + match.index * perChar)) / width}%`,
+      left: `${(100 * left) / width}%`,
       top: `${(100 * top) / height}%`,
-      width: `${(100 * match[0].length * perChar) / width}%`,
+      width: `${(100 * (right - left)) / width}%`,
       height: `${(100 * (bottom - top)) / height}%`,
     });
     span.onmousedown = (event) => event.preventDefault(); // the field being set keeps the focus
