@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
@@ -60,12 +63,11 @@ def review_template(client) -> str:  # noqa: ANN001
     return created.json()["id"]
 
 
-def test_a_reviewer_fixes_fields_by_clicking_words_and_typing_and_approves_with_enter(local_stack):
+@contextmanager
+def signed_in(stack, email: str) -> Iterator[tuple[Any, list[str]]]:  # noqa: ANN001
+    """A chromium page of the console, signed in as `email`, and the page's script errors (none expected)."""
     from playwright.sync_api import expect, sync_playwright
 
-    user = create_user(local_stack, local_stack.organization_id, "reviewer@example.com")
-    with local_stack.client() as client:
-        template_id = review_template(client)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -73,55 +75,63 @@ def test_a_reviewer_fixes_fields_by_clicking_words_and_typing_and_approves_with_
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         try:
-            page.goto(local_stack.url + "/console/")
-            page.fill("#login-form [name=email]", "reviewer@example.com")
+            page.goto(stack.url + "/console/")
+            page.fill("#login-form [name=email]", email)
             page.fill("#login-form [name=password]", PASSWORD)
             page.click("#login-form button")
             expect(page.locator("#nav")).to_be_visible()
-            page.select_option("#upload-template", template_id)
-            page.evaluate(DROP, _files())
-            page.click("#upload-button")
-            card = page.locator(".batch").first
-            expect(card.locator(".status")).to_contain_text("completed — 2 completed, 0 failed of 2", timeout=120_000)
-            batch_id = (card.get_attribute("id") or "").removeprefix("batch-")
-            page.screenshot(path=str(ARTEFACTS / "review-1-uploaded.png"))
-
-            page.click("#nav a[href='#review']")
-            expect(page.locator("#review-count")).not_to_have_text("")
-            page.fill("#review-batch", batch_id)
-            page.click("#review-filters button")
-            expect(page.locator("#queue tbody tr")).to_have_count(2)
-            expect(page.locator("#queue tbody tr").first).to_contain_text("review-1.png")  # oldest first
-            page.screenshot(path=str(ARTEFACTS / "review-2-queue.png"))
-
-            page.click("#queue tbody a >> text=review-1.png")
-            expect(page.locator("#reviewing-title")).to_have_text("review-1.png")
-            merchant, total = page.get_by_label("merchant", exact=True), page.get_by_label("total", exact=True)
-            expect(merchant).to_be_visible()
-            page.screenshot(path=str(ARTEFACTS / "review-3-record.png"))
-
-            total.fill("twenty")  # a value its type cannot take: the API's error beside the field
-            page.click("#review-save")
-            expect(page.locator(".field[data-field=total] .field-error")).to_contain_text(
-                "fields.total: expected a number"
-            )
-
-            merchant.click()  # select the field, then its words on the page
-            page.locator(".word[data-word=SEROJA]").first.click()
-            page.locator(".word[data-word=MINI]").first.click(modifiers=["Shift"])
-            for word in ("MARKET", "SDN", "BHD"):
-                page.locator(f".word[data-word={word}]").first.click(modifiers=["Shift"])
-            expect(merchant).to_have_value("SEROJA MINI MARKET SDN BHD")  # the legal name, as the books want it
-            total.fill("25,95")  # typed, in the page's own decimal comma
-            page.screenshot(path=str(ARTEFACTS / "review-4-fixed.png"))
-            total.press("Enter")  # approve, and on to the next of the queue
-            expect(page.locator("#reviewing-title")).to_have_text("review-2.png")
-            page.screenshot(path=str(ARTEFACTS / "review-5-next.png"))
-            page.keyboard.press("Escape")
-            expect(page.locator("#queue tbody tr")).to_have_count(1)
-            assert errors == []
+            yield page, errors
         finally:
             browser.close()
+
+
+def test_a_reviewer_fixes_fields_by_clicking_words_and_typing_and_approves_with_enter(local_stack):
+    from playwright.sync_api import expect
+
+    user = create_user(local_stack, local_stack.organization_id, "reviewer@example.com")
+    with local_stack.client() as client:
+        template_id = review_template(client)
+    with signed_in(local_stack, "reviewer@example.com") as (page, errors):
+        page.select_option("#upload-template", template_id)
+        page.evaluate(DROP, _files())
+        page.click("#upload-button")
+        card = page.locator(".batch").first
+        expect(card.locator(".status")).to_contain_text("completed — 2 completed, 0 failed of 2", timeout=120_000)
+        batch_id = (card.get_attribute("id") or "").removeprefix("batch-")
+        page.screenshot(path=str(ARTEFACTS / "review-1-uploaded.png"))
+
+        page.click("#nav a[href='#review']")
+        expect(page.locator("#review-count")).not_to_have_text("")
+        page.fill("#review-batch", batch_id)
+        page.click("#review-filters button")
+        expect(page.locator("#queue tbody tr")).to_have_count(2)
+        expect(page.locator("#queue tbody tr").first).to_contain_text("review-1.png")  # oldest first
+        page.screenshot(path=str(ARTEFACTS / "review-2-queue.png"))
+
+        page.click("#queue tbody a >> text=review-1.png")
+        expect(page.locator("#reviewing-title")).to_have_text("review-1.png")
+        merchant, total = page.get_by_label("merchant", exact=True), page.get_by_label("total", exact=True)
+        expect(merchant).to_be_visible()
+        page.screenshot(path=str(ARTEFACTS / "review-3-record.png"))
+
+        total.fill("twenty")  # a value its type cannot take: the API's error beside the field
+        page.click("#review-save")
+        expect(page.locator(".field[data-field=total] .field-error")).to_contain_text("fields.total: expected a number")
+
+        merchant.click()  # select the field, then its words on the page
+        page.locator(".word[data-word=SEROJA]").first.click()
+        page.locator(".word[data-word=MINI]").first.click(modifiers=["Shift"])
+        for word in ("MARKET", "SDN", "BHD"):
+            page.locator(f".word[data-word={word}]").first.click(modifiers=["Shift"])
+        expect(merchant).to_have_value("SEROJA MINI MARKET SDN BHD")  # the legal name, as the books want it
+        total.fill("25,95")  # typed, in the page's own decimal comma
+        page.screenshot(path=str(ARTEFACTS / "review-4-fixed.png"))
+        total.press("Enter")  # approve, and on to the next of the queue
+        expect(page.locator("#reviewing-title")).to_have_text("review-2.png")
+        page.screenshot(path=str(ARTEFACTS / "review-5-next.png"))
+        page.keyboard.press("Escape")
+        expect(page.locator("#queue tbody tr")).to_have_count(1)
+        assert errors == []
 
     with local_stack.client() as client:
         records = client.get("/v1/openapi/processing-history", params={"batchId": batch_id}).json()["data"]
@@ -138,7 +148,7 @@ def test_a_reviewer_fixes_fields_by_clicking_words_and_typing_and_approves_with_
 
 
 def test_the_console_shows_batches_sent_from_the_api_every_page_of_a_record_and_key_fields(local_stack):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from tests.support.documents import text_pdf_bytes
 
@@ -152,31 +162,20 @@ def test_the_console_shows_batches_sent_from_the_api_every_page_of_a_record_and_
         )
         assert reply.status_code == 201, reply.text
         batch, record_id = reply.json(), reply.json()["processingHistoryIds"][0]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        try:
-            page.goto(local_stack.url + "/console/")
-            page.fill("#login-form [name=email]", "pages@example.com")
-            page.fill("#login-form [name=password]", PASSWORD)
-            page.click("#login-form button")
-            card = page.locator(f"#batch-{batch['id']}")  # the project's latest batches, whoever sent them
-            expect(card.locator(".status")).to_contain_text("completed — 1 completed", timeout=60_000)
+    with signed_in(local_stack, "pages@example.com") as (page, errors):
+        card = page.locator(f"#batch-{batch['id']}")  # the project's latest batches, whoever sent them
+        expect(card.locator(".status")).to_contain_text("completed — 1 completed", timeout=60_000)
 
-            page.click("#nav a[href='#history']")
-            page.fill("#history-batch", batch["id"])
-            page.click("#history-filters button")
-            expect(page.locator("#records tbody tr").first).to_contain_text("invoiceNumber: PG-1")
-            page.screenshot(path=str(ARTEFACTS / "history-key-fields.png"))
+        page.click("#nav a[href='#history']")
+        page.fill("#history-batch", batch["id"])
+        page.click("#history-filters button")
+        expect(page.locator("#records tbody tr").first).to_contain_text("invoiceNumber: PG-1")
+        page.screenshot(path=str(ARTEFACTS / "history-key-fields.png"))
 
-            page.goto(f"{local_stack.url}/console/#record/{record_id}")
-            expect(page.locator("#record-pages button")).to_have_count(2)
-            page.click("#record-pages button >> text=Page 2")
-            expect(page.locator("#page-canvas")).to_have_attribute("data-page", "2")
-            expect(page.locator("#view-record .word[data-word=two]")).to_have_count(1)
-            page.screenshot(path=str(ARTEFACTS / "record-page-2.png"))
-            assert errors == []
-        finally:
-            browser.close()
+        page.goto(f"{local_stack.url}/console/#record/{record_id}")
+        expect(page.locator("#record-pages button")).to_have_count(2)
+        page.click("#record-pages button >> text=Page 2")
+        expect(page.locator("#page-canvas")).to_have_attribute("data-page", "2")
+        expect(page.locator("#view-record .word[data-word=two]")).to_have_count(1)
+        page.screenshot(path=str(ARTEFACTS / "record-page-2.png"))
+        assert errors == []

@@ -266,6 +266,11 @@ def test_the_next_receipt_of_the_issuer_comes_out_right_in_that_project_only(loc
         assert elsewhere["processingResult"]["merchant"] != LEARNED_SHOP  # another project learned nothing
         assert elsewhere["processingResult"]["total"] == 30.0
 
+    with local_stack.client() as another_organization:  # the stack's own organization learned nothing either
+        theirs = first_record(another_organization, LEARNING_SECOND, "second.pdf")
+        assert theirs["processingResult"]["merchant"] != LEARNED_SHOP and theirs["processingResult"]["total"] == 30.0
+
+    with httpx.Client(base_url=local_stack.url, headers={"X-API-Key": key}, timeout=120) as client:
         # deleting the corrected record's batch deletes what it taught
         assert client.delete(f"/v1/openapi/batch/{first['batchId']}", params=mine).status_code == 200
         after_delete = first_record(client, LEARNING_SECOND, "third.pdf", **mine)
