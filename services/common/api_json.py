@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from ocrbatch.v1 import batch_pb2, common_pb2
-from services.common.convert import batch_status_name, iso_or_none, record_status_name, struct_to_dict, value_of
+from services.common.convert import (
+    batch_status_name,
+    in_field_order,
+    iso_or_none,
+    record_status_name,
+    struct_to_dict,
+    value_of,
+)
 
 
 def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
@@ -81,8 +88,10 @@ def record_json(
         "templateName": r.template_name or None,
         "resultFormat": r.result_format or "json",
         "priority": r.priority,
-        "processingResult": struct_to_dict(r.processing_result) if r.HasField("processing_result") else None,
-        "fieldDetails": struct_to_dict(r.field_details) if r.HasField("field_details") else None,
+        "processingResult": in_field_order(r.processing_result, r.field_names)
+        if r.HasField("processing_result")
+        else None,
+        "fieldDetails": in_field_order(r.field_details, r.field_names) if r.HasField("field_details") else None,
         "needsReview": r.needs_review,
         "reviewedAt": iso_or_none(r.reviewed_at, r.HasField("reviewed_at")),
         "reviewedBy": r.reviewed_by or None,

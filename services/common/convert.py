@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,6 +74,13 @@ def _whole_numbers(value: Any) -> Any:
 def struct_to_dict(value: struct_pb2.Struct) -> dict[str, Any]:
     whole: dict[str, Any] = _whole_numbers(MessageToDict(value))
     return whole
+
+
+def in_field_order(values: struct_pb2.Struct, names: Iterable[str]) -> dict[str, Any]:
+    """A record's values or details keyed in its template's order (Record.field_names; a Struct keeps none), any
+    other key after them."""
+    found = struct_to_dict(values)
+    return {name: found[name] for name in names if name in found} | found
 
 
 def to_value(value: Any) -> struct_pb2.Value:

@@ -124,6 +124,8 @@ def test_a_correction_is_what_the_record_its_exports_and_the_stats_show_and_its_
         assert fixed.status_code == 200, fixed.text
         body = fixed.json()
         assert body["processingResult"]["total"] == 25.95
+        order = [f["name"] for f in client.get("/v1/openapi/templates/receipt").json()["fields"]]
+        assert list(body["processingResult"]) == list(body["fieldDetails"]) == order  # the template's order
         assert (body["processingResult"]["date"], body["processingResult"]["merchant"]) == ("2019-03-13", SHOP)
         assert body["processingResult"]["currency"] == extracted["currency"]  # what was not corrected stays
         total = body["fieldDetails"]["total"]

@@ -97,7 +97,7 @@ class Example(_message.Message):
     def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., printed: _Optional[bool] = ..., label: _Optional[str] = ..., how: _Optional[str] = ..., x: _Optional[float] = ..., y: _Optional[float] = ..., format: _Optional[str] = ..., rejected: _Optional[bool] = ..., rejected_label: _Optional[str] = ..., rejected_how: _Optional[str] = ..., rejected_x: _Optional[float] = ..., rejected_y: _Optional[float] = ..., rejected_format: _Optional[str] = ..., template_id: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class OcrResult(_message.Message):
-    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys")
+    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys", "field_names")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -112,6 +112,7 @@ class OcrResult(_message.Message):
     FIELD_DETAILS_FIELD_NUMBER: _ClassVar[int]
     NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
     ISSUER_KEYS_FIELD_NUMBER: _ClassVar[int]
+    FIELD_NAMES_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     generation: int
@@ -126,7 +127,8 @@ class OcrResult(_message.Message):
     field_details: _struct_pb2.Struct
     needs_review: bool
     issuer_keys: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ..., issuer_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+    field_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., field_names: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ReadJobFileRequest(_message.Message):
     __slots__ = ("record_id", "start")

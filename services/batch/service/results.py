@@ -18,7 +18,7 @@ from services.batch.domain.rules import BatchStatus, became_final
 from services.batch.ports import Batches, ProgressPublisher
 from services.batch.service.webhooks import WebhookEvents
 from services.common import metrics
-from services.common.convert import struct_to_dict
+from services.common.convert import in_field_order
 from services.common.templates import needs_review
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,12 @@ def outcome_of(result: jobs_pb2.OcrResult, at: datetime) -> Outcome | None:
             attempts=result.delivery,
             text=result.text,
             pages=list(result.pages),
-            processing_result=struct_to_dict(result.processing_result) if result.HasField("processing_result") else {},
-            field_details=struct_to_dict(result.field_details) if result.HasField("field_details") else {},
+            processing_result=in_field_order(result.processing_result, result.field_names)
+            if result.HasField("processing_result")
+            else {},
+            field_details=in_field_order(result.field_details, result.field_names)
+            if result.HasField("field_details")
+            else {},
             needs_review=result.needs_review,
             issuer_keys=list(result.issuer_keys),
         )

@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
-from services.common.convert import iso_or_none, record_status_name, struct_to_dict
+from services.common.convert import in_field_order, iso_or_none, record_status_name
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError, from_grpc
 from services.gateway.routes.files import public_base
@@ -175,7 +175,9 @@ async def get_document(
         "status": status,
         "type": record.template_name or record.template_id,
         "document_name": record.file_name,
-        "parsed_document": struct_to_dict(record.processing_result) if record.HasField("processing_result") else None,
+        "parsed_document": in_field_order(record.processing_result, record.field_names)
+        if record.HasField("processing_result")
+        else None,
         "batchId": record.batch_id,
     }
     if status == "FAILED":

@@ -268,6 +268,7 @@ class JobConsumer:
                     field_details=to_struct(document.details),
                     needs_review=document.needs_review,
                     issuer_keys=document.issuer_keys,
+                    field_names=list(document.values or {}),
                 )
             except nats.errors.MaxPayloadError:
                 outcome = Unreadable(

@@ -68,6 +68,7 @@ def record_message(r: Record) -> common_pb2.Record:
         text=r.text or "",
         pages=r.pages,
         processing_result=to_struct(r.processing_result),
+        field_names=list(r.processing_result or {}),
         field_details=to_struct(r.field_details),
         needs_review=r.needs_review,
         attempts=r.attempts,
