@@ -63,18 +63,17 @@ class RecordReview:
         examples: list[Example] = []
         untaught: list[str] = []  # fields whose new value teaches nothing: what an earlier value taught goes
         for f in (f for f in template.fields if f.name in values):
-            value, table = values[f.name], f.rule.WhichOneof("kind") == "table"
-            anchor = None if table or value is None else anchor_of(f.type, value, details.get(f.name), record.pages)
+            value, extracted = values[f.name], details.get(f.name)
+            placed = value is not None and f.rule.WhichOneof("kind") != "table"  # a table teaches no place
+            anchor = anchor_of(f.type, value, extracted, record.pages) if placed else None
             corrected[f.name] = FieldCorrection(
                 value, actor, at, anchor.page if anchor else None, anchor.box if anchor else None
             )
             changes.append(_change(record, "correction", actor, at, f.name, result.get(f.name), value))
-            rejected = (
-                None
-                if table or value is None
-                else rejected_anchor(f.type, value, details.get(f.name), record.pages, anchor)
-            )
-            example = None if table or value is None else taught_example(record, f, value, anchor, at, rejected)
+            example = None
+            if placed:
+                rejected = rejected_anchor(f.type, value, extracted, record.pages, anchor)
+                example = taught_example(record, f, value, anchor, at, rejected)
             if example is not None:
                 examples.append(example)
             else:
@@ -112,11 +111,9 @@ class RecordReview:
         """Stores an example under its issuer: the one whose examples' fingerprints agree most with it, else a
         new one; only the latest few of an issuer and field are kept."""
         known = await self._corrections.examples(example.organization_id, example.project_id, ISSUERS_COMPARED)
-        best = max(known, key=lambda e: issuer_agreement(e.issuer_keys, example.issuer_keys), default=None)
-        if best is not None and issuer_agreement(best.issuer_keys, example.issuer_keys) > 0:
-            example.issuer_id = best.issuer_id
-        else:
-            example.issuer_id = uuid.uuid4().hex
+        agreeing = [(issuer_agreement(e.issuer_keys, example.issuer_keys), e.issuer_id) for e in known]
+        best = max(agreeing, key=lambda pair: pair[0], default=(0.0, ""))  # the latest among equals
+        example.issuer_id = best[1] if best[0] > 0 else uuid.uuid4().hex
         await self._corrections.keep_example(example, EXAMPLES_PER_ISSUER_FIELD)
 
 
