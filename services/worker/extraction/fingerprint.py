@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from services.common.examples import folded
 from services.worker.extraction.context import DocumentContext
 from services.worker.extraction.issuer import header_rows
 from services.worker.extraction.vocabulary import REGISTRATION
@@ -21,10 +22,6 @@ _ID = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z]{0,3}[0-9][A-Z0-9-]{5,18}\b", re.IGNOR
 _DOMAIN = re.compile(r"(?:www\.|https?://|@)?((?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,6})\b", re.IGNORECASE)
 _MAIL = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,6})\b", re.IGNORECASE)
 _DATE_OR_TIME = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}")
-
-
-def _fold(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() else " " for c in text.upper()).split())
 
 
 def _phones(text: str) -> list[str]:
@@ -61,9 +58,9 @@ def issuer_keys(context: DocumentContext) -> list[str]:
                 keys.add(f"web:{domain}")
     header = header_rows(context)[:HEADER_LINES]
     for row in header:
-        folded = _fold(row.text)
-        if sum(c.isalpha() for c in folded) >= MIN_HEADER_LETTERS:
-            keys.add(f"head:{folded}")
+        line = folded(row.text)
+        if sum(c.isalpha() for c in line) >= MIN_HEADER_LETTERS:
+            keys.add(f"head:{line}")
     keys.update(_layout(context, {row.index for row in header}))
     return sorted(keys)
 
@@ -76,8 +73,8 @@ def _layout(context: DocumentContext, header: set[int]) -> set[str]:
     for row in (r for r in rows if r.page == rows[0].page and r.index not in header):
         words = [cell.text for cell in row.cells if not any(c.isdigit() for c in cell.text)]
         for text in words:
-            folded = _fold(text)
+            cell = folded(text)
             if text.rstrip().endswith(":") or (len(words) >= 3 and len(words) == len(row.cells)):
-                if sum(c.isalpha() for c in folded) >= MIN_HEADER_LETTERS and len(folded.split()) <= 6:
-                    keys.add(f"lay:{folded}")
+                if sum(c.isalpha() for c in cell) >= MIN_HEADER_LETTERS and len(cell.split()) <= 6:
+                    keys.add(f"lay:{cell}")
     return keys

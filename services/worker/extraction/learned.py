@@ -72,6 +72,11 @@ def _centre(candidate: Candidate) -> tuple[float, float] | None:
     return (box[0] + box[2]) / 2 / row.page_width, (box[1] + box[3]) / 2 / row.page_height
 
 
+def _apart(centre: tuple[float, float], x: float, y: float) -> float:
+    """How far a value's centre lies from a place, as a fraction of the page's diagonal (both as page fractions)."""
+    return math.hypot(centre[0] - x, centre[1] - y) / math.sqrt(2)
+
+
 def features_of(candidate: Candidate, examples: list[Applicable], kind: str, constant: bool) -> dict[str, float]:
     """The candidate's example features: the best any of the field's examples gives it. The same value counts
     only for a field an issuer prints the same on every document (`constant`: its name, its currency): a total
@@ -88,7 +93,7 @@ def features_of(candidate: Candidate, examples: list[Applicable], kind: str, con
         if label:
             best["example_label"] = 1.0
         if centre is not None:
-            distance = math.hypot(centre[0] - example.x, centre[1] - example.y) / math.sqrt(2)
+            distance = _apart(centre, example.x, example.y)
             best["example_place"] = max(best["example_place"], max(0.0, 1.0 - distance / PLACE_RADIUS))
         if example.format and printed_format(candidate.printed) == example.format:
             best["example_format"] = 1.0
@@ -101,7 +106,7 @@ def _sits_at(candidate: Candidate, label: str, x: float, y: float, shape: str) -
     centre = _centre(candidate)
     if centre is None or folded(candidate.label or "") != folded(label) or printed_format(candidate.printed) != shape:
         return False
-    return math.hypot(centre[0] - x, centre[1] - y) / math.sqrt(2) <= PLACE_RADIUS
+    return _apart(centre, x, y) <= PLACE_RADIUS
 
 
 REPLAYED = "a person chose the value printed here over the one the extraction chose, on this issuer's documents"
