@@ -23,6 +23,7 @@ from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
 from services.common.priorities import PRIORITIES
+from services.common.qualities import QUALITIES
 from services.local.stack import local_stack_pointer
 
 FINAL = ("completed", "partially_failed", "failed")
@@ -148,7 +149,13 @@ def submit(api: Api, args: argparse.Namespace) -> int:
         raise CliError(f"not a file: {', '.join(missing)}")
     if args.export and not args.output:
         raise CliError("--export needs -o/--output")
-    fields = (("templateId", args.template), ("name", args.name), ("priority", args.priority), ("locale", args.locale))
+    fields = (
+        ("templateId", args.template),
+        ("name", args.name),
+        ("priority", args.priority),
+        ("locale", args.locale),
+        ("quality", args.quality),
+    )
     data = {k: v for k, v in fields if v}
     handles = [p.open("rb") for p in paths]
     try:
@@ -284,6 +291,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--priority", choices=PRIORITIES, default="")
     p.add_argument(
         "--locale", default="", help="BCP 47, e.g. en-US: how dates and amounts are read where a page does not tell"
+    )
+    p.add_argument(
+        "--quality",
+        choices=QUALITIES,
+        default="",
+        help="accurate or fast: the OCR models that read the pages (default: the template's, else the workers')",
     )
     p.add_argument("--wait", action="store_true", help="show progress until the batch is final")
     p.add_argument("--export", choices=FORMATS, help="when final, write the combined results in this format")

@@ -88,6 +88,9 @@ def record_json(
         "templateName": r.template_name or None,
         "resultFormat": r.result_format or "json",
         "priority": r.priority,
+        # the reading quality asked for until the record is read, then the one that read it; null: the workers'
+        # default, not read yet
+        "quality": r.quality or None,
         "processingResult": in_field_order(r.processing_result, r.field_names)
         if r.HasField("processing_result")
         else None,

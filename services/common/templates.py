@@ -16,6 +16,7 @@ from services.common.labels import (
     TOTAL_LABELS,
 )
 from services.common.locales import LocaleError, canonical_locale
+from services.common.qualities import QualityError, checked_quality
 
 FIELD_TYPES = ("string", "identifier", "number", "money", "date", "currency")
 ROLES = ("", "total", "issuer", "legal_name")
@@ -66,6 +67,10 @@ def validate(template: templates_pb2.Template) -> templates_pb2.Template:
         template.locale = canonical_locale(template.locale)
     except LocaleError as exc:
         raise TemplateError(f"locale: {exc}") from None
+    try:
+        template.quality = checked_quality(template.quality)
+    except QualityError as exc:
+        raise TemplateError(f"quality: {exc}") from None
     if not template.fields and not template.key_values:
         raise TemplateError("fields: at least one field is required")
     if len(template.fields) > MAX_FIELDS:

@@ -14,6 +14,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ocrbatch.v1 import batch_pb2, common_pb2
 from services.common.locales import LocaleError, canonical_locale
+from services.common.qualities import QualityError, checked_quality
 from services.gateway.errors import ApiError
 from services.gateway.settings import GatewaySettings
 
@@ -58,6 +59,7 @@ class BatchForm:
     metadata: dict[str, Any]
     priority: str
     locale: str  # canonical BCP 47, "" when none was given
+    quality: str  # accurate | fast; "" when none was given
 
 
 def checked_locale(value: str) -> str:
@@ -66,6 +68,14 @@ def checked_locale(value: str) -> str:
         return canonical_locale(value)
     except LocaleError as exc:
         raise ApiError(400, f"locale: {exc}") from None
+
+
+def checked_quality_field(value: str) -> str:
+    """A `quality` field (accurate, fast; "" when none), or a 400 naming it."""
+    try:
+        return checked_quality(value)
+    except QualityError as exc:
+        raise ApiError(400, f"quality: {exc}") from None
 
 
 def _mb(value: float) -> str:
@@ -133,6 +143,7 @@ def _checked_form(form: FormData, file_field: str) -> BatchForm:
         metadata=metadata,
         priority=_text(form, "priority"),
         locale=checked_locale(_text(form, "locale")),
+        quality=checked_quality_field(_text(form, "quality")),
     )
 
 
@@ -155,6 +166,7 @@ async def create_batch_requests(
             priority=form.priority,
             file_count=len(form.files),
             locale=form.locale,
+            quality=form.quality,
         )
     )
     for f in form.files:

@@ -18,8 +18,8 @@ from services.common.metrics import serve_metrics
 from services.common.telemetry import init_tracing
 from services.worker.documents import Limits
 from services.worker.engine.port import OcrEngine
+from services.worker.engine.qualities import EnginesByQuality
 from services.worker.engine.rapidocr_engine import configured_engine
-from services.worker.engine.recycling import RecyclingEngine
 from services.worker.entrypoints.job_consumer import JobConsumer
 from services.worker.settings import WorkerSettings
 
@@ -63,11 +63,14 @@ async def serve(settings: WorkerSettings) -> None:
             await set_serving(health, [], False)
 
         serve_metrics(settings.metrics_port, settings.metrics_host)
-        engine = RecyclingEngine(
-            lambda: configured_engine(settings),
+        engines = await asyncio.to_thread(
+            EnginesByQuality,
+            lambda quality: configured_engine(settings, quality=quality),
+            settings.ocr_quality,
             max_jobs=settings.engine_max_jobs,
             max_rss_mb=settings.engine_max_rss_mb,
         )
+        engine = engines.engine()
         seconds = await asyncio.to_thread(check_engine, engine)
         log.info("OCR engine %s ready (health check read %r in %.2fs)", engine.name, HEALTH_TEXT, seconds)
 
@@ -82,7 +85,7 @@ async def serve(settings: WorkerSettings) -> None:
             nc,
             js,
             jobs_pb2_grpc.JobFileServiceStub(channel),
-            engine,
+            engines,
             limits_from(settings),
             worker_id=settings.worker_id,
             max_file_bytes=int(settings.max_file_mb * 1024 * 1024),

@@ -23,6 +23,11 @@ class WorkerSettings(CommonSettings):
     # small or tiny PP-OCRv6 models. tiny reads 2.7x the pages per core (0.29 s a real receipt against 0.78 s)
     # at a lower word F1 (0.78 against 0.90; Tesseract 0.72): bench/ocr_speed.py, README.
     ocr_model: Literal["small", "tiny"] = "small"
+    # accurate or fast: how a job is read when neither its upload nor its template names a quality. accurate:
+    # the configured models (OCRBATCH_OCR_MODEL). fast: the tiny pair, and the small recogniser again on each
+    # page's header: 0.52 s a real receipt against 0.83 s, a few points of field accuracy lower (README,
+    # "Reading quality"; engine/fast.py).
+    ocr_quality: Literal["accurate", "fast"] = "accurate"
     # latin or full: the characters recognition chooses from. latin (Latin letters with accents, Greek,
     # digits, punctuation and symbols) leaves out the models' Chinese and Japanese characters, which a
     # recognition model scores at every step of every line: a real receipt in 0.78 s against 0.86 s at the

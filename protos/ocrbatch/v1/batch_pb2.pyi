@@ -70,7 +70,7 @@ class CheckProjectResponse(_message.Message):
     def __init__(self, exists: _Optional[bool] = ...) -> None: ...
 
 class BatchHeader(_message.Message):
-    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count", "locale")
+    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count", "locale", "quality")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -78,6 +78,7 @@ class BatchHeader(_message.Message):
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     FILE_COUNT_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     name: str
     template_id: str
@@ -85,7 +86,8 @@ class BatchHeader(_message.Message):
     priority: str
     file_count: int
     locale: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ..., locale: _Optional[str] = ...) -> None: ...
+    quality: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ..., locale: _Optional[str] = ..., quality: _Optional[str] = ...) -> None: ...
 
 class FileHeader(_message.Message):
     __slots__ = ("file_name", "mime_type")

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from ocrbatch.v1 import common_pb2 as ocrbatch_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bocrbatch/v1/templates.proto\x12\x0bocrbatch.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18ocrbatch/v1/common.proto\"\x1c\n\tRegexRule\x12\x0f\n\x07pattern\x18\x01 \x01(\t\"A\n\tLabelRule\x12\x0e\n\x06labels\x18\x01 \x03(\t\x12\x16\n\x0e\x65xclude_labels\x18\x02 \x03(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\":\n\x0bTableColumn\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07headers\x18\x02 \x03(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\"K\n\tTableRule\x12)\n\x07\x63olumns\x18\x01 \x03(\x0b\x32\x18.ocrbatch.v1.TableColumn\x12\x13\n\x0bstop_labels\x18\x02 \x03(\t\"\x8e\x01\n\tFieldRule\x12\'\n\x05regex\x18\x01 \x01(\x0b\x32\x16.ocrbatch.v1.RegexRuleH\x00\x12\'\n\x05label\x18\x02 \x01(\x0b\x32\x16.ocrbatch.v1.LabelRuleH\x00\x12\'\n\x05table\x18\x03 \x01(\x0b\x32\x16.ocrbatch.v1.TableRuleH\x00\x42\x06\n\x04kind\"c\n\rTemplateField\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12$\n\x04rule\x18\x03 \x01(\x0b\x32\x16.ocrbatch.v1.FieldRule\x12\x10\n\x08optional\x18\x04 \x01(\x08\"\xd9\x02\n\x08Template\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rresult_format\x18\x04 \x01(\t\x12*\n\x06\x66ields\x18\x05 \x03(\x0b\x32\x1a.ocrbatch.v1.TemplateField\x12\x0f\n\x07\x62uiltin\x18\x06 \x01(\x08\x12\x12\n\nkey_values\x18\x07 \x01(\x08\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\n \x01(\t\x12\x1d\n\x10review_threshold\x18\x0b \x01(\x01H\x00\x88\x01\x01\x12\x0e\n\x06locale\x18\x0c \x01(\tB\x13\n\x11_review_threshold\"a\n\x13SaveTemplateRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\'\n\x08template\x18\x02 \x01(\x0b\x32\x15.ocrbatch.v1.Template\"L\n\x12GetTemplateRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x13\n\x0btemplate_id\x18\x02 \x01(\t\"9\n\x14ListTemplatesRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\"<\n\x15ListTemplatesResponse\x12#\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x15.ocrbatch.v1.Template2\x90\x03\n\x0fTemplateService\x12I\n\x0e\x43reateTemplate\x12 .ocrbatch.v1.SaveTemplateRequest\x1a\x15.ocrbatch.v1.Template\x12\x45\n\x0bGetTemplate\x12\x1f.ocrbatch.v1.GetTemplateRequest\x1a\x15.ocrbatch.v1.Template\x12V\n\rListTemplates\x12!.ocrbatch.v1.ListTemplatesRequest\x1a\".ocrbatch.v1.ListTemplatesResponse\x12I\n\x0eUpdateTemplate\x12 .ocrbatch.v1.SaveTemplateRequest\x1a\x15.ocrbatch.v1.Template\x12H\n\x0e\x44\x65leteTemplate\x12\x1f.ocrbatch.v1.GetTemplateRequest\x1a\x15.ocrbatch.v1.Templateb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bocrbatch/v1/templates.proto\x12\x0bocrbatch.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18ocrbatch/v1/common.proto\"\x1c\n\tRegexRule\x12\x0f\n\x07pattern\x18\x01 \x01(\t\"A\n\tLabelRule\x12\x0e\n\x06labels\x18\x01 \x03(\t\x12\x16\n\x0e\x65xclude_labels\x18\x02 \x03(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\":\n\x0bTableColumn\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07headers\x18\x02 \x03(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\"K\n\tTableRule\x12)\n\x07\x63olumns\x18\x01 \x03(\x0b\x32\x18.ocrbatch.v1.TableColumn\x12\x13\n\x0bstop_labels\x18\x02 \x03(\t\"\x8e\x01\n\tFieldRule\x12\'\n\x05regex\x18\x01 \x01(\x0b\x32\x16.ocrbatch.v1.RegexRuleH\x00\x12\'\n\x05label\x18\x02 \x01(\x0b\x32\x16.ocrbatch.v1.LabelRuleH\x00\x12\'\n\x05table\x18\x03 \x01(\x0b\x32\x16.ocrbatch.v1.TableRuleH\x00\x42\x06\n\x04kind\"c\n\rTemplateField\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12$\n\x04rule\x18\x03 \x01(\x0b\x32\x16.ocrbatch.v1.FieldRule\x12\x10\n\x08optional\x18\x04 \x01(\x08\"\xea\x02\n\x08Template\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproject_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rresult_format\x18\x04 \x01(\t\x12*\n\x06\x66ields\x18\x05 \x03(\x0b\x32\x1a.ocrbatch.v1.TemplateField\x12\x0f\n\x07\x62uiltin\x18\x06 \x01(\x08\x12\x12\n\nkey_values\x18\x07 \x01(\x08\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\n \x01(\t\x12\x1d\n\x10review_threshold\x18\x0b \x01(\x01H\x00\x88\x01\x01\x12\x0e\n\x06locale\x18\x0c \x01(\t\x12\x0f\n\x07quality\x18\r \x01(\tB\x13\n\x11_review_threshold\"a\n\x13SaveTemplateRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\'\n\x08template\x18\x02 \x01(\x0b\x32\x15.ocrbatch.v1.Template\"L\n\x12GetTemplateRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x13\n\x0btemplate_id\x18\x02 \x01(\t\"9\n\x14ListTemplatesRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\"<\n\x15ListTemplatesResponse\x12#\n\x04\x64\x61ta\x18\x01 \x03(\x0b\x32\x15.ocrbatch.v1.Template2\x90\x03\n\x0fTemplateService\x12I\n\x0e\x43reateTemplate\x12 .ocrbatch.v1.SaveTemplateRequest\x1a\x15.ocrbatch.v1.Template\x12\x45\n\x0bGetTemplate\x12\x1f.ocrbatch.v1.GetTemplateRequest\x1a\x15.ocrbatch.v1.Template\x12V\n\rListTemplates\x12!.ocrbatch.v1.ListTemplatesRequest\x1a\".ocrbatch.v1.ListTemplatesResponse\x12I\n\x0eUpdateTemplate\x12 .ocrbatch.v1.SaveTemplateRequest\x1a\x15.ocrbatch.v1.Template\x12H\n\x0e\x44\x65leteTemplate\x12\x1f.ocrbatch.v1.GetTemplateRequest\x1a\x15.ocrbatch.v1.Templateb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -46,15 +46,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TEMPLATEFIELD']._serialized_start=482
   _globals['_TEMPLATEFIELD']._serialized_end=581
   _globals['_TEMPLATE']._serialized_start=584
-  _globals['_TEMPLATE']._serialized_end=929
-  _globals['_SAVETEMPLATEREQUEST']._serialized_start=931
-  _globals['_SAVETEMPLATEREQUEST']._serialized_end=1028
-  _globals['_GETTEMPLATEREQUEST']._serialized_start=1030
-  _globals['_GETTEMPLATEREQUEST']._serialized_end=1106
-  _globals['_LISTTEMPLATESREQUEST']._serialized_start=1108
-  _globals['_LISTTEMPLATESREQUEST']._serialized_end=1165
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=1167
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=1227
-  _globals['_TEMPLATESERVICE']._serialized_start=1230
-  _globals['_TEMPLATESERVICE']._serialized_end=1630
+  _globals['_TEMPLATE']._serialized_end=946
+  _globals['_SAVETEMPLATEREQUEST']._serialized_start=948
+  _globals['_SAVETEMPLATEREQUEST']._serialized_end=1045
+  _globals['_GETTEMPLATEREQUEST']._serialized_start=1047
+  _globals['_GETTEMPLATEREQUEST']._serialized_end=1123
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=1125
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=1182
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=1184
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=1244
+  _globals['_TEMPLATESERVICE']._serialized_start=1247
+  _globals['_TEMPLATESERVICE']._serialized_end=1647
 # @@protoc_insertion_point(module_scope)

@@ -87,6 +87,7 @@ class Outcome:
     needs_review: bool = False
     error: str = ""
     issuer_keys: list[str] = field(default_factory=list)
+    quality: str = ""  # the reading quality that read it
 
     @property
     def status(self) -> RecordStatus:
@@ -120,6 +121,10 @@ class Record:
     # fixed when the record is made, from the batch's, its template's and its project's locale: a retry, or a
     # declared document uploaded later, is read the same way
     locale: LocaleChoice = LocaleChoice()
+    # the reading quality asked for, fixed like the locale: the upload's, else the template's; "" for the workers'
+    # default. `quality` is the one that read it, from the worker.
+    quality_asked: str = ""
+    quality: str = ""
     result_format: str = "json"
     priority: str = "medium"
     attempts: int = 0

@@ -76,6 +76,7 @@ class DeclaredBatches:
                     template_id=template.id,
                     template_name=template.name,
                     locale=choice,
+                    quality_asked=template.quality,
                     result_format=template.result_format or "json",
                     priority=DEFAULT_PRIORITY,
                     created_at=at,

@@ -26,6 +26,7 @@ def job_for(record: Record) -> jobs_pb2.OcrJob:
         generation=record.generation,
         locale=record.locale.tag,
         locale_source=record.locale.source,
+        quality=record.quality_asked,
         organization_id=record.organization_id,
         project_id=record.project_id,
     )

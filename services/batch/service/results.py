@@ -40,6 +40,7 @@ def outcome_of(result: jobs_pb2.OcrResult, at: datetime) -> Outcome | None:
             else {},
             needs_review=result.needs_review,
             issuer_keys=list(result.issuer_keys),
+            quality=result.quality,
         )
     if result.kind == jobs_pb2.RESULT_KIND_FAILED:
         return Outcome(completed=False, at=at, attempts=result.delivery, error=result.error)

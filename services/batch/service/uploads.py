@@ -28,6 +28,7 @@ from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
 from services.common.priorities import DEFAULT_PRIORITY, PRIORITIES
+from services.common.qualities import QualityError, checked_quality
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class _Header:
     metadata: dict[str, Any]
     priority: str
     locale: LocaleChoice  # what every file of the batch is read by when its page does not tell
+    quality: str  # the reading quality asked for (the upload's, else the template's); "" for the workers' default
 
 
 @dataclass
@@ -90,6 +92,7 @@ class BatchUpload:
         priority: str,
         file_count: int = 0,
         locale: str = "",
+        quality: str = "",
     ) -> None:
         if not scope.organization_id or not scope.project_id:
             raise InvalidArgument("projectId is required")
@@ -99,6 +102,10 @@ class BatchUpload:
         if priority not in PRIORITIES:
             raise InvalidArgument(f"priority must be one of {', '.join(PRIORITIES)}")
         locale = checked_locale(locale)
+        try:
+            quality = checked_quality(quality)
+        except QualityError as exc:
+            raise InvalidArgument(f"quality: {exc}") from None
         template = None
         if template_id:
             try:
@@ -108,7 +115,14 @@ class BatchUpload:
         at = datetime.now(UTC)
         choice = await locale_choice(self._ports.tenancy, scope, locale, template)
         header = _Header(
-            scope, name.strip() or default_batch_name(at), template, template_id or None, metadata, priority, choice
+            scope,
+            name.strip() or default_batch_name(at),
+            template,
+            template_id or None,
+            metadata,
+            priority,
+            choice,
+            quality or (template.quality if template else ""),
         )
         self._header = header
         if file_count:
@@ -207,6 +221,7 @@ class BatchUpload:
             template_name=template.name if template else None,
             template_snapshot=template,
             locale=header.locale,
+            quality_asked=header.quality,
             result_format=template.result_format if template else "json",
             priority=header.priority,
             created_at=at,

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 import cv2
 import numpy as np
 
-from services.worker.engine.port import OcrEngine, OcrLine
+from services.worker.engine.port import Box, OcrEngine, OcrLine
 
 # The finder works on the page subsampled to about this many pixels, so its cost does not grow with the scan
 # (a 1850×8000 fax page is 15 MP): a box 1.5 text lines high keeps ~10 px of height at this size.
@@ -53,8 +53,6 @@ PAD_LINES = 0.5  # white margin put around an inverted crop, in text lines: the 
 MIN_CONFIDENCE = 0.8
 MIN_ALNUM = 2
 SAME_TEXT = 0.8  # similarity of two reads at one place above which the inverted one repeats the page's own
-
-Box = tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True)

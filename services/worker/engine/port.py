@@ -7,12 +7,14 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+Box = tuple[tuple[float, float], ...]  # four corners, clockwise from top-left, in image pixels
+
 
 @dataclass(frozen=True)
 class OcrLine:
     text: str
     confidence: float
-    box: tuple[tuple[float, float], ...]  # four corners, clockwise from top-left, in image pixels
+    box: Box
     inverted: bool = False  # read as light text on a dark fill (a logo box): a strong hint of who issued it
 
 

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from services.common.qualities import QUALITIES
 from services.worker.engine.alphabet import ALPHABETS, restricted_model_file
-from services.worker.engine.port import OcrEngine, OcrLine
+from services.worker.engine.fast import FastEngine
+from services.worker.engine.port import Box, OcrEngine, OcrLine
 from services.worker.engine.scripts import LatinFirstEngine
 from services.worker.settings import WorkerSettings
 
@@ -174,6 +176,17 @@ class RapidOcrEngine:
             lines.append(OcrLine(text=str(text), confidence=float(score), box=corners))
         return lines
 
+    def read_lines(self, image: np.ndarray, boxes: list[Box]) -> list[tuple[str, float]]:
+        """The text and confidence of each box of the image (corners clockwise from top-left), read by this
+        engine's recogniser alone: its detection model is never loaded for this."""
+        if not boxes:
+            return []
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        crops = [get_rotate_crop_image(image, np.array(box, dtype=np.float32)) for box in boxes]
+        read = self._ocr.recognize_txt(crops)
+        return [(str(text), float(score)) for text, score in zip(read.txts, read.scores, strict=True)]
+
 
 def backend_of(name: str) -> str:
     """OCRBATCH_OCR_ENGINE: onnxruntime or openvino (rapidocr is a synonym of onnxruntime)."""
@@ -191,25 +204,40 @@ def create_engine(
     )
 
 
-def configured_engine(settings: WorkerSettings, threads: int | None = None) -> OcrEngine:
-    """The workers' engine, as OCRBATCH_OCR_ENGINE, _OCR_MODEL, _OCR_ALPHABET, _OCR_THREADS and _OCR_ANGLE_CLS
-    configure it. With the latin alphabet, a pair that makes its full-alphabet engine when a page in Chinese or
-    Japanese first needs it (most workers never do): one object, so the worker renews both where it renews one."""
+def configured_engine(settings: WorkerSettings, threads: int | None = None, quality: str | None = None) -> OcrEngine:
+    """The workers' engine for a reading quality (OCRBATCH_OCR_QUALITY when none is named), as OCRBATCH_OCR_ENGINE,
+    _OCR_MODEL, _OCR_ALPHABET, _OCR_THREADS and _OCR_ANGLE_CLS configure it. `accurate` reads with the configured
+    models; `fast` with the tiny pair and the small recogniser again on the header (engine/fast.py).
+
+    With the latin alphabet, a pair that makes its full-alphabet engine when a page in Chinese or Japanese first
+    needs it (most workers never do; such pages are read with the configured models in either quality): one
+    object, so the worker renews both where it renews one."""
 
     count = settings.ocr_threads if threads is None else threads
+    quality = quality or settings.ocr_quality
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown reading quality {quality!r}: one of {', '.join(QUALITIES)}")
 
-    def make(alphabet: str) -> RapidOcrEngine:
-        return create_engine(settings.ocr_engine, count, settings.ocr_angle_cls, settings.ocr_model, alphabet)
+    def make(alphabet: str, model: str = settings.ocr_model) -> RapidOcrEngine:
+        return create_engine(settings.ocr_engine, count, settings.ocr_angle_cls, model, alphabet)
+
+    def reading(alphabet: str) -> OcrEngine:
+        if quality == "accurate":
+            return make(alphabet)
+        careful = make(alphabet, "small")  # only its recogniser is ever loaded
+        return FastEngine(make(alphabet, "tiny"), careful, careful.name)
 
     if settings.ocr_alphabet == "latin":
-        return LatinFirstEngine(make("latin"), lambda: make("full"))
-    return make(settings.ocr_alphabet)
+        return LatinFirstEngine(reading("latin"), lambda: make("full"))
+    return reading(settings.ocr_alphabet)
 
 
-def configured_engine_name(settings: WorkerSettings) -> str:
-    return RapidOcrEngine.configured_name(
-        backend_of(settings.ocr_engine),
-        settings.ocr_angle_cls,
-        model=settings.ocr_model,
-        alphabet=settings.ocr_alphabet,
-    )
+def configured_engine_name(settings: WorkerSettings, quality: str | None = None) -> str:
+    def name(model: str) -> str:
+        return RapidOcrEngine.configured_name(
+            backend_of(settings.ocr_engine), settings.ocr_angle_cls, model=model, alphabet=settings.ocr_alphabet
+        )
+
+    if (quality or settings.ocr_quality) == "fast":
+        return f"fast({name('tiny')}+{name('small')})"
+    return name(settings.ocr_model)

@@ -10,7 +10,9 @@ import pytest
 
 from ocrbatch.v1 import common_pb2, jobs_pb2
 from services.common.jetstream import ensure_topology, job_subject
+from services.worker.consuming import queue
 from services.worker.documents import Limits
+from services.worker.engine.qualities import EnginesByQuality
 from services.worker.entrypoints import job_consumer
 from services.worker.entrypoints.job_consumer import JobConsumer
 from services.worker.extraction import LocaleHint
@@ -25,10 +27,17 @@ async def consumer(nats_client, jetstream, monkeypatch):
     """A job consumer on real NATS; it only takes jobs here (no batch service, no engine: next_job needs
     neither). An idle worker's look for redeliveries is put off to 10 s, so a prompt take can only be the
     wake-up on publication."""
-    monkeypatch.setattr(job_consumer, "IDLE_WAIT_S", 10.0)
+    monkeypatch.setattr(queue, "IDLE_WAIT_S", 10.0)
     await ensure_topology(jetstream, ack_wait_s=30, max_deliver=3)
-    files = engine = None  # next_job reads no file and recognises nothing
-    return JobConsumer(nats_client, jetstream, files, engine, Limits(), worker_id="t", max_file_bytes=1, ack_wait_s=30)
+    files = None  # next_job reads no file and recognises nothing
+    return JobConsumer(
+        nats_client, jetstream, files, no_engine(), Limits(), worker_id="t", max_file_bytes=1, ack_wait_s=30
+    )
+
+
+def no_engine() -> EnginesByQuality:
+    """Engines that are never asked to read (these tests take jobs, or replace the reading)."""
+    return EnginesByQuality(lambda quality: None, "accurate", max_jobs=0, max_rss_mb=0)
 
 
 async def publish(jetstream, priority: str, record_id: str) -> None:
@@ -37,10 +46,10 @@ async def publish(jetstream, priority: str, record_id: str) -> None:
 
 
 async def test_an_idle_worker_takes_a_job_as_soon_as_it_is_published_whatever_its_priority(consumer, jetstream):
-    subs = await consumer.subscribe()
+    subs = await consumer.queue.subscribe()
     for priority in ("low", "high", "medium"):
-        taking = asyncio.create_task(consumer.next_job(subs))
-        await asyncio.wait_for(consumer.idle.wait(), 10)  # nothing waiting: the worker listens for new jobs
+        taking = asyncio.create_task(consumer.queue.next_job(subs, asyncio.Event()))
+        await asyncio.wait_for(consumer.queue.idle.wait(), 10)  # nothing waiting: the worker listens for new jobs
         published = time.monotonic()
         await publish(jetstream, priority, f"r-{priority}")
         msg = await asyncio.wait_for(taking, 10)
@@ -51,13 +60,13 @@ async def test_an_idle_worker_takes_a_job_as_soon_as_it_is_published_whatever_it
 
 
 async def test_the_highest_priority_waiting_job_is_taken_first(consumer, jetstream):
-    subs = await consumer.subscribe()
+    subs = await consumer.queue.subscribe()
     await publish(jetstream, "low", "r-low")
     await publish(jetstream, "medium", "r-medium")
     await publish(jetstream, "high", "r-high")
     taken = []
     for _ in range(3):
-        msg = await consumer.next_job(subs)
+        msg = await consumer.queue.next_job(subs, asyncio.Event())
         assert msg is not None
         taken.append(jobs_pb2.OcrJob.FromString(msg.data).record_id)
         await msg.ack_sync()
@@ -65,11 +74,10 @@ async def test_the_highest_priority_waiting_job_is_taken_first(consumer, jetstre
 
 
 async def test_a_stopping_worker_stops_waiting_for_jobs_at_once(consumer):
-    subs = await consumer.subscribe()
+    subs = await consumer.queue.subscribe()
     stop = asyncio.Event()
-    consumer._stop = stop  # what run() sets
-    taking = asyncio.create_task(consumer.next_job(subs))
-    await asyncio.wait_for(consumer.idle.wait(), 10)
+    taking = asyncio.create_task(consumer.queue.next_job(subs, stop))
+    await asyncio.wait_for(consumer.queue.idle.wait(), 10)
     stopped = time.monotonic()
     stop.set()
     assert await asyncio.wait_for(taking, 10) is None
@@ -90,7 +98,7 @@ async def test_a_document_is_read_with_the_locale_its_job_carries_and_where_it_c
     monkeypatch.setattr(job_consumer, "read_document", read)
     batch = await create(stack, [("a.txt", b"Total 1,129")], locale="en_gb")
     worker = JobConsumer(
-        nats_client, jetstream, stack.files, None, Limits(), worker_id="t", max_file_bytes=1000, ack_wait_s=30
+        nats_client, jetstream, stack.files, no_engine(), Limits(), worker_id="t", max_file_bytes=1000, ack_wait_s=30
     )
     stop = asyncio.Event()
     running = asyncio.create_task(worker.run(stop))

@@ -381,6 +381,7 @@ class MongoBatches:
                 "fieldDetails": outcome.field_details,
                 "needsReview": outcome.needs_review,
                 "issuerKeys": outcome.issuer_keys,
+                "quality": outcome.quality,
                 "error": None,
             }
         else:

@@ -204,6 +204,8 @@ def record_doc(record: Record) -> Document:
         "templateSnapshot": template_doc(record.template_snapshot),
         "locale": record.locale.tag,
         "localeSource": record.locale.source,
+        "qualityAsked": record.quality_asked,
+        "quality": record.quality,
         "resultFormat": record.result_format,
         "priority": record.priority,
         "attempts": record.attempts,
@@ -247,6 +249,8 @@ def record_of(doc: Document) -> Record:
         template_name=doc.get("templateName"),
         template_snapshot=template_of(doc.get("templateSnapshot")),
         locale=LocaleChoice(doc.get("locale") or "", doc.get("localeSource") or ""),  # none on older records
+        quality_asked=doc.get("qualityAsked") or "",  # none on older records: the workers' default
+        quality=doc.get("quality") or "",
         result_format=doc.get("resultFormat") or "json",
         priority=doc.get("priority") or "medium",
         attempts=doc.get("attempts", 0),

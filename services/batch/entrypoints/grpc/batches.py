@@ -53,7 +53,14 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
                     h = request.header
                     metadata = struct_to_dict(h.metadata) if h.HasField("metadata") else {}
                     await upload.start(
-                        scope_of(h.scope), h.name, h.template_id, metadata, h.priority, h.file_count, h.locale
+                        scope_of(h.scope),
+                        h.name,
+                        h.template_id,
+                        metadata,
+                        h.priority,
+                        h.file_count,
+                        h.locale,
+                        h.quality,
                     )
                 elif part == "file":
                     await upload.begin_file(request.file.file_name, request.file.mime_type)

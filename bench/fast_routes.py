@@ -1,0 +1,181 @@
+"""Which lines the `fast` reading quality reads again with the small recogniser: each route measured on the real
+corpora, by field accuracy and time, from one tiny reading of every page and one small-recogniser reading of
+every line it found (cached in .cache/fast-routes/, so routes are compared without reading again).
+
+Routes (letters combine): H the header rows (what engine/fast.py re-reads), L lines a label of the template
+matches, A lines with an amount, T lines with a date, I lines with an identifier, C the lines of the extraction's
+candidates (winner and alternatives) on the tiny reading, X every line. Time is estimated as the tiny reading plus
+the share of lines re-read times the small recogniser's time for all of them (measured per page, one thread).
+
+Usage: python -m bench.fast_routes [--corpus sroie-dev] [--routes none,H,HL,HA,HAT,CH,X]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import re
+import statistics
+import time
+from typing import Any
+
+from ocrbatch.v1 import common_pb2, templates_pb2
+from services.common.templates import BUILTIN_TEMPLATES
+from services.worker.documents import Limits
+from services.worker.engine.fast import header_lines
+from services.worker.engine.port import OcrLine
+from services.worker.extraction import extract
+from services.worker.extraction.labels import find_labels
+from services.worker.pipeline import read_document
+from tests.support import real_corpora
+from tests.support.ocr_cache import DEFAULT_DIR, page_text
+
+CACHE = DEFAULT_DIR.parent / "fast-routes"
+AMOUNT = re.compile(r"\d[.,]\s?\d{2}(?!\d)")
+DATE = re.compile(
+    r"\d{1,4}\s?[./\-]\s?\d{1,2}\s?[./\-]\s?\d{2,4}"  # 12/2/2022, 2022-12-02
+    r"|\d{1,2}\s?[A-Za-z]{3}\s?\d{2,4}|[A-Za-z]{3}\s?\d{1,2}"  # 02DEC22, Dec 2
+)
+IDENTIFIER = re.compile(r"(?=\S*\d)[A-Z0-9\-/#]{4,}")
+
+
+def _key(text: str, box: Any) -> tuple[str, tuple[int, ...]]:
+    return text, tuple(round(c) for c in box)
+
+
+class _Both:
+    """The tiny pair's reading of a page, with the small recogniser's reading of each of its lines kept aside."""
+
+    def __init__(self) -> None:
+        from services.worker.engine.rapidocr_engine import RapidOcrEngine
+
+        self.tiny = RapidOcrEngine(threads=1, backend="openvino", model="tiny")
+        self.small = RapidOcrEngine(threads=1, backend="openvino", model="small")
+        self.name, self.alphabet = self.tiny.name, "latin"
+        self.again: dict[tuple[str, tuple[int, ...]], tuple[str, float]] = {}
+        self.tiny_s = self.small_s = 0.0
+
+    def recognize(self, image: Any) -> list[OcrLine]:
+        started = time.perf_counter()
+        lines = self.tiny.recognize(image)
+        self.tiny_s += time.perf_counter() - started
+        started = time.perf_counter()
+        read = self.small.read_lines(image, [line.box for line in lines])
+        self.small_s += time.perf_counter() - started
+        for line, again in zip(lines, read, strict=True):
+            self.again[_key(line.text, [c for xy in line.box for c in xy])] = again
+        return lines
+
+
+def readings(docs: list[real_corpora.RealDocument]) -> dict[str, dict[str, Any]]:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    both: _Both | None = None
+    out = {}
+    for doc in docs:
+        data = doc.path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        path = CACHE / f"{digest}.pkl"
+        if not path.is_file():
+            both = both or _Both()
+            both.again, both.tiny_s, both.small_s = {}, 0.0, 0.0
+            pages = read_document(data, both, Limits()).pages
+            kept = {"pages": [p.SerializeToString() for p in pages], "again": both.again}
+            path.write_bytes(pickle.dumps(kept | {"tiny_s": both.tiny_s, "small_s": both.small_s}))
+        out[digest] = pickle.loads(path.read_bytes())
+    return out
+
+
+def _labels(template: templates_pb2.Template) -> tuple[str, ...]:
+    found: list[str] = []
+    for f in template.fields:
+        kind = f.rule.WhichOneof("kind")
+        if kind == "label":
+            found += [*f.rule.label.labels, *f.rule.label.exclude_labels]
+        elif kind == "table":
+            found += [h for c in f.rule.table.columns for h in c.headers] + list(f.rule.table.stop_labels)
+    return tuple(dict.fromkeys(found))
+
+
+def _overlaps(line: common_pb2.Line, box: list[list[float]]) -> bool:
+    xs, ys = [p.x for p in line.box], [p.y for p in line.box]
+    bx, by = [p[0] for p in box], [p[1] for p in box]
+    across = min(max(xs), max(bx)) - max(min(xs), min(bx))
+    down = min(max(ys), max(by)) - max(min(ys), min(by))
+    return across > 0 and down > 0.5 * (max(ys) - min(ys))
+
+
+def _candidate_boxes(details: dict[str, Any] | None) -> list[tuple[int, list[list[float]]]]:
+    boxes = []
+    for detail in (details or {}).values():
+        if isinstance(detail, dict):
+            for c in [detail, *(detail.get("alternatives") or [])]:
+                if c.get("box") and c.get("page"):
+                    boxes.append((c["page"], c["box"]))
+    return boxes
+
+
+def chosen(page: common_pb2.Page, route: str, labels: tuple[str, ...], boxes: list[Any]) -> set[int]:
+    picked: set[int] = set()
+    lines = list(page.lines)
+    if "X" in route:
+        return set(range(len(lines)))
+    if "H" in route:
+        as_ocr = [OcrLine(line.text, line.confidence, tuple((p.x, p.y) for p in line.box)) for line in lines]
+        picked.update(header_lines(as_ocr, page.height))
+    for i, line in enumerate(lines):
+        if (
+            ("A" in route and AMOUNT.search(line.text))
+            or ("T" in route and DATE.search(line.text))
+            or ("I" in route and IDENTIFIER.search(line.text))
+            or ("L" in route and find_labels(line.text, labels))
+            or ("C" in route and any(n == page.number and _overlaps(line, b) for n, b in boxes))
+        ):
+            picked.add(i)
+    return picked
+
+
+def route_scores(route: str, docs: list[real_corpora.RealDocument], read: dict[str, dict[str, Any]]) -> str:
+    template = BUILTIN_TEMPLATES[docs[0].template]
+    labels = _labels(template)
+    counts, tiny_s, small_s = [0, 0], 0.0, 0.0
+
+    def pages_of(data: bytes) -> list[common_pb2.Page]:
+        nonlocal tiny_s, small_s
+        kept = read[hashlib.sha256(data).hexdigest()]
+        tiny_s, small_s = tiny_s + kept["tiny_s"], small_s + kept["small_s"]
+        pages = [common_pb2.Page.FromString(b) for b in kept["pages"]]
+        boxes = _candidate_boxes(extract(template, pages, page_text(pages)).details) if "C" in route else []
+        for page in pages:
+            picked = chosen(page, route, labels, boxes) if route != "none" else set()
+            counts[0], counts[1] = counts[0] + len(picked), counts[1] + len(page.lines)
+            for i in picked:
+                line = page.lines[i]
+                again = kept["again"].get(_key(line.text, [c for p in line.box for c in (p.x, p.y)]))
+                if again and again[0].strip():
+                    line.text, line.confidence = again
+        return pages
+
+    scores = real_corpora.score(docs, pages_of)
+    share = counts[0] / max(1, counts[1])
+    per_doc = (tiny_s + share * small_s) / len(docs)
+    f1 = f"{statistics.mean(scores.word_f1):.3f}" if scores.word_f1 else "  -  "
+    fields = "  ".join(f"{name} {t.accuracy:.3f}" for name, t in scores.fields.items())
+    return f"{route:<7}{share:>8.2f}{per_doc:>8.2f}{f1:>9}  {fields}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", choices=real_corpora.CORPORA, default="sroie-dev")
+    parser.add_argument("--routes", default="none,H,HL,HA,HAT,CH,X")
+    args = parser.parse_args()
+    docs = real_corpora.load(args.corpus)
+    read = readings(docs)
+    print(f"{args.corpus}: {len(docs)} documents, one thread")
+    print(f"{'route':<7}{'reread':>8}{'s/doc':>8}{'word F1':>9}  fields")
+    for route in args.routes.split(","):
+        print(route_scores(route, docs, read))
+
+
+if __name__ == "__main__":
+    main()

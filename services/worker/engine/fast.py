@@ -1,0 +1,55 @@
+"""The `fast` reading quality: the tiny PP-OCRv6 pair reads the whole page, and the small recogniser reads again
+the lines the issuer is taken from (the page's header), where the tiny model's misreadings cost the most.
+
+Chosen by measurement (bench/ocr_speed.py --qualities, on sroie-dev and receipts-world-dev; README "Reading
+quality"): of the lines extraction depends on — the header rows, lines a template label matches, value-shaped
+lines (amounts, dates, identifiers), the lines of the extraction's candidates — re-reading the header rows
+gained the most field accuracy per second. Re-reading labels and value-shaped lines as well re-read half to
+three quarters of a receipt's lines for no further gain on the merchant and at most 1–2 points on the date and
+total, at the small model's cost; even every line re-read stays below `accurate` on the merchant, because the
+tiny detector's boxes are what limit it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+import numpy as np
+
+from services.worker.engine.port import Box, OcrEngine, OcrLine
+from services.worker.extraction.issuer import HEADER_DEPTH, HEADER_ROWS
+
+
+class LineReader(Protocol):
+    """A recogniser alone: the text and confidence of given boxes of an image (RapidOcrEngine.read_lines)."""
+
+    def read_lines(self, image: np.ndarray, boxes: list[Box]) -> list[tuple[str, float]]: ...
+
+
+def header_lines(lines: list[OcrLine], page_height: int) -> list[int]:
+    """The indexes of the lines an issuer can come from: among the page's first rows, in its top part (the same
+    header as services/worker/extraction/issuer.py reads the issuer from)."""
+    depth = HEADER_DEPTH * page_height
+    return [i for i, line in enumerate(lines[:HEADER_ROWS]) if min(y for _, y in line.box) < depth]
+
+
+class FastEngine:
+    """Reads a page with `whole_page` (the tiny pair) and the header lines again with `careful` (the small
+    recogniser), whose reading replaces the tiny one where it read anything."""
+
+    quality = "fast"
+
+    def __init__(self, whole_page: OcrEngine, careful: LineReader, careful_name: str) -> None:
+        self._whole_page = whole_page
+        self._careful = careful
+        self.name = f"fast({whole_page.name}+{careful_name})"
+        self.alphabet = getattr(whole_page, "alphabet", "")
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        lines = self._whole_page.recognize(image)
+        chosen = header_lines(lines, image.shape[0])
+        again = self._careful.read_lines(image, [lines[i].box for i in chosen])
+        for i, (text, confidence) in zip(chosen, again, strict=True):
+            if text.strip():
+                lines[i] = replace(lines[i], text=text, confidence=confidence)
+        return lines

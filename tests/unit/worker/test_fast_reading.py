@@ -1,0 +1,86 @@
+"""The `fast` reading: which lines the small recogniser reads again (the header an issuer comes from), and that its
+reading replaces the tiny one there and nowhere else. The two models are stand-ins here (StubPage, StubReader:
+the selection is what is tested); tests/integration/worker/test_fast_reading.py reads real receipts with both."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from services.common.qualities import QualityError, checked_quality
+from services.worker.engine.fast import FastEngine, header_lines
+from services.worker.engine.port import OcrLine
+from services.worker.engine.qualities import EnginesByQuality
+from services.worker.extraction.issuer import HEADER_ROWS
+
+
+def line(text: str, top: float, height: float = 20) -> OcrLine:
+    return OcrLine(text, 0.9, ((10, top), (300, top), (300, top + height), (10, top + height)))
+
+
+class StubPage:
+    """Stands in for the tiny pair: always the same lines."""
+
+    name = "tiny"
+    alphabet = "latin"
+
+    def __init__(self, lines: list[OcrLine]) -> None:
+        self.lines = lines
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        return list(self.lines)
+
+
+class StubReader:
+    """Stands in for the small recogniser: reads every box as "careful <top>", except boxes it reads as blank."""
+
+    def __init__(self, blank_tops: tuple[float, ...] = ()) -> None:
+        self.asked: list[float] = []
+        self.blank_tops = blank_tops
+
+    def read_lines(self, image, boxes):
+        self.asked += [box[0][1] for box in boxes]
+        return [("" if box[0][1] in self.blank_tops else f"careful {box[0][1]:.0f}", 0.99) for box in boxes]
+
+
+def test_the_header_is_the_first_rows_in_the_top_part_of_the_page():
+    lines = [line(f"row {i}", 30 * i) for i in range(40)]
+    chosen = header_lines(lines, page_height=1000)
+    assert chosen == list(range(HEADER_ROWS))  # the first rows; all of them in the top 45 %
+    assert header_lines(lines, page_height=100) == [0, 1]  # a short page: only rows in its top part
+
+
+def test_header_lines_are_read_again_and_the_rest_left_as_the_tiny_model_read_them():
+    lines = [line("TINY SHOP", 10), line("tiny addr", 40), *[line(f"item {i}", 600 + 30 * i) for i in range(5)]]
+    reader = StubReader(blank_tops=(40,))
+    engine = FastEngine(StubPage(lines), reader, "small")
+    read = engine.recognize(np.zeros((1000, 400, 3), np.uint8))
+
+    assert reader.asked == [10, 40]  # the header only
+    assert [r.text for r in read] == ["careful 10", "tiny addr", *[f"item {i}" for i in range(5)]]  # blank kept
+    assert read[0].confidence == 0.99 and read[0].box == lines[0].box  # the careful read's confidence, same box
+    assert engine.name == "fast(tiny+small)"
+
+
+def test_a_quality_is_checked_by_name():
+    assert checked_quality(" Fast ") == "fast"
+    assert checked_quality("") == ""
+    try:
+        checked_quality("turbo")
+    except QualityError as exc:
+        assert str(exc) == "must be one of accurate, fast ('turbo')"
+    else:
+        raise AssertionError("turbo was accepted")
+
+
+def test_a_worker_makes_the_engine_of_a_quality_when_a_job_first_asks_for_it():
+    made: list[str] = []
+
+    def make(quality: str) -> StubPage:
+        made.append(quality)
+        return StubPage([])
+
+    engines = EnginesByQuality(make, "accurate", max_jobs=0, max_rss_mb=0)
+    assert made == ["accurate"] and engines.made("fast") is None
+    assert engines.engine("") is engines.engine("accurate")  # "" is the default
+    fast = engines.engine("fast")
+    assert made == ["accurate", "fast"] and engines.made("fast") is fast and engines.engine("fast") is fast
