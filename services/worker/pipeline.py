@@ -15,6 +15,7 @@ from services.worker.engine.orientation import page_turn, to_given, upright
 from services.worker.engine.port import OcrEngine, OcrLine, TwoAlphabetEngine
 from services.worker.engine.scripts import found_the_script, looks_unreadable, needs_full_alphabet
 from services.worker.extraction import LocaleHint, extract
+from services.worker.row_text import page_text
 
 
 @dataclass
@@ -97,7 +98,7 @@ def read_document(
         read = _page_proto(page.number, width, height, page.source, lines, alphabet)
         read.rotation = turn
         pages.append(read)
-        texts.append("\n".join(line.text for line in lines))
+        texts.append(page_text(read))  # its printed rows, boxes at their columns
     document = DocumentText(text="\n\n".join(texts), pages=pages)
     if template is not None:
         extracted = extract(template, pages, document.text, locale, examples)  # on the pages read upright

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ocrbatch.v1 import common_pb2
+from services.worker import row_text
 from services.worker.documents import Limits
 from services.worker.engine.port import OcrEngine
 from services.worker.pipeline import read_document
@@ -86,5 +87,5 @@ class OcrCache:
 
 
 def page_text(pages: list[common_pb2.Page]) -> str:
-    """The document's text as the pipeline builds it: lines of a page, pages apart by a blank line."""
-    return "\n\n".join("\n".join(line.text for line in page.lines) for page in pages)
+    """The document's text as the pipeline builds it: a page's printed rows, pages apart by a blank line."""
+    return "\n\n".join(row_text.page_text(page) for page in pages)
