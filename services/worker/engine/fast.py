@@ -1,7 +1,7 @@
 """The `fast` reading quality: the tiny PP-OCRv6 pair reads the whole page, and the small recogniser reads again
 the lines the issuer is taken from (the page's header), where the tiny model's misreadings cost the most.
 
-Chosen by measurement (bench/ocr_speed.py --qualities, on sroie-dev and receipts-world-dev; README "Reading
+Chosen by measurement (bench/fast_routes.py, on sroie-dev and receipts-world-dev; README "Reading
 quality"): of the lines extraction depends on — the header rows, lines a template label matches, value-shaped
 lines (amounts, dates, identifiers), the lines of the extraction's candidates — re-reading the header rows
 gained the most field accuracy per second. Re-reading labels and value-shaped lines as well re-read half to
