@@ -65,8 +65,7 @@ def _engine_run(engine: str, paths: list[str], out: mp.Queue) -> None:  # type: 
 
     ocr: OcrEngine
     if model == "fast":  # the fast reading quality: the tiny pair, the small recogniser again on the header
-        careful = make("small")
-        ocr = FastEngine(make("tiny"), careful, careful.name)
+        ocr = FastEngine(make("tiny"), make("small"))
     else:
         ocr = make(model or "small")
     # warm up on the first page (OpenVINO compiles its kernels for each new input shape on first use)

@@ -23,6 +23,8 @@ from services.worker.extraction.issuer import HEADER_DEPTH, HEADER_ROWS
 class LineReader(Protocol):
     """A recogniser alone: the text and confidence of given boxes of an image (RapidOcrEngine.read_lines)."""
 
+    name: str
+
     def read_lines(self, image: np.ndarray, boxes: list[Box]) -> list[tuple[str, float]]: ...
 
 
@@ -37,12 +39,10 @@ class FastEngine:
     """Reads a page with `whole_page` (the tiny pair) and the header lines again with `careful` (the small
     recogniser), whose reading replaces the tiny one where it read anything."""
 
-    quality = "fast"
-
-    def __init__(self, whole_page: OcrEngine, careful: LineReader, careful_name: str) -> None:
+    def __init__(self, whole_page: OcrEngine, careful: LineReader) -> None:
         self._whole_page = whole_page
         self._careful = careful
-        self.name = f"fast({whole_page.name}+{careful_name})"
+        self.name = f"fast({whole_page.name}+{careful.name})"
         self.alphabet = getattr(whole_page, "alphabet", "")
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

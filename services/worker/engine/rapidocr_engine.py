@@ -224,8 +224,9 @@ def configured_engine(settings: WorkerSettings, threads: int | None = None, qual
     def reading(alphabet: str) -> OcrEngine:
         if quality == "accurate":
             return make(alphabet)
-        careful = make(alphabet, "small")  # only its recogniser is ever loaded
-        return FastEngine(make(alphabet, "tiny"), careful, careful.name)
+        return FastEngine(
+            make(alphabet, "tiny"), make(alphabet, "small")
+        )  # of the small pair, only its recogniser loads
 
     if settings.ocr_alphabet == "latin":
         return LatinFirstEngine(reading("latin"), lambda: make("full"))

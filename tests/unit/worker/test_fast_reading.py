@@ -33,6 +33,8 @@ class StubPage:
 class StubReader:
     """Stands in for the small recogniser: reads every box as "careful <top>", except boxes it reads as blank."""
 
+    name = "small"
+
     def __init__(self, blank_tops: tuple[float, ...] = ()) -> None:
         self.asked: list[float] = []
         self.blank_tops = blank_tops
@@ -52,7 +54,7 @@ def test_the_header_is_the_first_rows_in_the_top_part_of_the_page():
 def test_header_lines_are_read_again_and_the_rest_left_as_the_tiny_model_read_them():
     lines = [line("TINY SHOP", 10), line("tiny addr", 40), *[line(f"item {i}", 600 + 30 * i) for i in range(5)]]
     reader = StubReader(blank_tops=(40,))
-    engine = FastEngine(StubPage(lines), reader, "small")
+    engine = FastEngine(StubPage(lines), reader)
     read = engine.recognize(np.zeros((1000, 400, 3), np.uint8))
 
     assert reader.asked == [10, 40]  # the header only
