@@ -224,9 +224,8 @@ def configured_engine(settings: WorkerSettings, threads: int | None = None, qual
     def reading(alphabet: str) -> OcrEngine:
         if quality == "accurate":
             return make(alphabet)
-        return FastEngine(
-            make(alphabet, "tiny"), make(alphabet, "small")
-        )  # of the small pair, only its recogniser loads
+        # of the small pair only the recogniser is ever loaded: FastEngine asks it for read_lines alone
+        return FastEngine(make(alphabet, "tiny"), make(alphabet, "small"))
 
     if settings.ocr_alphabet == "latin":
         return LatinFirstEngine(reading("latin"), lambda: make("full"))
