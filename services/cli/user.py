@@ -27,7 +27,7 @@ from services.common.qualities import QUALITIES
 from services.local.stack import local_stack_pointer
 
 FINAL = ("completed", "partially_failed", "failed")
-FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx")
+FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx", "searchable-pdf")
 
 
 class CliError(Exception):

@@ -21,7 +21,7 @@ from services.common.qualities import QualityError, checked_quality
 FIELD_TYPES = ("string", "identifier", "number", "money", "date", "currency")
 ROLES = ("", "total", "issuer", "legal_name")
 DEFAULT_REVIEW_THRESHOLD = 0.8
-RESULT_FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx")
+RESULT_FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx", "searchable-pdf")
 MAX_FIELDS = 100
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ class ExportDoc:
     fields: list[str]
     records: RecordStream  # read once
     pdf_font: str = ""  # a TrueType file for PDF text; empty: the first system font found
+    original: Callable[[str], Awaitable[bytes]] | None = None  # a record's uploaded file, by record id
 
 
 @dataclass

@@ -12,6 +12,7 @@ from services.export.renderers import (
     html_renderer,
     json_renderer,
     pdf_renderer,
+    searchable_pdf_renderer,
     text_renderer,
     xlsx_renderer,
     xml_renderer,
@@ -38,5 +39,6 @@ FORMATS: dict[str, ExportFormat] = {
         ("pdf", pdf_renderer),
         ("docx", docx_renderer),
         ("xlsx", xlsx_renderer),
+        ("searchable-pdf", searchable_pdf_renderer),
     )
 }

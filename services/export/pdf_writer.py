@@ -17,6 +17,9 @@ from pathlib import Path
 
 from bidi import get_display
 
+from services.export.page_images import PageImage
+from services.export.text_overlay import PlacedWord
+
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
 _LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff]")
 MARGIN = 50.0
@@ -98,6 +101,7 @@ class StreamingPdf:
         self._out: list[bytes] = []
         self._ops: list[str] = []
         self._y = PAGE_H - MARGIN
+        self._bookmarks: list[tuple[str, int]] = []  # a title and the index of the page it opens at
         self._emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     # --- low level ---------------------------------------------------------------------------
@@ -115,6 +119,10 @@ class StreamingPdf:
             number,
             f"<< /Length {len(packed)} /Filter /FlateDecode {extra}>>\nstream\n".encode() + packed + b"\nendstream",
         )
+
+    def _raw_stream(self, number: int, data: bytes, dictionary: str) -> None:
+        """A stream written as it is given (already encoded: a JPEG's bytes, Flate-compressed pixels)."""
+        self._object(number, f"<< {dictionary} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
 
     def _cid(self, ch: str) -> int:
         cid = self._cids.get(ch)
@@ -170,7 +178,46 @@ class StreamingPdf:
         for part in self._wrap(text, size):
             self._place(_Line(part, size))
 
-    def new_page(self) -> None:
+    def bookmark(self, title: str) -> None:
+        """An outline entry opening at the next page to be written."""
+        self.new_page()
+        self._bookmarks.append((title, len(self._page_ids)))
+
+    def image_page(self, image: PageImage, words: list[PlacedWord]) -> None:
+        """A page the size of the image (at its resolution) showing it, with the words as invisible text (render
+        mode 3) on their boxes: searchable and selectable, drawn by nothing."""
+        self.new_page()
+        width, height = image.size_pt
+        picture = self._next
+        self._next += 1
+        self._raw_stream(
+            picture,
+            image.data,
+            f"/Type /XObject /Subtype /Image /Width {image.width} /Height {image.height} "
+            f"/ColorSpace {image.color_space} /BitsPerComponent {image.bits} /Filter {image.filter}",
+        )
+        ops = [f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /Im1 Do Q"]
+        if words:
+            ops.append("BT 3 Tr")
+            ops += [self._invisible(word) for word in words]
+            ops.append("ET")
+        self._ops = ops
+        self.new_page(f"/XObject << /Im1 {picture} 0 R >>", (width, height))
+
+    def _invisible(self, word: PlacedWord) -> str:
+        f = self.font
+        size = word.height * 1000 / (f.ascent - f.descent)
+        natural = f.width(word.text, size)
+        stretch = 100 * word.width / natural if natural > 0 else 100
+        (dx, dy), (ox, oy) = word.direction, word.origin
+        rise = -f.descent * size / 1000  # the baseline sits above the box's bottom by the font's descent
+        x, y = ox - dy * rise, oy + dx * rise
+        return (
+            f"/F1 {size:.2f} Tf {stretch:.1f} Tz {dx:.4f} {dy:.4f} {-dy:.4f} {dx:.4f} {x:.2f} {y:.2f} Tm "
+            f"<{self._hex(word.text)}> Tj"
+        )
+
+    def new_page(self, resources: str = "", size: tuple[float, float] = (PAGE_W, PAGE_H)) -> None:
         if not self._ops:
             self._y = PAGE_H - MARGIN
             return
@@ -180,8 +227,8 @@ class StreamingPdf:
         self._object(
             page,
             (
-                f"<< /Type /Page /Parent {self._PAGES} 0 R /MediaBox [0 0 {PAGE_W:g} {PAGE_H:g}] "
-                f"/Resources << /Font << /F1 {self._TYPE0} 0 R >> >> /Contents {content} 0 R >>"
+                f"<< /Type /Page /Parent {self._PAGES} 0 R /MediaBox [0 0 {size[0]:.3f} {size[1]:.3f}] "
+                f"/Resources << /Font << /F1 {self._TYPE0} 0 R >> {resources} >> /Contents {content} 0 R >>"
             ).encode(),
         )
         self._page_ids.append(page)
@@ -204,7 +251,8 @@ class StreamingPdf:
         self._write_fonts(by_cid)
         kids = " ".join(f"{p} 0 R" for p in self._page_ids)
         self._object(self._PAGES, f"<< /Type /Pages /Kids [{kids}] /Count {len(self._page_ids)} >>".encode())
-        self._object(self._CATALOG, f"<< /Type /Catalog /Pages {self._PAGES} 0 R >>".encode())
+        outlines = self._write_outlines()
+        self._object(self._CATALOG, f"<< /Type /Catalog /Pages {self._PAGES} 0 R {outlines}>>".encode())
         title = self._title.encode("utf-16-be").hex().upper()
         self._object(self._INFO, f"<< /Title <FEFF{title}> /Producer (ocrbatch) >>".encode())
         xref_at = self._offset
@@ -219,6 +267,24 @@ class StreamingPdf:
             f"startxref\n{xref_at}\n%%EOF\n".encode()
         )
         return self.drain()
+
+    def _write_outlines(self) -> str:
+        """The bookmarks as the document's outline; the catalog entries that show it ("" when there is none)."""
+        marks = [(title, self._page_ids[index]) for title, index in self._bookmarks if index < len(self._page_ids)]
+        if not marks:
+            return ""
+        root, first = self._next, self._next + 1
+        self._next += 1 + len(marks)
+        for i, (title, page) in enumerate(marks):
+            links = f"/Prev {first + i - 1} 0 R " if i else ""
+            links += f"/Next {first + i + 1} 0 R " if i < len(marks) - 1 else ""
+            text = title.encode("utf-16-be").hex().upper()
+            self._object(
+                first + i, f"<< /Title <FEFF{text}> /Parent {root} 0 R {links}/Dest [{page} 0 R /Fit] >>".encode()
+            )
+        last = first + len(marks) - 1
+        self._object(root, f"<< /Type /Outlines /First {first} 0 R /Last {last} 0 R /Count {len(marks)} >>".encode())
+        return f"/Outlines {root} 0 R /PageMode /UseOutlines "
 
     def _write_fonts(self, by_cid: list[tuple[int, str]]) -> None:
         f = self.font

@@ -8,13 +8,13 @@ from typing import Any
 
 import grpc
 
-from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, export_pb2, export_pb2_grpc
+from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, export_pb2, export_pb2_grpc, jobs_pb2_grpc
 from services.common import metrics
 from services.common.convert import struct_to_dict
 from services.common.flatten import flatten, ordered_columns
 from services.export.document import ExportDoc
 from services.export.formats import FORMATS, ExportFormat
-from services.export.source import RecordStream, completed_records
+from services.export.source import RecordStream, completed_records, original_files
 
 
 async def _chunked(parts: AsyncIterator[bytes], size: int) -> AsyncIterator[export_pb2.ExportChunk]:
@@ -29,8 +29,15 @@ async def _chunked(parts: AsyncIterator[bytes], size: int) -> AsyncIterator[expo
 
 
 class ExportServicer(export_pb2_grpc.ExportServiceServicer):
-    def __init__(self, batches: batch_pb2_grpc.BatchServiceStub, chunk_bytes: int, pdf_font: str = "") -> None:
+    def __init__(
+        self,
+        batches: batch_pb2_grpc.BatchServiceStub,
+        chunk_bytes: int,
+        pdf_font: str = "",
+        files: jobs_pb2_grpc.JobFileServiceStub | None = None,
+    ) -> None:
         self._batches = batches
+        self._original = original_files(files) if files is not None else None
         self._chunk_bytes = chunk_bytes
         self._pdf_font = pdf_font
 
@@ -75,7 +82,12 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
         if records is None:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "the batch has no completed records to export")
         doc = ExportDoc(
-            title=batch.name, batch=batch, fields=list(batch.result_fields), records=records, pdf_font=self._pdf_font
+            title=batch.name,
+            batch=batch,
+            fields=list(batch.result_fields),
+            records=records,
+            pdf_font=self._pdf_font,
+            original=self._original,
         )
         async for chunk in self._stream(fmt, doc, f"batch-{batch.id}-export.{fmt.extension}"):
             yield chunk
@@ -99,6 +111,7 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
             fields=ordered_columns(flatten(values)),
             records=RecordStream(record),
             pdf_font=self._pdf_font,
+            original=self._original,
         )
         async for chunk in self._stream(fmt, doc, f"record-{record.id}-result.{fmt.extension}"):
             yield chunk

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2
+from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc
+
+ORIGINAL_TIMEOUT_S = 600
 
 
 class RecordStream:
@@ -44,3 +46,17 @@ async def completed_records(
     except StopAsyncIteration:
         return None
     return RecordStream(first, records)
+
+
+def original_files(stub: jobs_pb2_grpc.JobFileServiceStub):  # type: ignore[no-untyped-def]
+    """Reads a record's uploaded file from the batch service (the records were read in the caller's scope first)."""
+
+    async def read(record_id: str) -> bytes:
+        chunks = []
+        async for chunk in stub.ReadJobFile(
+            jobs_pb2.ReadJobFileRequest(record_id=record_id), timeout=ORIGINAL_TIMEOUT_S
+        ):
+            chunks.append(chunk.data)
+        return b"".join(chunks)
+
+    return read

@@ -25,13 +25,14 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "searchable-pdf": "application/pdf",
 }
-EXTENSIONS = {"text": "txt"}
+EXTENSIONS = {"text": "txt", "searchable-pdf": "pdf"}
 
 
 def text_of(fmt: str, data: bytes) -> str:
     """What a user's tool reads out of the downloaded file."""
-    if fmt == "pdf":
+    if fmt in ("pdf", "searchable-pdf"):
         pdf = pdfium.PdfDocument(data)
         return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     if fmt == "docx":
@@ -76,7 +77,7 @@ def test_batch_exports_in_every_format_with_unicode_intact(local_stack, text_bat
     text = text_of(fmt, reply.content)
     assert "INV-2026-0777" in text and "INV-2026-0778" in text
     # PDF extractors choose the word order of a mixed-direction line themselves; every word must survive.
-    parts = UNICODE.split() if fmt == "pdf" else UNICODE.split(" — ")
+    parts = UNICODE.split() if fmt in ("pdf", "searchable-pdf") else UNICODE.split(" — ")
     for part in parts:
         assert part in text, f"{part!r} lost in {fmt}"
 

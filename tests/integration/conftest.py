@@ -107,7 +107,9 @@ async def batch_channel(batch_target: str) -> AsyncIterator[grpc.aio.Channel]:
 async def export_target(batch_channel: grpc.aio.Channel) -> AsyncIterator[str]:
     """The export service, serving in this process and reading from the batch service; its gRPC target."""
     server, _, port = export_bootstrap.create_server(
-        ExportSettings(export_port=0), batch_pb2_grpc.BatchServiceStub(batch_channel)
+        ExportSettings(export_port=0),
+        batch_pb2_grpc.BatchServiceStub(batch_channel),
+        jobs_pb2_grpc.JobFileServiceStub(batch_channel),
     )
     await server.start()
     yield f"127.0.0.1:{port}"

@@ -5,7 +5,7 @@ const $ = (selector) => document.querySelector(selector);
 const state = { token: sessionStorage.getItem("ocrbatch.token") || "", projects: [], templates: [], sockets: {} };
 const MAX_FILES = 50;
 const MAX_FILE_MB = 25;
-const FORMATS = ["json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx"];
+const FORMATS = ["json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx", "searchable-pdf"];
 const FINAL = ["completed", "partially_failed", "failed"];
 
 function project() { return $("#project").value; }

@@ -16,7 +16,7 @@ from ocrbatch.v1 import common_pb2
 from services.export.formats import FORMATS
 from tests.support.export_probe import run_export
 from tests.support.processes import start_batch_service, start_export_service, start_nats
-from tests.support.seed import seed_completed_batch
+from tests.support.seed import scanned_page, seed_completed_batch
 
 RECORDS = 2000
 ORG, PROJECT = "org-x", "proj-x"
@@ -41,7 +41,7 @@ STREAMED_PART = {"docx": b"word/document.xml", "xlsx": b"xl/worksheets/sheet1.xm
 
 def records_in(fmt: str, chunk: bytes) -> int:
     """How many records a piece of an export holds, read as far as it goes."""
-    if fmt == "pdf":
+    if fmt in ("pdf", "searchable-pdf"):
         return chunk.count(b"/Type /Page ")
     if fmt in STREAMED_PART:  # the streamed ZIP part: skip its local header, inflate what has arrived
         name = STREAMED_PART[fmt]
@@ -67,6 +67,11 @@ def test_thousands_of_records_export_with_flat_memory_and_early_first_bytes(expo
         pdf = pdfium.PdfDocument(run.data)
         assert len(pdf) == RECORDS + 1  # title page, then a page per record
         assert last in pdf[len(pdf) - 1].get_textpage().get_text_range()
+    elif fmt == "searchable-pdf":  # every record's scan, its JPEG as uploaded, its words searchable
+        pdf = pdfium.PdfDocument(run.data)
+        assert len(pdf) == RECORDS and len(list(pdf.get_toc())) == RECORDS
+        assert "INV-SCAN-1" in pdf[len(pdf) - 1].get_textpage().get_text_range()
+        assert scanned_page("INV-SCAN-1")[0] in run.data
     elif fmt == "xlsx":
         sheet = openpyxl.load_workbook(io.BytesIO(run.data), read_only=True).active
         rows = list(sheet.iter_rows(values_only=True))
