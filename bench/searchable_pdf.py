@@ -23,7 +23,7 @@ from tests.support.pdf_words import words_on_their_boxes
 
 
 async def _render(record: common_pb2.Record, data: bytes) -> bytes:
-    async def original(record_id: str) -> bytes:
+    async def original(record_id: str) -> bytes | None:
         return data
 
     doc = ExportDoc(title=record.file_name, batch=None, fields=[], records=RecordStream(record), original=original)

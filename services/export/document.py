@@ -19,7 +19,7 @@ class ExportDoc:
     fields: list[str]
     records: RecordStream  # read once
     pdf_font: str = ""  # a TrueType file for PDF text; empty: the first system font found
-    original: Callable[[str], Awaitable[bytes]] | None = None  # a record's uploaded file, by record id
+    original: Callable[[str], Awaitable[bytes | None]] | None = None  # a record's upload by its id; None: gone
 
 
 @dataclass

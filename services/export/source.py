@@ -5,7 +5,9 @@ nothing in it is refused before its first byte; renderers then read the stream, 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import grpc
 
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc
 
@@ -48,15 +50,21 @@ async def completed_records(
     return RecordStream(first, records)
 
 
-def original_files(stub: jobs_pb2_grpc.JobFileServiceStub):  # type: ignore[no-untyped-def]
-    """Reads a record's uploaded file from the batch service (the records were read in the caller's scope first)."""
+def original_files(stub: jobs_pb2_grpc.JobFileServiceStub) -> Callable[[str], Awaitable[bytes | None]]:
+    """Reads a record's uploaded file from the batch service (the records were read in the caller's scope first);
+    None when it is no longer stored."""
 
-    async def read(record_id: str) -> bytes:
+    async def read(record_id: str) -> bytes | None:
         chunks = []
-        async for chunk in stub.ReadJobFile(
-            jobs_pb2.ReadJobFileRequest(record_id=record_id), timeout=ORIGINAL_TIMEOUT_S
-        ):
-            chunks.append(chunk.data)
+        try:
+            async for chunk in stub.ReadJobFile(
+                jobs_pb2.ReadJobFileRequest(record_id=record_id), timeout=ORIGINAL_TIMEOUT_S
+            ):
+                chunks.append(chunk.data)
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() == grpc.StatusCode.NOT_FOUND:
+                return None
+            raise
         return b"".join(chunks)
 
     return read

@@ -213,3 +213,30 @@ async def test_a_single_records_result_exports_in_each_format(fmt):
         assert "invoiceNumber: INV-0002" in [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     else:
         assert "INV-0002" in data.decode()
+
+
+async def test_a_searchable_pdf_shows_each_uploads_pages_and_the_text_of_one_no_longer_stored():
+    """The searchable PDF of a PNG upload and of a record whose upload is gone (the batch service answers
+    NOT_FOUND, which original_files gives as None): the first is its image with its words on it, the second its
+    recognised text on a text page, and the export goes on."""
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("L", (300, 100), 255).save(png, format="PNG", dpi=(100, 100))
+    scanned = record("r1", "scan.png", {"invoiceNumber": "INV-0001"}, "Invoice INV-0001")
+    page = scanned.pages.add(number=1, width=300, height=100, source="ocr")
+    corners = ((20, 30), (200, 30), (200, 60), (20, 60))
+    page.lines.add(text="Invoice INV-0001", confidence=0.99, box=[common_pb2.Point(x=x, y=y) for x, y in corners])
+    uploads = {"r1": png.getvalue(), "r2": None}
+
+    async def original(record_id: str) -> bytes | None:
+        return uploads[record_id]
+
+    doc = make_doc([scanned, RECORDS[1]])
+    doc.original = original
+    pdf = pdfium.PdfDocument(await export("searchable-pdf", doc))
+    assert len(pdf) == 2
+    assert [round(v) for v in pdf[0].get_size()] == [216, 72]  # 300 × 100 pixels at 100 dpi
+    assert pdf[0].get_textpage().get_text_range().split() == ["Invoice", "INV-0001"]
+    gone = pdf[1].get_textpage().get_text_range()
+    assert "the uploaded file is no longer stored" in gone and "Facture INV-0002" in gone
