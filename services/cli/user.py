@@ -155,6 +155,7 @@ def submit(api: Api, args: argparse.Namespace) -> int:
         ("priority", args.priority),
         ("locale", args.locale),
         ("quality", args.quality),
+        ("pages", args.pages),
     )
     data = {k: v for k, v in fields if v}
     handles = [p.open("rb") for p in paths]
@@ -298,6 +299,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         default="",
         help="accurate or fast: the OCR models that read the pages (default: the template's, else the workers')",
     )
+    p.add_argument("--pages", default="", help="which pages of each file to read, e.g. 1-3,5 (default: every page)")
     p.add_argument("--wait", action="store_true", help="show progress until the batch is final")
     p.add_argument("--export", choices=FORMATS, help="when final, write the combined results in this format")
     p.add_argument("-o", "--output", default="", help="the file --export writes")

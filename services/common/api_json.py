@@ -91,6 +91,7 @@ def record_json(
         # the reading quality asked for until the record is read, then the one that read it; null: the workers'
         # default, not read yet
         "quality": r.quality or None,
+        "pageRange": r.page_range or None,  # the pages asked for at upload; null: every page
         "processingResult": in_field_order(r.processing_result, r.field_names)
         if r.HasField("processing_result")
         else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ocrbatch.v1 import batch_pb2, common_pb2
 from services.common.locales import LocaleError, canonical_locale
+from services.common.page_ranges import PageRangeError, canonical, page_count, parse_pages, past_the_end
 from services.common.qualities import QualityError, checked_quality
 from services.gateway.errors import ApiError
 from services.gateway.settings import GatewaySettings
@@ -60,6 +62,7 @@ class BatchForm:
     priority: str
     locale: str  # canonical BCP 47, "" when none was given
     quality: str  # accurate | fast; "" when none was given
+    page_range: str  # the pages of each file to read, canonical ("1-3,5"); "" for every page
 
 
 def checked_locale(value: str) -> str:
@@ -76,6 +79,34 @@ def checked_quality_field(value: str) -> str:
         return checked_quality(value)
     except QualityError as exc:
         raise ApiError(400, f"quality: {exc}") from None
+
+
+def checked_page_range(value: str) -> list[int]:
+    """A `pages` field's page numbers ([] for every page), or a 400 naming it."""
+    try:
+        return parse_pages(value)
+    except PageRangeError as exc:
+        raise ApiError(400, f"pages: {exc}") from None
+
+
+def _read_whole(upload: UploadFile) -> bytes:
+    upload.file.seek(0)
+    data = upload.file.read()
+    upload.file.seek(0)
+    return data
+
+
+async def check_pages_exist(form: BatchForm) -> None:
+    """A 400 naming the first file the page range runs past the end of, with its page count. The files are
+    whole here (spooled by the parser), so the range is checked before anything is stored or charged."""
+    pages = parse_pages(form.page_range)
+    if not pages:
+        return
+    for upload in form.files:
+        count = await asyncio.to_thread(lambda u=upload: page_count(_read_whole(u)))
+        why = past_the_end(pages, count)
+        if why:
+            raise ApiError(400, f"pages: {why} ({upload.filename or 'unnamed'})")
 
 
 def _mb(value: float) -> str:
@@ -113,7 +144,9 @@ async def read_batch_form(
             raise ApiError(400, f"a form field (metadata) is larger than {settings.max_metadata_kb} KB") from None
         raise ApiError(400, f"malformed multipart body: {exc.message}") from None
     try:
-        return form, _checked_form(form, file_field)
+        checked = _checked_form(form, file_field)
+        await check_pages_exist(checked)
+        return form, checked
     except ApiError:
         await form.close()
         raise
@@ -144,6 +177,7 @@ def _checked_form(form: FormData, file_field: str) -> BatchForm:
         priority=_text(form, "priority"),
         locale=checked_locale(_text(form, "locale")),
         quality=checked_quality_field(_text(form, "quality")),
+        page_range=canonical(checked_page_range(_text(form, "pages"))),
     )
 
 
@@ -167,6 +201,7 @@ async def create_batch_requests(
             file_count=len(form.files),
             locale=form.locale,
             quality=form.quality,
+            page_range=form.page_range,
         )
     )
     for f in form.files:

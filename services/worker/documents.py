@@ -18,7 +18,7 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    max_pages: int = 100
+    max_pages: int = 500  # pages read per document (the pages asked for, or every page)
     max_pixels: int = 40_000_000
     pdf_render_dpi: int = 150
     pdf_text_layer_min_chars: int = 16
@@ -65,15 +65,31 @@ def _looks_like_text(data: bytes) -> bool:
     return True
 
 
-def load_pages(data: bytes, limits: Limits) -> Iterator[PageInput]:
+def _chosen(count: int, pages: list[int] | None, limits: Limits, what: str) -> list[int]:
+    """The zero-based indexes of the pages to read: those asked for (every page when none), within the limit."""
+    if pages and pages[-1] > count:
+        raise DocumentError(f"pages: page {pages[-1]} is past the end: {what} has {count} page{'s' * (count != 1)}")
+    chosen = [p - 1 for p in pages] if pages else list(range(count))
+    if len(chosen) > limits.max_pages:
+        asked = f"{len(chosen)} of its pages are asked for" if pages else f"{what} has {count} pages"
+        raise DocumentError(
+            f"{asked}, more than the limit of {limits.max_pages} (the upload's `pages` field reads part of a document)"
+        )
+    return chosen
+
+
+def load_pages(data: bytes, limits: Limits, pages: list[int] | None = None) -> Iterator[PageInput]:
+    """The file's pages, one at a time (a page's pixels are let go before the next is made); `pages`: only those
+    page numbers, ascending (none other is rendered or decoded)."""
     if not data:
         raise DocumentError("the file is empty")
     kind = sniff(data)
     if kind == "pdf":
-        yield from _pdf_pages(data, limits)
+        yield from _pdf_pages(data, limits, pages)
     elif kind in ("png", "jpeg", "tiff", "webp"):
-        yield from _image_pages(data, kind, limits)
+        yield from _image_pages(data, kind, limits, pages)
     elif kind == "text":
+        _chosen(1, pages, limits, "the text file")
         yield _text_page(data)
     else:
         raise DocumentError("unsupported file type: expected PDF, PNG, JPEG, TIFF, WebP or plain text")
@@ -85,15 +101,12 @@ def _text_page(data: bytes) -> PageInput:
     return PageInput(number=1, width=0, height=0, source="text", lines=lines)
 
 
-def _image_pages(data: bytes, kind: str, limits: Limits) -> Iterator[PageInput]:
+def _image_pages(data: bytes, kind: str, limits: Limits, pages: list[int] | None) -> Iterator[PageInput]:
     try:
         img = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise DocumentError(f"the {kind.upper()} image cannot be read: {exc}") from None
-    frames = getattr(img, "n_frames", 1)
-    if frames > limits.max_pages:
-        raise DocumentError(f"the image has {frames} pages, more than the limit of {limits.max_pages}")
-    for index in range(frames):
+    for index in _chosen(getattr(img, "n_frames", 1), pages, limits, "the image"):
         try:
             img.seek(index)
             width, height = img.size
@@ -109,7 +122,7 @@ def _image_pages(data: bytes, kind: str, limits: Limits) -> Iterator[PageInput]:
         yield PageInput(number=index + 1, width=rgb.shape[1], height=rgb.shape[0], source="ocr", image=rgb)
 
 
-def _pdf_pages(data: bytes, limits: Limits) -> Iterator[PageInput]:
+def _pdf_pages(data: bytes, limits: Limits, pages: list[int] | None) -> Iterator[PageInput]:
     import pypdfium2 as pdfium
 
     try:
@@ -123,9 +136,7 @@ def _pdf_pages(data: bytes, limits: Limits) -> Iterator[PageInput]:
         count = len(pdf)
         if count == 0:
             raise DocumentError("the PDF has no pages")
-        if count > limits.max_pages:
-            raise DocumentError(f"the PDF has {count} pages, more than the limit of {limits.max_pages}")
-        for index in range(count):
+        for index in _chosen(count, pages, limits, "the PDF"):
             try:
                 page = pdf[index]
             except pdfium.PdfiumError as exc:

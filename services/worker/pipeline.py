@@ -82,12 +82,15 @@ def read_document(
     template: templates_pb2.Template | None = None,
     locale: LocaleHint | None = None,
     examples: list[jobs_pb2.Example] | None = None,
+    *,
+    page_numbers: list[int] | None = None,
 ) -> DocumentText:
     """Text layer or plain text where the file has it, PP-OCR for every other page (in the alphabet its script needs,
-    read_page); then the template, with what people's corrections in the project taught (`examples`)."""
+    read_page); then the template, with what people's corrections in the project taught (`examples`). `page_numbers`:
+    only those pages are read (none other is rendered); every page when empty."""
     pages: list[common_pb2.Page] = []
     texts: list[str] = []
-    for page in load_pages(data, limits):
+    for page in load_pages(data, limits, page_numbers):
         turn, width, height = 0, page.width, page.height
         if page.image is not None and limits.orient_pages:
             turn = page_turn(page.image)

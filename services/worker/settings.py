@@ -41,7 +41,7 @@ class WorkerSettings(CommonSettings):
     # The engine is made again between jobs after this many jobs, or when the process holds more memory.
     engine_max_jobs: int = 2000
     engine_max_rss_mb: float = 1500.0
-    max_pages: int = 100
+    max_pages: int = 500  # pages read per document (the pages asked for, or every page)
     max_megapixels: float = 40.0
     pdf_render_dpi: int = 150
     # The smallest number of visible characters for a PDF page's text layer to be used instead of OCR.

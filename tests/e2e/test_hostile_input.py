@@ -53,7 +53,7 @@ def hostile_batch(local_stack):
     [
         ("encrypted.pdf", "the PDF is encrypted with a password"),
         ("truncated.pdf", "the PDF cannot be opened"),
-        ("ten-thousand-pages.pdf", "the PDF has 10000 pages, more than the limit of 100"),
+        ("ten-thousand-pages.pdf", "the PDF has 10000 pages, more than the limit of 500"),
         ("bomb.png", "2500000000 pixels"),
         ("empty.pdf", "the file is empty"),
         ("binary.txt", "unsupported file type"),

@@ -12,20 +12,22 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DeclareBatchRequest(_message.Message):
-    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration", "locale")
+    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration", "locale", "page_range")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_NAMES_FIELD_NUMBER: _ClassVar[int]
     DOC_TYPE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     CONFIGURATION_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_RANGE_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     document_names: _containers.RepeatedScalarFieldContainer[str]
     doc_type: str
     description: str
     configuration: str
     locale: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+    page_range: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ..., locale: _Optional[str] = ..., page_range: _Optional[str] = ...) -> None: ...
 
 class UpdateBatchRequest(_message.Message):
     __slots__ = ("scope", "batch_id", "description")
@@ -70,7 +72,7 @@ class CheckProjectResponse(_message.Message):
     def __init__(self, exists: _Optional[bool] = ...) -> None: ...
 
 class BatchHeader(_message.Message):
-    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count", "locale", "quality")
+    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count", "locale", "quality", "page_range")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -79,6 +81,7 @@ class BatchHeader(_message.Message):
     FILE_COUNT_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_RANGE_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     name: str
     template_id: str
@@ -87,7 +90,8 @@ class BatchHeader(_message.Message):
     file_count: int
     locale: str
     quality: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ..., locale: _Optional[str] = ..., quality: _Optional[str] = ...) -> None: ...
+    page_range: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ..., locale: _Optional[str] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ...) -> None: ...
 
 class FileHeader(_message.Message):
     __slots__ = ("file_name", "mime_type")

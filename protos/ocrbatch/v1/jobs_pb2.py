@@ -28,27 +28,27 @@ from ocrbatch.v1 import common_pb2 as ocrbatch_dot_v1_dot_common__pb2
 from ocrbatch.v1 import templates_pb2 as ocrbatch_dot_v1_dot_templates__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16ocrbatch/v1/jobs.proto\x12\x0bocrbatch.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18ocrbatch/v1/common.proto\x1a\x1bocrbatch/v1/templates.proto\"\xea\x02\n\x06OcrJob\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x11\n\tupload_id\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\x12\x11\n\tmime_type\x18\x05 \x01(\t\x12\x11\n\tfile_size\x18\x06 \x01(\x03\x12\x13\n\x0btemplate_id\x18\x07 \x01(\t\x12\x10\n\x08priority\x18\x08 \x01(\t\x12\x12\n\ngeneration\x18\t \x01(\x05\x12\'\n\x08template\x18\n \x01(\x0b\x32\x15.ocrbatch.v1.Template\x12\x0e\n\x06locale\x18\x0b \x01(\t\x12\x15\n\rlocale_source\x18\x0c \x01(\t\x12&\n\x08\x65xamples\x18\r \x03(\x0b\x32\x14.ocrbatch.v1.Example\x12\x17\n\x0forganization_id\x18\x0e \x01(\t\x12\x12\n\nproject_id\x18\x0f \x01(\t\x12\x0f\n\x07quality\x18\x10 \x01(\t\"\xcb\x02\n\x07\x45xample\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x13\n\x0bissuer_keys\x18\x03 \x03(\t\x12\x0f\n\x07printed\x18\x04 \x01(\x08\x12\r\n\x05label\x18\x05 \x01(\t\x12\x0b\n\x03how\x18\x06 \x01(\t\x12\t\n\x01x\x18\x07 \x01(\x01\x12\t\n\x01y\x18\x08 \x01(\x01\x12\x0e\n\x06\x66ormat\x18\t \x01(\t\x12\x10\n\x08rejected\x18\n \x01(\x08\x12\x16\n\x0erejected_label\x18\x0b \x01(\t\x12\x14\n\x0crejected_how\x18\x0c \x01(\t\x12\x12\n\nrejected_x\x18\r \x01(\x01\x12\x12\n\nrejected_y\x18\x0e \x01(\x01\x12\x17\n\x0frejected_format\x18\x0f \x01(\t\x12\x13\n\x0btemplate_id\x18\x10 \x01(\t\x12\x0c\n\x04text\x18\x11 \x01(\t\"\xac\x03\n\tOcrResult\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x12\n\ngeneration\x18\x03 \x01(\x05\x12%\n\x04kind\x18\x04 \x01(\x0e\x32\x17.ocrbatch.v1.ResultKind\x12\x10\n\x08\x64\x65livery\x18\x05 \x01(\x05\x12\x0c\n\x04text\x18\x06 \x01(\t\x12 \n\x05pages\x18\x07 \x03(\x0b\x32\x11.ocrbatch.v1.Page\x12\x32\n\x11processing_result\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\r\n\x05\x65rror\x18\t \x01(\t\x12\x11\n\tworker_id\x18\n \x01(\t\x12&\n\x02\x61t\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\rfield_details\x18\x0c \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x14\n\x0cneeds_review\x18\r \x01(\x08\x12\x13\n\x0bissuer_keys\x18\x0e \x03(\t\x12\x13\n\x0b\x66ield_names\x18\x0f \x03(\t\x12\x0f\n\x07quality\x18\x10 \x01(\t\"M\n\x12ReadJobFileRequest\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12$\n\x05start\x18\x02 \x01(\x0b\x32\x15.ocrbatch.v1.JobStart\"X\n\x08JobStart\x12\x12\n\ngeneration\x18\x01 \x01(\x05\x12\x10\n\x08\x64\x65livery\x18\x02 \x01(\x05\x12&\n\x02\x61t\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"?\n\tFileChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x11\n\tmime_type\x18\x03 \x01(\t*u\n\nResultKind\x12\x1b\n\x17RESULT_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13RESULT_KIND_STARTED\x10\x01\x12\x19\n\x15RESULT_KIND_COMPLETED\x10\x02\x12\x16\n\x12RESULT_KIND_FAILED\x10\x03\x32Z\n\x0eJobFileService\x12H\n\x0bReadJobFile\x12\x1f.ocrbatch.v1.ReadJobFileRequest\x1a\x16.ocrbatch.v1.FileChunk0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16ocrbatch/v1/jobs.proto\x12\x0bocrbatch.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18ocrbatch/v1/common.proto\x1a\x1bocrbatch/v1/templates.proto\"\xfe\x02\n\x06OcrJob\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x11\n\tupload_id\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\x12\x11\n\tmime_type\x18\x05 \x01(\t\x12\x11\n\tfile_size\x18\x06 \x01(\x03\x12\x13\n\x0btemplate_id\x18\x07 \x01(\t\x12\x10\n\x08priority\x18\x08 \x01(\t\x12\x12\n\ngeneration\x18\t \x01(\x05\x12\'\n\x08template\x18\n \x01(\x0b\x32\x15.ocrbatch.v1.Template\x12\x0e\n\x06locale\x18\x0b \x01(\t\x12\x15\n\rlocale_source\x18\x0c \x01(\t\x12&\n\x08\x65xamples\x18\r \x03(\x0b\x32\x14.ocrbatch.v1.Example\x12\x17\n\x0forganization_id\x18\x0e \x01(\t\x12\x12\n\nproject_id\x18\x0f \x01(\t\x12\x0f\n\x07quality\x18\x10 \x01(\t\x12\x12\n\npage_range\x18\x11 \x01(\t\"\xcb\x02\n\x07\x45xample\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x13\n\x0bissuer_keys\x18\x03 \x03(\t\x12\x0f\n\x07printed\x18\x04 \x01(\x08\x12\r\n\x05label\x18\x05 \x01(\t\x12\x0b\n\x03how\x18\x06 \x01(\t\x12\t\n\x01x\x18\x07 \x01(\x01\x12\t\n\x01y\x18\x08 \x01(\x01\x12\x0e\n\x06\x66ormat\x18\t \x01(\t\x12\x10\n\x08rejected\x18\n \x01(\x08\x12\x16\n\x0erejected_label\x18\x0b \x01(\t\x12\x14\n\x0crejected_how\x18\x0c \x01(\t\x12\x12\n\nrejected_x\x18\r \x01(\x01\x12\x12\n\nrejected_y\x18\x0e \x01(\x01\x12\x17\n\x0frejected_format\x18\x0f \x01(\t\x12\x13\n\x0btemplate_id\x18\x10 \x01(\t\x12\x0c\n\x04text\x18\x11 \x01(\t\"\xac\x03\n\tOcrResult\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x12\n\ngeneration\x18\x03 \x01(\x05\x12%\n\x04kind\x18\x04 \x01(\x0e\x32\x17.ocrbatch.v1.ResultKind\x12\x10\n\x08\x64\x65livery\x18\x05 \x01(\x05\x12\x0c\n\x04text\x18\x06 \x01(\t\x12 \n\x05pages\x18\x07 \x03(\x0b\x32\x11.ocrbatch.v1.Page\x12\x32\n\x11processing_result\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\r\n\x05\x65rror\x18\t \x01(\t\x12\x11\n\tworker_id\x18\n \x01(\t\x12&\n\x02\x61t\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\rfield_details\x18\x0c \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x14\n\x0cneeds_review\x18\r \x01(\x08\x12\x13\n\x0bissuer_keys\x18\x0e \x03(\t\x12\x13\n\x0b\x66ield_names\x18\x0f \x03(\t\x12\x0f\n\x07quality\x18\x10 \x01(\t\"M\n\x12ReadJobFileRequest\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12$\n\x05start\x18\x02 \x01(\x0b\x32\x15.ocrbatch.v1.JobStart\"X\n\x08JobStart\x12\x12\n\ngeneration\x18\x01 \x01(\x05\x12\x10\n\x08\x64\x65livery\x18\x02 \x01(\x05\x12&\n\x02\x61t\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"?\n\tFileChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x11\n\tfile_name\x18\x02 \x01(\t\x12\x11\n\tmime_type\x18\x03 \x01(\t*u\n\nResultKind\x12\x1b\n\x17RESULT_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13RESULT_KIND_STARTED\x10\x01\x12\x19\n\x15RESULT_KIND_COMPLETED\x10\x02\x12\x16\n\x12RESULT_KIND_FAILED\x10\x03\x32Z\n\x0eJobFileService\x12H\n\x0bReadJobFile\x12\x1f.ocrbatch.v1.ReadJobFileRequest\x1a\x16.ocrbatch.v1.FileChunk0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ocrbatch.v1.jobs_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RESULTKIND']._serialized_start=1521
-  _globals['_RESULTKIND']._serialized_end=1638
+  _globals['_RESULTKIND']._serialized_start=1541
+  _globals['_RESULTKIND']._serialized_end=1658
   _globals['_OCRJOB']._serialized_start=158
-  _globals['_OCRJOB']._serialized_end=520
-  _globals['_EXAMPLE']._serialized_start=523
-  _globals['_EXAMPLE']._serialized_end=854
-  _globals['_OCRRESULT']._serialized_start=857
-  _globals['_OCRRESULT']._serialized_end=1285
-  _globals['_READJOBFILEREQUEST']._serialized_start=1287
-  _globals['_READJOBFILEREQUEST']._serialized_end=1364
-  _globals['_JOBSTART']._serialized_start=1366
-  _globals['_JOBSTART']._serialized_end=1454
-  _globals['_FILECHUNK']._serialized_start=1456
-  _globals['_FILECHUNK']._serialized_end=1519
-  _globals['_JOBFILESERVICE']._serialized_start=1640
-  _globals['_JOBFILESERVICE']._serialized_end=1730
+  _globals['_OCRJOB']._serialized_end=540
+  _globals['_EXAMPLE']._serialized_start=543
+  _globals['_EXAMPLE']._serialized_end=874
+  _globals['_OCRRESULT']._serialized_start=877
+  _globals['_OCRRESULT']._serialized_end=1305
+  _globals['_READJOBFILEREQUEST']._serialized_start=1307
+  _globals['_READJOBFILEREQUEST']._serialized_end=1384
+  _globals['_JOBSTART']._serialized_start=1386
+  _globals['_JOBSTART']._serialized_end=1474
+  _globals['_FILECHUNK']._serialized_start=1476
+  _globals['_FILECHUNK']._serialized_end=1539
+  _globals['_JOBFILESERVICE']._serialized_start=1660
+  _globals['_JOBFILESERVICE']._serialized_end=1750
 # @@protoc_insertion_point(module_scope)

@@ -125,6 +125,7 @@ class Record:
     # default. `quality` is the one that read it, from the worker.
     quality_asked: str = ""
     quality: str = ""
+    page_range: str = ""  # the pages to read ("1-3,5", canonical); "" for every page
     result_format: str = "json"
     priority: str = "medium"
     attempts: int = 0

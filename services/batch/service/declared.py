@@ -20,6 +20,7 @@ from services.batch.service.locales import checked_locale, locale_choice
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
+from services.common.page_ranges import PageRangeError, canonical, parse_pages
 from services.common.priorities import DEFAULT_PRIORITY
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,14 @@ class DeclaredBatches:
     webhooks: WebhookEvents | None = None
 
     async def declare(
-        self, scope: Scope, names: list[str], doc_type: str, description: str, configuration: str, locale: str = ""
+        self,
+        scope: Scope,
+        names: list[str],
+        doc_type: str,
+        description: str,
+        configuration: str,
+        locale: str = "",
+        page_range: str = "",
     ) -> Batch:
         if not 1 <= len(names) <= MAX_DOCUMENTS:
             raise InvalidArgument(f"documentNames must hold 1 to {MAX_DOCUMENTS} names")
@@ -48,6 +56,10 @@ class DeclaredBatches:
         if len(description) > MAX_DESCRIPTION_CHARS:
             raise InvalidArgument(f"description is at most {MAX_DESCRIPTION_CHARS} characters")
         locale = checked_locale(locale)
+        try:
+            page_range = canonical(parse_pages(page_range))
+        except PageRangeError as exc:
+            raise InvalidArgument(f"pages: {exc}") from None
         template = await self.catalog.find(scope, doc_type.strip())
         if template is None:
             raise InvalidArgument(f"docType {doc_type[:80]!r} names no template of this project")
@@ -77,6 +89,7 @@ class DeclaredBatches:
                     template_name=template.name,
                     locale=choice,
                     quality_asked=template.quality,
+                    page_range=page_range,
                     result_format=template.result_format or "json",
                     priority=DEFAULT_PRIORITY,
                     created_at=at,

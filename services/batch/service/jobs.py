@@ -27,6 +27,7 @@ def job_for(record: Record) -> jobs_pb2.OcrJob:
         locale=record.locale.tag,
         locale_source=record.locale.source,
         quality=record.quality_asked,
+        page_range=record.page_range,
         organization_id=record.organization_id,
         project_id=record.project_id,
     )

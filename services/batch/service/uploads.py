@@ -27,6 +27,7 @@ from services.batch.service.locales import checked_locale, locale_choice
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
+from services.common.page_ranges import PageRangeError, canonical, parse_pages
 from services.common.priorities import DEFAULT_PRIORITY, PRIORITIES
 from services.common.qualities import QualityError, checked_quality
 
@@ -43,6 +44,7 @@ class _Header:
     priority: str
     locale: LocaleChoice  # what every file of the batch is read by when its page does not tell
     quality: str  # the reading quality asked for (the upload's, else the template's); "" for the workers' default
+    page_range: str  # the pages of each file to read, canonical ("1-3,5"); "" for every page
 
 
 @dataclass
@@ -93,6 +95,7 @@ class BatchUpload:
         file_count: int = 0,
         locale: str = "",
         quality: str = "",
+        page_range: str = "",
     ) -> None:
         if not scope.organization_id or not scope.project_id:
             raise InvalidArgument("projectId is required")
@@ -106,6 +109,10 @@ class BatchUpload:
             quality = checked_quality(quality)
         except QualityError as exc:
             raise InvalidArgument(f"quality: {exc}") from None
+        try:
+            page_range = canonical(parse_pages(page_range))
+        except PageRangeError as exc:
+            raise InvalidArgument(f"pages: {exc}") from None
         template = None
         if template_id:
             try:
@@ -123,6 +130,7 @@ class BatchUpload:
             priority,
             choice,
             quality or (template.quality if template else ""),
+            page_range,
         )
         self._header = header
         if file_count:
@@ -222,6 +230,7 @@ class BatchUpload:
             template_snapshot=template,
             locale=header.locale,
             quality_asked=header.quality,
+            page_range=header.page_range,
             result_format=template.result_format if template else "json",
             priority=header.priority,
             created_at=at,

@@ -51,6 +51,10 @@ QUALITY_FIELD = (
     "accurate or fast: the OCR models that read the pages (fast: ~1.6x the pages per core, a few points of field "
     "accuracy lower; see README, Reading quality); wins over the template's"
 )
+PAGES_FIELD = (
+    "which pages of each file to read, e.g. 1-3,5 (default: every page); a range past a file's end is a 400 "
+    "with its page count"
+)
 UPLOAD_FIELDS = {
     "projectId": "the project (required for an organization key)",
     "templateId": "a template id, e.g. invoice",
@@ -59,6 +63,7 @@ UPLOAD_FIELDS = {
     "priority": "low, medium (default) or high",
     "locale": LOCALE_FIELD,
     "quality": QUALITY_FIELD,
+    "pages": PAGES_FIELD,
 }
 
 
@@ -139,6 +144,7 @@ mirror(router, org_router)  # the organization API: /batch/{orgId}/…
             "templateId": "a template id",
             "locale": LOCALE_FIELD,
             "quality": QUALITY_FIELD,
+            "pages": PAGES_FIELD,
         },
     ),
 )

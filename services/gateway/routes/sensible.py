@@ -19,11 +19,12 @@ from pydantic import BaseModel, Field
 
 from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
 from services.common.convert import in_field_order, iso_or_none, record_status_name
+from services.common.page_ranges import canonical
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError, from_grpc
 from services.gateway.routes.files import public_base
 from services.gateway.streaming import stream_export
-from services.gateway.uploads import checked_locale
+from services.gateway.uploads import checked_locale, checked_page_range
 
 router = APIRouter(prefix="/v0", tags=["sensible-style batches"])
 Auth = Annotated[Principal, Depends(authenticate)]
@@ -37,6 +38,9 @@ class DeclaredBatch(BaseModel):
     description: str = Field("", max_length=1000)
     configuration: str = Field("", max_length=200)
     locale: str = Field("", max_length=100, description="BCP 47 (e.g. en-US): how dates and amounts are read")
+    pages: str = Field(
+        "", max_length=1000, description="which pages of each document to read, e.g. 1-3,5 (default: every page)"
+    )
 
 
 class Description(BaseModel):
@@ -71,6 +75,7 @@ async def declare_batch(request: Request, principal: Auth, body: DeclaredBatch, 
             description=body.description,
             configuration=body.configuration,
             locale=checked_locale(body.locale),
+            page_range=canonical(checked_page_range(body.pages)),
         ),
         timeout=60,
     )

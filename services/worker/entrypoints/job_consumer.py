@@ -17,6 +17,7 @@ from nats.js import JetStreamContext
 from opentelemetry import trace
 
 from ocrbatch.v1 import jobs_pb2, jobs_pb2_grpc, templates_pb2
+from services.common.page_ranges import PageRangeError, parse_pages
 from services.common.telemetry import extract_context
 from services.worker.consuming import job_metrics
 from services.worker.consuming.backoff import Released, pause, until_reachable
@@ -118,9 +119,12 @@ class JobConsumer:
             )
             template = job.template if job.HasField("template") else None
             locale = LocaleHint(tag=job.locale, source=job.locale_source)  # the page's own evidence comes first
-            document = await asyncio.to_thread(self._read, data, quality, template, locale, list(job.examples))
+            pages = parse_pages(job.page_range)
+            document = await asyncio.to_thread(self._read, data, quality, template, locale, list(job.examples), pages)
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
             return Unreadable("document", str(exc))
+        except PageRangeError as exc:  # checked at upload: only a job made by hand gets here
+            return Unreadable("document", f"pages: {exc}")
         except Released:
             raise
         except Exception as exc:  # an engine bug on this file: fail the record, keep the worker alive
@@ -135,9 +139,11 @@ class JobConsumer:
         template: templates_pb2.Template | None,
         locale: LocaleHint,
         examples: list[jobs_pb2.Example],
+        pages: list[int],
     ) -> DocumentText:
         """In a thread: the engine of a quality no job asked for yet is made here, off the event loop."""
-        return read_document(data, self._engines.engine(quality), self._limits, template, locale, examples)
+        engine = self._engines.engine(quality)
+        return read_document(data, engine, self._limits, template, locale, examples, page_numbers=pages)
 
     async def _finish(
         self, msg: Msg, job: jobs_pb2.OcrJob, delivery: int, outcome: Outcome, heartbeat: Heartbeat, span: trace.Span

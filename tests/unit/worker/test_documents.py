@@ -82,3 +82,22 @@ def test_an_image_over_the_pixel_limit_is_refused_before_decoding():
     Image.new("L", (4000, 3000)).save(buf, format="PNG")
     with pytest.raises(DocumentError, match="4000×3000 pixels, more than the limit"):
         list(load_pages(buf.getvalue(), Limits(max_pixels=10_000_000)))
+
+
+def test_only_the_pages_asked_for_are_read_and_keep_their_numbers():
+    pdf = text_pdf_bytes([[f"This is page {n} of the document"] for n in ("one", "two", "three", "four")])
+    read = list(load_pages(pdf, Limits(max_pages=2), [2, 4]))  # two pages asked for: within a limit of 2
+    assert [(p.number, [line.text for line in p.lines]) for p in read] == [
+        (2, ["This is page two of the document"]),
+        (4, ["This is page four of the document"]),
+    ]
+    tiff = tiff_bytes([invoice_image(Invoice(str(n), "1")) for n in range(3)])
+    assert [p.number for p in load_pages(tiff, Limits(), [3])] == [3]
+
+
+def test_pages_past_the_end_or_over_the_limit_are_refused_with_the_count():
+    pdf = text_pdf_bytes([["a"], ["b"], ["c"]])
+    with pytest.raises(DocumentError, match="pages: page 5 is past the end: the PDF has 3 pages"):
+        list(load_pages(pdf, Limits(), [1, 5]))
+    with pytest.raises(DocumentError, match="2 of its pages are asked for, more than the limit of 1"):
+        list(load_pages(pdf, Limits(max_pages=1), [1, 2]))

@@ -205,6 +205,7 @@ def record_doc(record: Record) -> Document:
         "locale": record.locale.tag,
         "localeSource": record.locale.source,
         "qualityAsked": record.quality_asked,
+        "pageRange": record.page_range,
         "quality": record.quality,
         "resultFormat": record.result_format,
         "priority": record.priority,
@@ -251,6 +252,7 @@ def record_of(doc: Document) -> Record:
         locale=LocaleChoice(doc.get("locale") or "", doc.get("localeSource") or ""),  # none on older records
         quality_asked=doc.get("qualityAsked") or "",  # none on older records: the workers' default
         quality=doc.get("quality") or "",
+        page_range=doc.get("pageRange") or "",  # none on older records: every page
         result_format=doc.get("resultFormat") or "json",
         priority=doc.get("priority") or "medium",
         attempts=doc.get("attempts", 0),

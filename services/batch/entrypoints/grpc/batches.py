@@ -61,6 +61,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
                         h.file_count,
                         h.locale,
                         h.quality,
+                        h.page_range,
                     )
                 elif part == "file":
                     await upload.begin_file(request.file.file_name, request.file.mime_type)
@@ -171,6 +172,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.description,
             request.configuration,
             request.locale,
+            request.page_range,
         )
         return batch_message(batch)
 

@@ -72,6 +72,7 @@ def record_message(r: Record) -> common_pb2.Record:
         field_details=to_struct(r.field_details),
         needs_review=r.needs_review,
         quality=r.quality or r.quality_asked,
+        page_range=r.page_range,
         attempts=r.attempts,
         error=r.error or "",
         retried_at=stamp(r.retried_at),
