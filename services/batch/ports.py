@@ -118,6 +118,13 @@ class Batches(Protocol):
     async def record_counts(self, scope: Scope) -> dict[str, int]: ...
     async def pending_records(self, older_than: datetime, limit: int) -> list[Record]: ...
     async def mark_queued(self, record_ids: list[str], at: datetime) -> None: ...
+    async def record_progress(
+        self, record_id: str, generation: int, done: int, total: int, at: datetime
+    ) -> Record | None:
+        """Sets how many pages of an open record of this generation are read (never fewer than before) and returns
+        it, without its text and pages; None when it is final, of another generation, or unknown."""
+        ...
+
     async def start_record(self, record_id: str, generation: int, delivery: int, at: datetime) -> Record | None:
         """Marks an open record of this generation in progress (attempt `delivery`, started at the first
         `at`) and returns it, without its text and pages; a record that is final or of another generation

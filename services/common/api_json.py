@@ -92,6 +92,8 @@ def record_json(
         # default, not read yet
         "quality": r.quality or None,
         "pageRange": r.page_range or None,  # the pages asked for at upload; null: every page
+        "pagesDone": r.pages_done,  # pages read of pagesTotal: while it is read, then all of them
+        "pagesTotal": r.pages_total,
         "processingResult": in_field_order(r.processing_result, r.field_names)
         if r.HasField("processing_result")
         else None,

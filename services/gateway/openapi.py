@@ -28,7 +28,8 @@ carry `Retry-After`.
 **Live progress**: a WebSocket at `/v1/ws` (key as `X-API-Key` or `?apiKey=`). Send
 `{"action": "subscribe", "batchId": "…"}`; receive `{"event": "subscribed", batchId, totalFiles,
 completedFiles, failedFiles, progress, status}`, then `{"event": "batch_progress_updated", …}` at every change,
-or `{"event": "error", message}`.
+`{"event": "record_progress_updated", batchId, recordId, pagesDone, pagesTotal}` while a document of several pages
+is read, or `{"event": "error", message}`.
 
 **Webhooks**: see *Webhooks* below — `batch.uploaded` and `batch.completed`, signed as the Standard
 Webhooks specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256

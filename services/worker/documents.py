@@ -33,6 +33,7 @@ class PageInput:
     source: str  # "ocr" (image below needs OCR), "text_layer" or "text"
     image: np.ndarray | None = None
     lines: list[OcrLine] = field(default_factory=list)
+    of: int = 1  # how many pages of the document are read (this one among them)
 
 
 def sniff(data: bytes) -> str:
@@ -106,7 +107,8 @@ def _image_pages(data: bytes, kind: str, limits: Limits, pages: list[int] | None
         img = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise DocumentError(f"the {kind.upper()} image cannot be read: {exc}") from None
-    for index in _chosen(getattr(img, "n_frames", 1), pages, limits, "the image"):
+    chosen = _chosen(getattr(img, "n_frames", 1), pages, limits, "the image")
+    for index in chosen:
         try:
             img.seek(index)
             width, height = img.size
@@ -119,7 +121,9 @@ def _image_pages(data: bytes, kind: str, limits: Limits, pages: list[int] | None
             rgb = np.asarray(frame.convert("RGB"))
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
             raise DocumentError(f"page {index + 1} of the {kind.upper()} image cannot be decoded: {exc}") from None
-        yield PageInput(number=index + 1, width=rgb.shape[1], height=rgb.shape[0], source="ocr", image=rgb)
+        yield PageInput(
+            number=index + 1, width=rgb.shape[1], height=rgb.shape[0], source="ocr", image=rgb, of=len(chosen)
+        )
 
 
 def _pdf_pages(data: bytes, limits: Limits, pages: list[int] | None) -> Iterator[PageInput]:
@@ -136,13 +140,16 @@ def _pdf_pages(data: bytes, limits: Limits, pages: list[int] | None) -> Iterator
         count = len(pdf)
         if count == 0:
             raise DocumentError("the PDF has no pages")
-        for index in _chosen(count, pages, limits, "the PDF"):
+        chosen = _chosen(count, pages, limits, "the PDF")
+        for index in chosen:
             try:
                 page = pdf[index]
             except pdfium.PdfiumError as exc:
                 raise DocumentError(f"page {index + 1} of the PDF cannot be read: {exc}") from None
             try:
-                yield _pdf_page(page, index + 1, limits)
+                read = _pdf_page(page, index + 1, limits)
+                read.of = len(chosen)
+                yield read
             finally:
                 page.close()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -84,10 +85,12 @@ def read_document(
     examples: list[jobs_pb2.Example] | None = None,
     *,
     page_numbers: list[int] | None = None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> DocumentText:
     """Text layer or plain text where the file has it, PP-OCR for every other page (in the alphabet its script needs,
     read_page); then the template, with what people's corrections in the project taught (`examples`). `page_numbers`:
-    only those pages are read (none other is rendered); every page when empty."""
+    only those pages are read (none other is rendered), every page when empty; `on_page(done, of)` is told after each
+    page."""
     pages: list[common_pb2.Page] = []
     texts: list[str] = []
     for page in load_pages(data, limits, page_numbers):
@@ -102,6 +105,8 @@ def read_document(
         read.rotation = turn
         pages.append(read)
         texts.append(page_text(read))  # its printed rows, boxes at their columns
+        if on_page is not None:
+            on_page(len(pages), page.of)
     document = DocumentText(text="\n\n".join(texts), pages=pages)
     if template is not None:
         extracted = extract(template, pages, document.text, locale, examples)  # on the pages read upright

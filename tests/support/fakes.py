@@ -199,6 +199,15 @@ class FakeBatches:
             if self.records[record_id].status == RecordStatus.PENDING:
                 self.records[record_id].status = RecordStatus.QUEUED
 
+    async def record_progress(
+        self, record_id: str, generation: int, done: int, total: int, at: datetime
+    ) -> Record | None:
+        record = self.records.get(record_id)
+        if record is None or record.generation != generation or not record.is_open:
+            return None
+        record.pages_done, record.pages_total = max(record.pages_done, done), total
+        return copy.deepcopy(record)
+
     async def start_record(self, record_id: str, generation: int, delivery: int, at: datetime) -> Record | None:
         record = self.records.get(record_id)
         if record and record.generation == generation and record.is_open:
@@ -217,6 +226,7 @@ class FakeBatches:
                 record.processing_result, record.field_details = outcome.processing_result, outcome.field_details
                 record.needs_review, record.error = outcome.needs_review, None
                 record.issuer_keys = list(outcome.issuer_keys)
+                record.pages_done = record.pages_total = len(outcome.pages)
             else:
                 record.error = outcome.error or "processing failed"
         return copy.deepcopy(record) if record.is_final else None
@@ -231,6 +241,7 @@ class FakeBatches:
             return None
         record.status, record.error, record.attempts, record.retried_at = RecordStatus.PENDING, None, 0, at
         record.generation += 1
+        record.pages_done = 0
         record.started_at = record.completed_at = None
         if discard_corrections:
             record.corrections = {}

@@ -19,10 +19,12 @@ class ResultKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RESULT_KIND_STARTED: _ClassVar[ResultKind]
     RESULT_KIND_COMPLETED: _ClassVar[ResultKind]
     RESULT_KIND_FAILED: _ClassVar[ResultKind]
+    RESULT_KIND_PROGRESS: _ClassVar[ResultKind]
 RESULT_KIND_UNSPECIFIED: ResultKind
 RESULT_KIND_STARTED: ResultKind
 RESULT_KIND_COMPLETED: ResultKind
 RESULT_KIND_FAILED: ResultKind
+RESULT_KIND_PROGRESS: ResultKind
 
 class OcrJob(_message.Message):
     __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source", "examples", "organization_id", "project_id", "quality", "page_range")
@@ -101,7 +103,7 @@ class Example(_message.Message):
     def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., printed: _Optional[bool] = ..., label: _Optional[str] = ..., how: _Optional[str] = ..., x: _Optional[float] = ..., y: _Optional[float] = ..., format: _Optional[str] = ..., rejected: _Optional[bool] = ..., rejected_label: _Optional[str] = ..., rejected_how: _Optional[str] = ..., rejected_x: _Optional[float] = ..., rejected_y: _Optional[float] = ..., rejected_format: _Optional[str] = ..., template_id: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class OcrResult(_message.Message):
-    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys", "field_names", "quality")
+    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys", "field_names", "quality", "pages_done", "pages_total")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -118,6 +120,8 @@ class OcrResult(_message.Message):
     ISSUER_KEYS_FIELD_NUMBER: _ClassVar[int]
     FIELD_NAMES_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    PAGES_DONE_FIELD_NUMBER: _ClassVar[int]
+    PAGES_TOTAL_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     generation: int
@@ -134,7 +138,9 @@ class OcrResult(_message.Message):
     issuer_keys: _containers.RepeatedScalarFieldContainer[str]
     field_names: _containers.RepeatedScalarFieldContainer[str]
     quality: str
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., field_names: _Optional[_Iterable[str]] = ..., quality: _Optional[str] = ...) -> None: ...
+    pages_done: int
+    pages_total: int
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., field_names: _Optional[_Iterable[str]] = ..., quality: _Optional[str] = ..., pages_done: _Optional[int] = ..., pages_total: _Optional[int] = ...) -> None: ...
 
 class ReadJobFileRequest(_message.Message):
     __slots__ = ("record_id", "start")

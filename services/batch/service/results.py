@@ -62,6 +62,9 @@ class ResultApplier:
             await self._batches.start_record(result.record_id, result.generation, result.delivery, at)
             metrics.RESULTS_APPLIED.labels("started").inc()
             return
+        if result.kind == jobs_pb2.RESULT_KIND_PROGRESS:
+            await self._progress(result, at)
+            return
         outcome = outcome_of(result, at)
         if outcome is None:
             log.warning("ignoring result of unknown kind %s for record %s", result.kind, result.record_id)
@@ -72,6 +75,26 @@ class ResultApplier:
         if record is not None:
             metrics.RESULTS_APPLIED.labels(outcome.status.value).inc()
             await self.count(record)
+
+    async def _progress(self, result: jobs_pb2.OcrResult, at: datetime) -> None:
+        """Pages read so far: kept on the record and told to the batch's WebSocket subscribers (best effort)."""
+        record = await self._batches.record_progress(
+            result.record_id, result.generation, result.pages_done, result.pages_total, at
+        )
+        if record is None:
+            return
+        metrics.RESULTS_APPLIED.labels("progress").inc()
+        event = {
+            "event": "record_progress_updated",
+            "batchId": record.batch_id,
+            "recordId": record.id,
+            "pagesDone": record.pages_done,
+            "pagesTotal": record.pages_total,
+        }
+        try:
+            await self._events.publish_progress(record.batch_id, event)
+        except Exception as exc:  # progress events are best effort; the record is the truth
+            log.warning("could not publish progress for record %s: %s", record.id, exc)
 
     async def _keep_corrections(self, record_id: str, outcome: Outcome) -> None:
         record = await self._batches.record_state(record_id)

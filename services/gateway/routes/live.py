@@ -3,7 +3,8 @@
 Client → server: {"action": "subscribe" | "unsubscribe", "batchId": "…", "projectId": "…"?}
 Server → client: {"event": "subscribed", "batchId", …the batch's current counters} on subscribe, then
 {"event": "batch_progress_updated", "batchId", "totalFiles", "completedFiles", "failedFiles", "progress",
-"status"} for every change, and {"event": "error", "message"} for a refused request.
+"status"} for every change, {"event": "record_progress_updated", "batchId", "recordId", "pagesDone", "pagesTotal"}
+while a document of several pages is read, and {"event": "error", "message"} for a refused request.
 """
 
 from __future__ import annotations

@@ -90,6 +90,14 @@ class ResultPublisher:
         job_metrics.completed(job, len(document.pages), outcome.seconds)
         return None
 
+    async def progress(self, job: jobs_pb2.OcrJob, delivery: int, done: int, total: int) -> None:
+        """Pages read so far, once, best effort: one that does not get through only leaves the record's count behind
+        until the next (or the result)."""
+        try:
+            await self._send_once(job, jobs_pb2.RESULT_KIND_PROGRESS, delivery, pages_done=done, pages_total=total)
+        except Exception as exc:  # noqa: BLE001 (NATS away, or anything else: never the job's concern)
+            log.debug("record %s: progress %d/%d not published: %r", job.record_id, done, total, exc)
+
     async def _send(self, job: jobs_pb2.OcrJob, kind: int, delivery: int, **fields: object) -> None:
         await until_reachable(
             f"publishing the result of record {job.record_id}",
@@ -110,6 +118,8 @@ class ResultPublisher:
         result.at.FromDatetime(datetime.now(UTC))
         # the message id makes a repeat (a retry after a lost answer, a redelivered job) harmless
         msg_id = f"{job.record_id}.{job.generation}.{delivery}.{jobs_pb2.ResultKind.Name(kind)}"
+        if kind == jobs_pb2.RESULT_KIND_PROGRESS:
+            msg_id += f".{result.pages_done}"
         try:
             await self._js.publish(
                 RESULTS_SUBJECT,

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import nats.errors
@@ -56,6 +57,7 @@ class JobConsumer:
         self._ack_wait_s = ack_wait_s
         self.jobs_done = 0
         self._finishing: asyncio.Task[None] | None = None  # the last job's result being published
+        self._progress: set[asyncio.Task[None]] = set()  # progress messages on their way
 
     async def run(self, stop: asyncio.Event) -> None:
         self._stop = self._results.stop = stop
@@ -120,7 +122,10 @@ class JobConsumer:
             template = job.template if job.HasField("template") else None
             locale = LocaleHint(tag=job.locale, source=job.locale_source)  # the page's own evidence comes first
             pages = parse_pages(job.page_range)
-            document = await asyncio.to_thread(self._read, data, quality, template, locale, list(job.examples), pages)
+            on_page = self._progress_of(job, delivery)
+            document = await asyncio.to_thread(
+                self._read, data, quality, template, locale, list(job.examples), pages, on_page
+            )
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
             return Unreadable("document", str(exc))
         except PageRangeError as exc:  # checked at upload: only a job made by hand gets here
@@ -140,10 +145,29 @@ class JobConsumer:
         locale: LocaleHint,
         examples: list[jobs_pb2.Example],
         pages: list[int],
+        on_page: Callable[[int, int], None],
     ) -> DocumentText:
         """In a thread: the engine of a quality no job asked for yet is made here, off the event loop."""
         engine = self._engines.engine(quality)
-        return read_document(data, engine, self._limits, template, locale, examples, page_numbers=pages)
+        return read_document(
+            data, engine, self._limits, template, locale, examples, page_numbers=pages, on_page=on_page
+        )
+
+    def _progress_of(self, job: jobs_pb2.OcrJob, delivery: int) -> Callable[[int, int], None]:
+        """What the reading thread calls after each page: a document of several pages has its pages read so far
+        published from the event loop (the last page's count comes with the result)."""
+        loop = asyncio.get_running_loop()
+
+        def publish(done: int, total: int) -> None:
+            task = asyncio.create_task(self._results.progress(job, delivery, done, total))
+            self._progress.add(task)
+            task.add_done_callback(self._progress.discard)
+
+        def on_page(done: int, total: int) -> None:
+            if 1 < total and done < total:
+                loop.call_soon_threadsafe(publish, done, total)
+
+        return on_page
 
     async def _finish(
         self, msg: Msg, job: jobs_pb2.OcrJob, delivery: int, outcome: Outcome, heartbeat: Heartbeat, span: trace.Span

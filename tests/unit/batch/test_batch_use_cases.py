@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ocrbatch.v1 import jobs_pb2
+from ocrbatch.v1 import common_pb2, jobs_pb2
 from services.batch.domain.model import Organization, Project, Scope
 from services.batch.domain.rules import BatchStatus, RecordStatus
 from services.batch.errors import InsufficientCredits, InvalidArgument, TooLarge
@@ -190,6 +190,28 @@ async def test_a_result_of_an_older_generation_changes_nothing():
     await world.applier.apply(result(batch.record_ids[0], jobs_pb2.RESULT_KIND_COMPLETED, generation=2))
     assert world.batches.records[batch.record_ids[0]].status == RecordStatus.QUEUED
     assert world.batches.batches[batch.id].completed_files == 0
+
+
+async def test_pages_read_so_far_are_kept_on_the_record_and_told_to_subscribers_and_only_ever_grow():
+    world = World()
+    batch = await world.batch_of([b"a"])
+    record_id = batch.record_ids[0]
+    progress = jobs_pb2.RESULT_KIND_PROGRESS
+    await world.applier.apply(result(record_id, progress, pages_done=2, pages_total=300))
+    await world.applier.apply(result(record_id, progress, pages_done=1, pages_total=300))  # came late
+    await world.applier.apply(result(record_id, progress, generation=2, pages_done=9, pages_total=300))  # stale
+    stored = world.batches.records[record_id]
+    assert (stored.pages_done, stored.pages_total) == (2, 300)
+    told = [e for _, e in world.jobs.events if e["event"] == "record_progress_updated"]
+    assert told[0] == {
+        "event": "record_progress_updated", "batchId": batch.id, "recordId": record_id, "pagesDone": 2,
+        "pagesTotal": 300,
+    }  # fmt: skip
+    pages = [common_pb2.Page(number=n) for n in (1, 2, 3)]
+    await world.applier.apply(result(record_id, jobs_pb2.RESULT_KIND_COMPLETED, pages=pages))
+    await world.applier.apply(result(record_id, progress, pages_done=3, pages_total=300))  # after the result
+    stored = world.batches.records[record_id]
+    assert (stored.status, stored.pages_done, stored.pages_total) == (RecordStatus.COMPLETED, 3, 3)
 
 
 async def test_a_retried_record_is_queued_again_in_a_new_generation_and_uncounted():

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from bson import Int64, ObjectId
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -363,6 +363,20 @@ class MongoBatches:
         doc = await self._records.find_one({"_id": key}, _LIGHT)
         return record_of(doc) if doc else None
 
+    async def record_progress(
+        self, record_id: str, generation: int, done: int, total: int, at: datetime
+    ) -> Record | None:
+        key = oid(record_id)
+        if key is None:
+            return None
+        doc = await self._records.find_one_and_update(
+            {"_id": key, "generation": generation, "status": {"$in": list(OPEN_RECORD_STATUSES)}},
+            {"$max": {"pagesDone": done}, "$set": {"pagesTotal": total, "updatedAt": at}},
+            projection=_LIGHT,
+            return_document=ReturnDocument.AFTER,
+        )  # progress messages may come out of order: the count only grows
+        return record_of(doc) if doc else None
+
     async def finish_record(self, record_id: str, generation: int, outcome: Outcome) -> Record | None:
         key = oid(record_id)
         if key is None:
@@ -382,6 +396,8 @@ class MongoBatches:
                 "needsReview": outcome.needs_review,
                 "issuerKeys": outcome.issuer_keys,
                 "quality": outcome.quality,
+                "pagesDone": len(outcome.pages),
+                "pagesTotal": len(outcome.pages),
                 "error": None,
             }
         else:
@@ -406,6 +422,7 @@ class MongoBatches:
             "attempts": 0,
             "updatedAt": at,
             "retriedAt": at,
+            "pagesDone": 0,  # the new reading counts its pages from none
         }
         if discard_corrections:
             changes["corrections"] = {}

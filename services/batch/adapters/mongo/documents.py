@@ -206,6 +206,8 @@ def record_doc(record: Record) -> Document:
         "localeSource": record.locale.source,
         "qualityAsked": record.quality_asked,
         "pageRange": record.page_range,
+        "pagesDone": record.pages_done,
+        "pagesTotal": record.pages_total,
         "quality": record.quality,
         "resultFormat": record.result_format,
         "priority": record.priority,
@@ -253,6 +255,8 @@ def record_of(doc: Document) -> Record:
         quality_asked=doc.get("qualityAsked") or "",  # none on older records: the workers' default
         quality=doc.get("quality") or "",
         page_range=doc.get("pageRange") or "",  # none on older records: every page
+        pages_done=doc.get("pagesDone") or 0,
+        pages_total=doc.get("pagesTotal") or 0,
         result_format=doc.get("resultFormat") or "json",
         priority=doc.get("priority") or "medium",
         attempts=doc.get("attempts", 0),

@@ -73,6 +73,8 @@ def record_message(r: Record) -> common_pb2.Record:
         needs_review=r.needs_review,
         quality=r.quality or r.quality_asked,
         page_range=r.page_range,
+        pages_done=r.pages_done,
+        pages_total=r.pages_total,
         attempts=r.attempts,
         error=r.error or "",
         retried_at=stamp(r.retried_at),
