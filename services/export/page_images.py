@@ -1,6 +1,6 @@
-"""An uploaded file's pages as images to put in a PDF, as close to the upload as PDF allows: a JPEG's bytes as they
-are (DCTDecode), other images without loss (Flate over their pixels), PDF pages rendered at the workers' default
-resolution. Each comes with the size its recognised boxes were measured in, so the boxes can be placed on it."""
+"""An uploaded image's pages to put in a PDF, as close to the upload as PDF allows: a JPEG's bytes as they are
+(DCTDecode), other images without loss (Flate over their pixels), each at its own resolution. (A PDF's pages are
+kept as they are: services/export/pdf_pages.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
-PDF_RENDER_DPI = 150  # as the workers render PDF pages (OCRBATCH_PDF_RENDER_DPI's default)
 DEFAULT_DPI = 150  # an image that does not say its resolution is laid out at this many pixels an inch
 # A JPEG embedded as it is must be one PDF can show as the reader saw it: these modes, and no EXIF turn (PDF viewers
 # ignore EXIF; the workers read the image turned)
@@ -56,10 +55,7 @@ def _lossless(img: Image.Image, dpi: float) -> PageImage:
 
 
 def page_images(data: bytes) -> Iterator[PageImage]:
-    """The file's pages in order, one image each; NoImages for a file that has none."""
-    if data.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
-        yield from _pdf_images(data)
-        return
+    """The image's pages in order; NoImages for a file that is not an image."""
     try:
         img = Image.open(io.BytesIO(data))
     except Exception:  # noqa: BLE001 (Pillow raises many kinds): not an image
@@ -71,19 +67,3 @@ def page_images(data: bytes) -> Iterator[PageImage]:
         img.seek(index)
         frame = ImageOps.exif_transpose(img) if index == 0 else img  # as the workers read it
         yield _lossless(frame, _dpi(img))
-
-
-def _pdf_images(data: bytes) -> Iterator[PageImage]:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                bitmap = page.render(scale=PDF_RENDER_DPI / 72)
-                yield _lossless(bitmap.to_pil(), PDF_RENDER_DPI)
-            finally:
-                page.close()
-    finally:
-        pdf.close()

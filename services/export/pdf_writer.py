@@ -18,6 +18,7 @@ from pathlib import Path
 from bidi import get_display
 
 from services.export.page_images import PageImage
+from services.export.pdf_pages import PdfCopier
 from services.export.text_overlay import PlacedWord
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
@@ -188,21 +189,40 @@ class StreamingPdf:
         mode 3) on their boxes: searchable and selectable, drawn by nothing."""
         self.new_page()
         width, height = image.size_pt
-        picture = self._next
-        self._next += 1
+        picture = self._allocate()
         self._raw_stream(
             picture,
             image.data,
             f"/Type /XObject /Subtype /Image /Width {image.width} /Height {image.height} "
             f"/ColorSpace {image.color_space} /BitsPerComponent {image.bits} /Filter {image.filter}",
         )
-        ops = [f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /Im1 Do Q"]
+        self._drawn_page(f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /X1 Do Q", picture, (width, height), words)
+
+    def copier(self) -> PdfCopier:
+        """Copies another PDF's objects into this one (each once per copier: one per source document)."""
+        return PdfCopier(self._allocate, self._object)
+
+    def form_page(
+        self, form: int, size: tuple[float, float], origin: tuple[float, float], words: list[PlacedWord]
+    ) -> None:
+        """A page `size` big showing a Form XObject already written (a source PDF's page, kept as it is) whose
+        visible part starts at `origin`, with the words as invisible text on their boxes."""
+        self.new_page()
+        self._drawn_page(f"q 1 0 0 1 {-origin[0]:.3f} {-origin[1]:.3f} cm /X1 Do Q", form, size, words)
+
+    def _drawn_page(self, draw: str, xobject: int, size: tuple[float, float], words: list[PlacedWord]) -> None:
+        ops = [draw]
         if words:
             ops.append("BT 3 Tr")
             ops += [self._invisible(word) for word in words]
             ops.append("ET")
         self._ops = ops
-        self.new_page(f"/XObject << /Im1 {picture} 0 R >>", (width, height))
+        self.new_page(f"/XObject << /X1 {xobject} 0 R >>", size)
+
+    def _allocate(self) -> int:
+        number = self._next
+        self._next += 1
+        return number
 
     def _invisible(self, word: PlacedWord) -> str:
         f = self.font

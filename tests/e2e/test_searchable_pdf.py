@@ -69,3 +69,40 @@ def test_a_batch_comes_back_as_one_pdf_with_a_bookmark_per_document(local_stack)
     assert "INV-5521" in pdf[1].get_textpage().get_text_range()  # the PNG page (kept losslessly) is searchable too
     width, height = pdf[1].get_size()
     assert (round(width), round(height)) == (480, 336)  # 1000 × 700 pixels at 150 dpi: the page is the image
+
+
+def test_an_uploaded_pdfs_pages_are_kept_as_they_are_a_scanned_one_gaining_its_words(local_stack):
+    """A scanned page keeps the image the PDF held (its JPEG bytes as they were) with its words added on their
+    boxes; a page with a text layer is kept as it is, its text once."""
+    from tests.support.documents import image_pdf_bytes, text_pdf_bytes
+
+    scanned = image_pdf_bytes([invoice_image(Invoice(number="INV-7301", total="42.00"))])
+    held = bytes(pikepdf_image(scanned))
+    text_layer = text_pdf_bytes([["Delivery note DN-5512 for order 99821"]])
+    with local_stack.client() as client:
+        batch = upload(client, [("scan.pdf", scanned, "application/pdf"), ("note.pdf", text_layer, "application/pdf")])
+        ids = batch["processingHistoryIds"]
+        scan_record = client.get(f"/v1/openapi/processing-history/{ids[0]}").json()
+        scan_pdf = client.get(f"/v1/openapi/processing-history/{ids[0]}/result", params={"format": "searchable-pdf"})
+        note_pdf = client.get(f"/v1/openapi/processing-history/{ids[1]}/result", params={"format": "searchable-pdf"})
+    assert scan_pdf.status_code == note_pdf.status_code == 200
+    assert held in scan_pdf.content  # the scan as the PDF held it: not rendered, not re-encoded
+    pdf = pdfium.PdfDocument(scan_pdf.content)
+    read = scan_record["pages"][0]
+    lines = [(line["text"], line["box"]) for line in read["lines"]]
+    found, words = words_on_their_boxes(pdf[0], lines, (read["width"], read["height"]))
+    assert words >= 10 and found / words >= MIN_WORDS_ON_THEIR_BOXES, f"{found} of {words} words"
+    assert "INV-7301" in pdf[0].get_textpage().get_text_range()
+    note = pdfium.PdfDocument(note_pdf.content)[0].get_textpage().get_text_range()
+    assert note.count("DN-5512") == 1  # its own text layer, nothing laid over it
+
+
+def pikepdf_image(pdf_bytes: bytes) -> bytes:
+    """The encoded bytes of the first image a PDF's first page shows."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        image = next(iter(pdf.pages[0].get_images().values()))
+        return image.read_raw_bytes()
