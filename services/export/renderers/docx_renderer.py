@@ -48,6 +48,11 @@ STYLES = (
     + _style("Title", "Title", 48, True)
     + _style("Heading1", "heading 1", 32, True)
     + _style("Heading2", "heading 2", 24, True)
+    # the recognised text keeps its printed rows' columns (services/worker/row_text.py): a fixed-width font, no gaps
+    + '<w:style w:type="paragraph" w:styleId="RecognisedText"><w:name w:val="Recognised text"/>'
+    '<w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
+    '<w:rPr><w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/><w:sz w:val="18"/></w:rPr>'
+    "</w:style>"
     + "</w:styles>"
 )
 
@@ -91,6 +96,6 @@ async def render(doc: ExportDoc) -> AsyncIterator[bytes]:
             parts.append(paragraph("Fields", "Heading2"))
             parts += [paragraph(f"{name}: {display(row.values[name])}") for name in fields]
         parts.append(paragraph("Recognised text", "Heading2"))
-        parts += [paragraph(line) for line in row.text.split("\n")]
+        parts += [paragraph(line, "RecognisedText") for line in row.text.split("\n")]
         yield z.write("".join(parts).encode(), flush=True)
     yield z.write(b"<w:sectPr/></w:body></w:document>") + z.end() + z.close()

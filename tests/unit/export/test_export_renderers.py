@@ -240,3 +240,12 @@ async def test_a_searchable_pdf_shows_each_uploads_pages_and_the_text_of_one_no_
     assert pdf[0].get_textpage().get_text_range().split() == ["Invoice", "INV-0001"]
     gone = pdf[1].get_textpage().get_text_range()
     assert "the uploaded file is no longer stored" in gone and "Facture INV-0002" in gone
+
+
+async def test_docx_keeps_the_recognised_texts_columns_in_a_fixed_width_font():
+    rows = "TP-24       5   1.32      6.60*\nTOTAL TAX              1.02"
+    doc = make_doc([record("r1", "receipt.jpg", {}, rows)], batch=False)
+    paragraphs = docx.Document(io.BytesIO(await export("docx", doc))).paragraphs
+    kept = [p for p in paragraphs if p.style.name == "Recognised text"]
+    assert [p.text for p in kept] == rows.split("\n")  # every space kept
+    assert kept[0].style.font.name == "Courier New"
