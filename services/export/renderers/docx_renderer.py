@@ -52,8 +52,7 @@ STYLES = (
     + '<w:style w:type="paragraph" w:styleId="RecognisedText"><w:name w:val="Recognised text"/>'
     '<w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
     '<w:rPr><w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/><w:sz w:val="18"/></w:rPr>'
-    "</w:style>"
-    + "</w:styles>"
+    "</w:style>" + "</w:styles>"
 )
 
 
