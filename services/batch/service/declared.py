@@ -3,6 +3,7 @@ document's bytes on its own (through a signed upload URL the gateway checks) and
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from services.batch.service.locales import checked_locale, locale_choice
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
 from services.batch.service.webhooks import WebhookEvents
-from services.common.page_ranges import PageRangeError, canonical, parse_pages
+from services.common.page_ranges import PageRangeError, canonical, page_count, parse_pages, past_the_end
 from services.common.priorities import DEFAULT_PRIORITY
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,8 @@ class DeclaredBatches:
             raise InsufficientCredits("the organization's credit balance does not cover this document")
         writer = await self.blobs.open_writer(record.file_name, mime_type or "application/octet-stream")
         stored = None
+        # with a page range, the document (at most max_file_bytes) is kept to count its pages once it is whole
+        whole = bytearray() if record.page_range else None
         try:
             size = 0
             async for chunk in chunks:
@@ -145,7 +148,14 @@ class DeclaredBatches:
                 if size > self.max_file_bytes:
                     raise TooLarge(f"the document is larger than {self.max_file_bytes // (1024 * 1024)} MB")
                 await writer.write(chunk)
+                if whole is not None:
+                    whole += chunk
             stored = await writer.finish()
+            if whole is not None:
+                count = await asyncio.to_thread(page_count, bytes(whole))
+                why = past_the_end(parse_pages(record.page_range), count)
+                if why:  # nothing kept, the credit given back: the URL takes another file
+                    raise InvalidArgument(f"pages: {why} ({record.file_name})")
             at = datetime.now(UTC)
             upload = Upload(
                 self.batches.new_id(), batch_id, owner.organization_id, owner.project_id, record.file_name,
