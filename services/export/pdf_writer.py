@@ -33,8 +33,17 @@ FONT_CANDIDATES = (
 )
 
 
-def find_font(configured: str = "") -> Path | None:
-    for candidate in ([configured] if configured else []) + list(FONT_CANDIDATES):
+# for text whose columns must line up: a record's recognised text keeps its printed rows' columns with spaces
+FIXED_WIDTH_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+)
+
+
+def find_font(configured: str = "", candidates: tuple[str, ...] = FONT_CANDIDATES) -> Path | None:
+    for candidate in ([configured] if configured else []) + list(candidates):
         path = Path(candidate)
         if path.is_file():
             return path
@@ -84,21 +93,44 @@ class _Line:
     text: str
     size: float
     gap_before: float = 0.0
+    font: str = "F1"
+
+
+@dataclass
+class _FontInUse:
+    """A font of the document: the characters shown in it (each a CID) and its Type0 font object's number."""
+
+    font: PdfFont
+    type0: int
+    cids: dict[str, int]
+
+    def cid(self, ch: str) -> int:
+        cid = self.cids.get(ch)
+        if cid is None:
+            cid = self.cids[ch] = len(self.cids) + 1
+        return cid
+
+    def hex(self, text: str) -> str:
+        return "".join(f"{self.cid(ch):04X}" for ch in text)
 
 
 class StreamingPdf:
     """Lay out headings and paragraphs; finished pages come out of `drain()` as bytes, the rest from `close()`."""
 
-    _CATALOG, _PAGES, _TYPE0, _CIDFONT, _DESCRIPTOR, _FONTFILE, _TOUNICODE, _CIDTOGID, _INFO = range(1, 10)
+    _CATALOG, _PAGES, _INFO = range(1, 4)
 
-    def __init__(self, font: PdfFont, title: str) -> None:
+    def __init__(self, font: PdfFont, title: str, fixed_width: PdfFont | None = None) -> None:
+        """`fixed_width`: the font of `paragraph(…, fixed=True)` (text whose columns must line up); the main font
+        where none is given."""
         self.font = font
         self._title = title
         self._offset = 0
         self._xref: dict[int, int] = {}
-        self._next = 10
+        self._next = 4
         self._page_ids: list[int] = []
-        self._cids: dict[str, int] = {}
+        self._fonts = {"F1": _FontInUse(font, self._allocate(), {})}
+        if fixed_width is not None:
+            self._fonts["F2"] = _FontInUse(fixed_width, self._allocate(), {})
         self._out: list[bytes] = []
         self._ops: list[str] = []
         self._y = PAGE_H - MARGIN
@@ -125,30 +157,21 @@ class StreamingPdf:
         """A stream written as it is given (already encoded: a JPEG's bytes, Flate-compressed pixels)."""
         self._object(number, f"<< {dictionary} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
 
-    def _cid(self, ch: str) -> int:
-        cid = self._cids.get(ch)
-        if cid is None:
-            cid = self._cids[ch] = len(self._cids) + 1
-        return cid
-
-    def _hex(self, text: str) -> str:
-        return "".join(f"{self._cid(ch):04X}" for ch in text)
-
     # --- layout ------------------------------------------------------------------------------
-    def _wrap(self, text: str, size: float) -> Iterator[str]:
+    def _wrap(self, text: str, size: float, font: PdfFont) -> Iterator[str]:
         limit = PAGE_W - 2 * MARGIN
         text = "".join(ch if ch >= " " else " " for ch in text.replace("\t", "    "))
         line = ""
         for word in text.split(" "):
             candidate = f"{line} {word}" if line else word
-            if self.font.width(candidate, size) <= limit:
+            if font.width(candidate, size) <= limit:
                 line = candidate
                 continue
             if line:
                 yield line
             line = ""
             for ch in word:  # a word wider than the page is cut where it overflows
-                if self.font.width(line + ch, size) > limit:
+                if font.width(line + ch, size) > limit:
                     yield line
                     line = ""
                 line += ch
@@ -163,7 +186,8 @@ class StreamingPdf:
         self._y -= leading
         if line.text:
             visual = get_display(line.text)
-            show = f"BT /F1 {line.size:g} Tf {MARGIN:g} {self._y:.2f} Td <{self._hex(visual)}> Tj ET"
+            hexed = self._fonts[line.font].hex(visual)
+            show = f"BT /{line.font} {line.size:g} Tf {MARGIN:g} {self._y:.2f} Td <{hexed}> Tj ET"
             if visual != line.text and _LTR.search(line.text):
                 # A mixed-direction line reordered for display: ActualText gives extractors the logical order
                 # (a purely right-to-left line is left to them: they reverse it themselves)
@@ -172,12 +196,14 @@ class StreamingPdf:
             self._ops.append(show)
 
     def heading(self, text: str, size: float = 15) -> None:
-        for i, part in enumerate(self._wrap(text, size)):
+        for i, part in enumerate(self._wrap(text, size, self.font)):
             self._place(_Line(part, size, gap_before=size * 0.6 if i == 0 else 0))
 
-    def paragraph(self, text: str, size: float = 10) -> None:
-        for part in self._wrap(text, size):
-            self._place(_Line(part, size))
+    def paragraph(self, text: str, size: float = 10, fixed: bool = False) -> None:
+        """A paragraph, wrapped at the margin; `fixed`: in the fixed-width font, its spaces kept (columns)."""
+        name = "F2" if fixed and "F2" in self._fonts else "F1"
+        for part in self._wrap(text, size, self._fonts[name].font):
+            self._place(_Line(part, size, font=name))
 
     def bookmark(self, title: str) -> None:
         """An outline entry opening at the next page to be written."""
@@ -234,7 +260,7 @@ class StreamingPdf:
         x, y = ox - dy * rise, oy + dx * rise
         return (
             f"/F1 {size:.2f} Tf {stretch:.1f} Tz {dx:.4f} {dy:.4f} {-dy:.4f} {dx:.4f} {x:.2f} {y:.2f} Tm "
-            f"<{self._hex(word.text)}> Tj"
+            f"<{self._fonts['F1'].hex(word.text)}> Tj"
         )
 
     def new_page(self, resources: str = "", size: tuple[float, float] = (PAGE_W, PAGE_H)) -> None:
@@ -248,7 +274,7 @@ class StreamingPdf:
             page,
             (
                 f"<< /Type /Page /Parent {self._PAGES} 0 R /MediaBox [0 0 {size[0]:.3f} {size[1]:.3f}] "
-                f"/Resources << /Font << /F1 {self._TYPE0} 0 R >> {resources} >> /Contents {content} 0 R >>"
+                f"/Resources << /Font << {self._font_resources} >> {resources} >> /Contents {content} 0 R >>"
             ).encode(),
         )
         self._page_ids.append(page)
@@ -267,8 +293,8 @@ class StreamingPdf:
             self.paragraph(" ")
             self._ops.append("")
             self.new_page()
-        by_cid = sorted((cid, ch) for ch, cid in self._cids.items())
-        self._write_fonts(by_cid)
+        for used in self._fonts.values():
+            self._write_font(used)
         kids = " ".join(f"{p} 0 R" for p in self._page_ids)
         self._object(self._PAGES, f"<< /Type /Pages /Kids [{kids}] /Count {len(self._page_ids)} >>".encode())
         outlines = self._write_outlines()
@@ -306,28 +332,34 @@ class StreamingPdf:
         self._object(root, f"<< /Type /Outlines /First {first} 0 R /Last {last} 0 R /Count {len(marks)} >>".encode())
         return f"/Outlines {root} 0 R /PageMode /UseOutlines "
 
-    def _write_fonts(self, by_cid: list[tuple[int, str]]) -> None:
-        f = self.font
+    @property
+    def _font_resources(self) -> str:
+        return " ".join(f"/{name} {used.type0} 0 R" for name, used in self._fonts.items())
+
+    def _write_font(self, used: _FontInUse) -> None:
+        f = used.font
+        by_cid = sorted((cid, ch) for ch, cid in used.cids.items())
+        cid_font, descriptor, font_file, to_unicode, cid_to_gid = (self._allocate() for _ in range(5))
         base = f"OCRB+{f.name}"
         widths = " ".join(f"{cid} [{f.glyph(ch)[1]}]" for cid, ch in by_cid)
         self._object(
-            self._TYPE0,
+            used.type0,
             (
                 f"<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H "
-                f"/DescendantFonts [{self._CIDFONT} 0 R] /ToUnicode {self._TOUNICODE} 0 R >>"
+                f"/DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>"
             ).encode(),
         )
         self._object(
-            self._CIDFONT,
+            cid_font,
             (
                 f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base} "
                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-                f"/FontDescriptor {self._DESCRIPTOR} 0 R /DW 1000 /W [{widths}] /CIDToGIDMap {self._CIDTOGID} 0 R >>"
+                f"/FontDescriptor {descriptor} 0 R /DW 1000 /W [{widths}] /CIDToGIDMap {cid_to_gid} 0 R >>"
             ).encode(),
         )
-        file_ref = f"/FontFile2 {self._FONTFILE} 0 R " if f.path is not None else ""
+        file_ref = f"/FontFile2 {font_file} 0 R " if f.path is not None else ""
         self._object(
-            self._DESCRIPTOR,
+            descriptor,
             (
                 f"<< /Type /FontDescriptor /FontName /{base} /Flags 32 /FontBBox [{' '.join(map(str, f.bbox))}] "
                 f"/ItalicAngle 0 /Ascent {f.ascent} /Descent {f.descent} /CapHeight {f.cap_height} /StemV 80 "
@@ -336,13 +368,13 @@ class StreamingPdf:
         )
         if f.path is not None:
             data = f.path.read_bytes()
-            self._stream(self._FONTFILE, data, f"/Length1 {len(data)} ")
+            self._stream(font_file, data, f"/Length1 {len(data)} ")
         gid_map = bytearray(2 * (len(by_cid) + 1))
         for cid, ch in by_cid:
             gid = f.glyph(ch)[0]
             gid_map[2 * cid : 2 * cid + 2] = gid.to_bytes(2, "big")
-        self._stream(self._CIDTOGID, bytes(gid_map))
-        self._stream(self._TOUNICODE, self._to_unicode(by_cid))
+        self._stream(cid_to_gid, bytes(gid_map))
+        self._stream(to_unicode, self._to_unicode(by_cid))
 
     @staticmethod
     def _to_unicode(by_cid: list[tuple[int, str]]) -> bytes:

@@ -249,3 +249,12 @@ async def test_docx_keeps_the_recognised_texts_columns_in_a_fixed_width_font():
     kept = [p for p in paragraphs if p.style.name == "Recognised text"]
     assert [p.text for p in kept] == rows.split("\n")  # every space kept
     assert kept[0].style.font.name == "Courier New"
+
+
+async def test_pdf_lines_the_recognised_texts_columns_up():
+    rows = "Milk         1.00\nWWWWWWW      2.50\nil           3.75"  # the amounts start at one column
+    doc = make_doc([record("r1", "receipt.jpg", {}, rows)], batch=False)
+    page = pdfium.PdfDocument(await export("pdf", doc))[0].get_textpage()
+    text = page.get_text_range()
+    starts = [page.get_charbox(text.index(amount), loose=True)[0] for amount in ("1.00", "2.50", "3.75")]
+    assert max(starts) - min(starts) < 0.5, starts  # the same x, whatever the widths of the words before
