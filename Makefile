@@ -21,13 +21,15 @@ test: $(STAMP) check-protos system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Debian programs some tests drive: chromium (the console test), podman, runc and debootstrap (the image
-# test), and a font with Chinese characters (the test that renders a Chinese page). Installed here when missing
-# and apt-get can; where they cannot be, those tests skip and say why.
-DEBIAN_PACKAGES := chromium podman runc debootstrap uidmap fonts-wqy-zenhei
+# test), a font with Chinese characters (the test that renders a Chinese page) and DejaVu's (PDF exports: their
+# text, and the recognised text in its fixed-width face). Installed here when missing and apt-get can; where they
+# cannot be, those tests skip and say why.
+DEBIAN_PACKAGES := chromium podman runc debootstrap uidmap fonts-wqy-zenhei fonts-dejavu-core
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+FIXED_WIDTH_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 system-packages:
 	@missing="$$(for p in chromium podman runc debootstrap; do command -v $$p >/dev/null 2>&1 || echo $$p; done; \
-		test -f $(CJK_FONT) || echo fonts-wqy-zenhei)"; \
+		test -f $(CJK_FONT) || echo fonts-wqy-zenhei; test -f $(FIXED_WIDTH_FONT) || echo fonts-dejavu-core)"; \
 	if [ -n "$$missing" ]; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null \

@@ -252,6 +252,10 @@ async def test_docx_keeps_the_recognised_texts_columns_in_a_fixed_width_font():
 
 
 async def test_pdf_lines_the_recognised_texts_columns_up():
+    from services.export.pdf_writer import FIXED_WIDTH_CANDIDATES, find_font
+
+    if find_font(candidates=FIXED_WIDTH_CANDIDATES) is None:
+        pytest.skip("no fixed-width TrueType font here (make test installs fonts-dejavu-core)")
     rows = "Milk         1.00\nWWWWWWW      2.50\nil           3.75"  # the amounts start at one column
     doc = make_doc([record("r1", "receipt.jpg", {}, rows)], batch=False)
     page = pdfium.PdfDocument(await export("pdf", doc))[0].get_textpage()
