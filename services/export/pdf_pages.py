@@ -13,6 +13,10 @@ from typing import Any
 import pikepdf
 
 
+class NoPages(Exception):
+    """An uploaded PDF whose pages cannot be copied (pdfium read it, qpdf does not)."""
+
+
 @dataclass(frozen=True)
 class KeptPage:
     size_pt: tuple[float, float]  # as the page shows (cropped, turned)
@@ -77,8 +81,12 @@ class PdfCopier:
 
 
 def kept_pages(data: bytes) -> Iterator[KeptPage]:
-    """The PDF's pages in order, each as a Form XObject of the page as it shows (cropped and turned)."""
-    pdf = pikepdf.open(io.BytesIO(data))
+    """The PDF's pages in order, each as a Form XObject of the page as it shows (cropped and turned); NoPages when
+    the file cannot be opened for copying."""
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as exc:
+        raise NoPages(f"the PDF could not be copied ({exc})") from None
     try:
         for page in pdf.pages:
             form = page.as_form_xobject(handle_transformations=True)  # its /Matrix turns it, its /BBox crops it

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from ocrbatch.v1 import common_pb2
 from services.export.document import ExportDoc
 from services.export.page_images import NoImages, page_images
-from services.export.pdf_pages import kept_pages
+from services.export.pdf_pages import NoPages, kept_pages
 from services.export.pdf_writer import StreamingPdf
 from services.export.renderers.pdf_renderer import _font
 from services.export.text_overlay import placed_words
@@ -69,7 +69,7 @@ async def render(doc: ExportDoc) -> AsyncIterator[bytes]:
             # one page read and written at a time, off the event loop: memory stays that of one page
             while await asyncio.to_thread(_step, steps):
                 yield pdf.drain()
-        except NoImages as why:  # plain text, or the upload is gone: its text on text pages
+        except (NoImages, NoPages) as why:  # plain text, the upload gone, a PDF not copied: its text on text pages
             pdf.heading(record.file_name)
             if why.args:
                 pdf.paragraph(f"({why.args[0]}: its recognised text follows)")

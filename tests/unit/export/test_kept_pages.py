@@ -48,3 +48,15 @@ async def test_turned_and_cropped_pages_look_as_they_did():
         before, after = pixels(upload, index), pixels(out, index)
         assert before.shape == after.shape, f"page {index + 1}: {before.shape} became {after.shape}"
         assert np.abs(before - after).mean() < 1.0, f"page {index + 1} looks different"
+
+
+async def test_a_pdf_that_cannot_be_copied_comes_out_as_its_text_and_the_export_goes_on():
+    record = common_pb2.Record(id="r1", file_name="odd.pdf", status=common_pb2.RECORD_STATUS_COMPLETED, text="Total 9")
+
+    async def original(record_id: str) -> bytes:
+        return b"%PDF-1.7\nnot really a PDF"
+
+    doc = ExportDoc(title="odd.pdf", batch=None, fields=[], records=RecordStream(record), original=original)
+    out = b"".join([part async for part in FORMATS["searchable-pdf"].render(doc)])
+    text = pdfium.PdfDocument(out)[0].get_textpage().get_text_range()
+    assert "the PDF could not be copied" in text and "Total 9" in text
