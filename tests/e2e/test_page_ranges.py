@@ -76,3 +76,4 @@ def test_a_declared_batch_reads_the_pages_it_names_and_a_document_too_short_is_4
     with local_stack.client() as client:
         record = client.get(f"/v1/openapi/processing-history/{ids[0]}").json()
     assert read["status"] == "COMPLETE" and [page["number"] for page in record["pages"]] == [2, 5]
+    assert read["type"] == "invoice"  # the docType as the batch gave it, not the template's name ("Invoice")

@@ -45,6 +45,9 @@ def test_a_declared_batch_is_uploaded_by_signed_urls_and_read_back_as_sensible_s
             assert bad.status_code in (400, 422) and bad.json()["statusCode"] == 400, (start, end, bad.text)
         urls = client.put(f"/v0/extract/batch/upload_urls/{batch_id}/0/2").json()
         assert len(urls) == 3 and all(u.startswith(local_stack.url + f"/v0/uploads/{batch_id}/") for u in urls)
+        # each URL's path names its extraction, as the reference's do
+        ids = first["extraction_ids"]
+        assert [u.split("?")[0].rsplit("/", 2)[1:] for u in urls] == [[str(i), ids[i]] for i in range(3)]
 
     pdf = text_pdf_bytes([["Invoice No: SB-1", "Date: 31/03/2026", "Total: 12.50"]])
     png = png_bytes(invoice_image(Invoice("SB-2", "99.00"), width=700, height=500))
@@ -55,8 +58,10 @@ def test_a_declared_batch_is_uploaded_by_signed_urls_and_read_back_as_sensible_s
         assert put.status_code == 200 and put.content == b""
     again = httpx.put(urls[0], content=pdf, timeout=60)
     assert again.status_code == 403 and "uploaded already" in again.json()["message"]
-    forged = httpx.put(urls[1].replace("/1?", "/3?"), content=pdf, timeout=60)
+    forged = httpx.put(urls[1].replace(f"/{batch_id}/1/", f"/{batch_id}/3/"), content=pdf, timeout=60)
     assert forged.status_code == 403
+    swapped = httpx.put(urls[1].replace(ids[1], ids[3]), content=pdf, timeout=60)  # another extraction's id
+    assert swapped.status_code == 403
     expired = httpx.put(urls[1].split("expires=")[0] + "expires=1&signature=x", content=pdf, timeout=60)
     assert expired.status_code == 403
 

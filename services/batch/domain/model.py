@@ -126,6 +126,7 @@ class Record:
     quality_asked: str = ""
     quality: str = ""
     page_range: str = ""  # the pages to read ("1-3,5", canonical); "" for every page
+    doc_type: str = ""  # the document type as a Sensible-style declaration named it (its template's id or name)
     pages_done: int = 0  # pages read of pages_total, while a document of several pages is read; then all of them
     pages_total: int = 0
     result_format: str = "json"

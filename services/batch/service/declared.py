@@ -91,6 +91,7 @@ class DeclaredBatches:
                     locale=choice,
                     quality_asked=template.quality,
                     page_range=page_range,
+                    doc_type=doc_type.strip(),
                     result_format=template.result_format or "json",
                     priority=DEFAULT_PRIORITY,
                     created_at=at,

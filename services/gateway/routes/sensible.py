@@ -99,19 +99,25 @@ async def upload_urls(
     base = public_base(request)
     urls = []
     for index in range(start, end + 1):
-        expires, signature = signer.sign("upload", batch_id, str(index), ttl_s=ttl)
-        urls.append(f"{base}/v0/uploads/{batch_id}/{index}?{urlencode({'expires': expires, 'signature': signature})}")
+        extraction_id = batch.processing_history_ids[index]  # in declaration order
+        expires, signature = signer.sign("upload", batch_id, str(index), extraction_id, ttl_s=ttl)
+        query = urlencode({"expires": expires, "signature": signature})
+        urls.append(f"{base}/v0/uploads/{batch_id}/{index}/{extraction_id}?{query}")
     return urls
 
 
 @router.put(
-    "/uploads/{batch_id}/{index}",
+    "/uploads/{batch_id}/{index}/{extraction_id}",
     status_code=200,
     responses={403: {"description": "forged, expired or used URL"}, 413: {"description": "too large"}},
 )
-async def put_document(request: Request, batch_id: str, index: int, expires: int = 0, signature: str = "") -> Response:
-    """A document's bytes, PUT to its signed URL (no API key: the signature is the permission)."""
-    if not request.app.state.signer.valid("upload", batch_id, str(index), expires=expires, signature=signature):
+async def put_document(
+    request: Request, batch_id: str, index: int, extraction_id: str, expires: int = 0, signature: str = ""
+) -> Response:
+    """A document's bytes, PUT to its signed URL, whose path names its extraction (no API key: the signature is the
+    permission)."""
+    signer = request.app.state.signer
+    if not signer.valid("upload", batch_id, str(index), extraction_id, expires=expires, signature=signature):
         raise ApiError(403, "the upload URL is invalid or has expired")
     limit = int(request.app.state.settings.max_file_mb * 1024 * 1024)
     declared = request.headers.get("content-length", "")
@@ -178,7 +184,7 @@ async def get_document(
         "created": iso_or_none(record.created_at, record.HasField("created_at")),
         "completed": iso_or_none(record.completed_at, record.HasField("completed_at")),
         "status": status,
-        "type": record.template_name or record.template_id,
+        "type": record.doc_type or record.template_name or record.template_id,  # the docType as the batch gave it
         "document_name": record.file_name,
         "parsed_document": in_field_order(record.processing_result, record.field_names)
         if record.HasField("processing_result")

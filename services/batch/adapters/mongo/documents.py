@@ -208,6 +208,7 @@ def record_doc(record: Record) -> Document:
         "pageRange": record.page_range,
         "pagesDone": record.pages_done,
         "pagesTotal": record.pages_total,
+        "docType": record.doc_type,
         "quality": record.quality,
         "resultFormat": record.result_format,
         "priority": record.priority,
@@ -257,6 +258,7 @@ def record_of(doc: Document) -> Record:
         page_range=doc.get("pageRange") or "",  # none on older records: every page
         pages_done=doc.get("pagesDone") or 0,
         pages_total=doc.get("pagesTotal") or 0,
+        doc_type=doc.get("docType") or "",
         result_format=doc.get("resultFormat") or "json",
         priority=doc.get("priority") or "medium",
         attempts=doc.get("attempts", 0),

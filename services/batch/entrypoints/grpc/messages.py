@@ -75,6 +75,7 @@ def record_message(r: Record) -> common_pb2.Record:
         page_range=r.page_range,
         pages_done=r.pages_done,
         pages_total=r.pages_total,
+        doc_type=r.doc_type,
         attempts=r.attempts,
         error=r.error or "",
         retried_at=stamp(r.retried_at),
