@@ -19,6 +19,8 @@ from pymongo.errors import PyMongoError
 from ocrbatch.v1 import (
     batch_pb2,
     batch_pb2_grpc,
+    idempotency_pb2,
+    idempotency_pb2_grpc,
     jobs_pb2,
     jobs_pb2_grpc,
     templates_pb2,
@@ -33,6 +35,7 @@ from services.batch.adapters.mongo.batches import MongoBatches
 from services.batch.adapters.mongo.blobs import GridFsBlobs
 from services.batch.adapters.mongo.corrections import MongoCorrections
 from services.batch.adapters.mongo.database import Database
+from services.batch.adapters.mongo.idempotency import MongoIdempotencyKeys
 from services.batch.adapters.mongo.templates import MongoTemplates
 from services.batch.adapters.mongo.tenancy import MongoTenancy
 from services.batch.adapters.mongo.webhooks import MongoWebhooks
@@ -41,6 +44,7 @@ from services.batch.entrypoints.consume import consume, supervise
 from services.batch.entrypoints.grpc.admin import AdminServicer
 from services.batch.entrypoints.grpc.auth import AuthServicer
 from services.batch.entrypoints.grpc.batches import BatchServicer
+from services.batch.entrypoints.grpc.idempotency import IdempotencyServicer
 from services.batch.entrypoints.grpc.job_files import JobFileServicer
 from services.batch.entrypoints.grpc.messages import batch_message
 from services.batch.entrypoints.grpc.templates import TemplateServicer
@@ -54,6 +58,7 @@ from services.batch.entrypoints.jetstream_consumers import (
 from services.batch.service.auth import ensure_local_tenant
 from services.batch.service.corrections import JobsWithExamples, LearnedExamples, RecordReview
 from services.batch.service.declared import DeclaredBatches
+from services.batch.service.idempotency import KeyClaims
 from services.batch.service.requeue import requeue_loop, sweep_loop
 from services.batch.service.results import ResultApplier
 from services.batch.service.templates import TemplateCatalog
@@ -90,6 +95,7 @@ SERVICE_NAMES = [
     templates_pb2.DESCRIPTOR.services_by_name["TemplateService"].full_name,
     tenancy_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name,
     webhooks_pb2.DESCRIPTOR.services_by_name["WebhookService"].full_name,
+    idempotency_pb2.DESCRIPTOR.services_by_name["IdempotencyService"].full_name,
 ]
 
 
@@ -140,6 +146,9 @@ def create_server(
     jobs_pb2_grpc.add_JobFileServiceServicer_to_server(JobFileServicer(batches, blobs), server)
     webhooks_pb2_grpc.add_WebhookServiceServicer_to_server(
         WebhookServicer(WebhookAdmin(MongoWebhooks(database), sender, jobs)), server
+    )
+    idempotency_pb2_grpc.add_IdempotencyServiceServicer_to_server(
+        IdempotencyServicer(KeyClaims(MongoIdempotencyKeys(database))), server
     )
     port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
     return server, health, port, applier

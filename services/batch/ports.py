@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ocrbatch.v1 import jobs_pb2, templates_pb2
 from services.batch.domain.corrections import Change, Example
+from services.batch.domain.idempotency import KeyUse, StoredAnswer
 from services.batch.domain.model import (
     ApiKey,
     Batch,
@@ -208,6 +209,26 @@ class Templates(Protocol):
         self, scope: Scope, template: templates_pb2.Template, at: datetime
     ) -> templates_pb2.Template | None: ...
     async def soft_delete(self, scope: Scope, template_id: str, at: datetime) -> templates_pb2.Template | None: ...
+
+
+class IdempotencyKeys(Protocol):
+    """Idempotency keys per organization, each with the request it was first used for and that request's answer."""
+
+    async def get(self, organization_id: str, key: str) -> KeyUse | None: ...
+    async def replace(self, old: KeyUse | None, new: KeyUse) -> bool:
+        """Stores `new` in place of `old` (None: where there is none), only if the key is still as `old` was
+        (the same claim); False when another request changed it first."""
+        ...
+
+    async def finish(
+        self, organization_id: str, key: str, claim: str, answer: StoredAnswer, expires_at: datetime
+    ) -> bool:
+        """Keeps the answer of the request holding `claim`; False when it no longer holds the key."""
+        ...
+
+    async def release(self, organization_id: str, key: str, claim: str) -> bool:
+        """Frees the key the request holding `claim` took; False when it no longer holds it."""
+        ...
 
 
 class Tenancy(Protocol):

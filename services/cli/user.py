@@ -13,6 +13,8 @@ import mimetypes
 import os
 import sys
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,9 @@ def target_of(args: argparse.Namespace) -> Target:
     return Target(url.rstrip("/"), key, project)
 
 
+IN_PROGRESS_WAIT_S = 600  # how long a retried create waits for its first send to finish on the server
+
+
 class Api:
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -91,6 +96,34 @@ class Api:
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         return self.call(method, path, **kwargs).json()
+
+    def create(self, path: str, request: Callable[[], dict[str, Any]]) -> Any:
+        """POSTs a request that creates, under an Idempotency-Key of its own: sent again once if the connection is
+        cut before the answer (the server answers as it did the first time, and charges once), and again while
+        the first is still in progress there (409, Retry-After). `request()` gives the request's arguments anew
+        for each send (files rewound)."""
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        deadline = time.monotonic() + IN_PROGRESS_WAIT_S
+        cut_retries = 1
+        while True:
+            params = {"projectId": self.target.project_id} if self.target.project_id else {}
+            try:
+                reply = self.client.post(path, params=params, headers=headers, **request())
+            except httpx.TransportError as exc:
+                if cut_retries == 0:
+                    raise CliError(f"cannot reach {self.target.url}: {exc}") from None
+                cut_retries -= 1
+                continue
+            if reply.status_code == 409 and "retry-after" in reply.headers and time.monotonic() < deadline:
+                time.sleep(float(reply.headers["retry-after"]))
+                continue
+            if reply.status_code >= 400:
+                try:
+                    message = reply.json().get("message", reply.text)
+                except ValueError:
+                    message = reply.text[:200]
+                raise CliError(f"{reply.status_code}: {message}")
+            return reply.json()
 
 
 def _print(args: argparse.Namespace, value: Any, text: str) -> None:
@@ -159,12 +192,18 @@ def submit(api: Api, args: argparse.Namespace) -> int:
     )
     data = {k: v for k, v in fields if v}
     handles = [p.open("rb") for p in paths]
-    try:
+
+    def request() -> dict[str, Any]:
+        for h in handles:  # a second send reads the files from their start again
+            h.seek(0)
         files = [
             ("files", (p.name, h, mimetypes.guess_type(p.name)[0] or "application/octet-stream"))
             for p, h in zip(paths, handles, strict=True)
         ]
-        batch: dict[str, Any] = api.json("POST", "/v1/openapi/batch/upload", files=files, data=data)
+        return {"files": files, "data": data}
+
+    try:
+        batch: dict[str, Any] = api.create("/v1/openapi/batch/upload", request)
     finally:
         for h in handles:
             h.close()

@@ -19,10 +19,12 @@ from services.common.connect import connect_nats
 from services.gateway import openapi
 from services.gateway.clients import Backends
 from services.gateway.errors import install_error_handlers
+from services.gateway.idempotency import IdempotencyMiddleware
 from services.gateway.ratelimit import RateLimiter
 from services.gateway.routes import account, batches, files, live, records, sensible, templates, webhooks
 from services.gateway.settings import GatewaySettings
 from services.gateway.signing import Signer
+from services.gateway.uploads import MULTIPART_OVERHEAD_BYTES
 
 tracer = trace.get_tracer(__name__)
 CONSOLE = Path(__file__).resolve().parent / "console"  # the web console: static files, no build step
@@ -97,6 +99,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def home() -> RedirectResponse:
         return RedirectResponse("/console/")
 
+    # a request sent again under its Idempotency-Key is answered as the first was (inside the tracing, so traced)
+    app.add_middleware(
+        IdempotencyMiddleware, max_body_bytes=int(settings.max_upload_mb * 1024 * 1024) + MULTIPART_OVERHEAD_BYTES
+    )
     app.add_middleware(TracingMiddleware)
 
     @app.get("/metrics", include_in_schema=False)

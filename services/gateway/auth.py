@@ -63,12 +63,16 @@ API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API k
 BEARER = HTTPBearer(auto_error=False, description="an API key, or a login token from POST /auth/login")
 
 
-async def authenticate(
-    request: HTTPConnection,
-    _key: Annotated[str | None, Security(API_KEY)] = None,
-    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
-) -> Principal:
-    """FastAPI dependency: the caller's principal, or 401; then the key's rate limit, or 429."""
+async def organization_of(request: HTTPConnection) -> str | None:
+    """The caller's organization, or None where the credentials do not resolve (the route then says why); no rate
+    limit is taken (the route's authenticate takes it)."""
+    try:
+        return (await _resolved(request)).organization_id
+    except ApiError:
+        return None
+
+
+async def _resolved(request: HTTPConnection) -> batch_pb2.Principal:
     key = _presented_key(request)
     auth = request.app.state.backends.auth
     ask = batch_pb2.AuthenticateRequest(api_key=key)
@@ -78,9 +82,19 @@ async def authenticate(
             raise ApiError(401, "the login token is invalid or has expired")
         ask = batch_pb2.AuthenticateRequest(user_id=user_id)
     try:
-        reply = await auth.Authenticate(ask, timeout=10)
+        return await auth.Authenticate(ask, timeout=10)
     except grpc.aio.AioRpcError as exc:
         raise from_grpc(exc) from None
+
+
+async def authenticate(
+    request: HTTPConnection,
+    _key: Annotated[str | None, Security(API_KEY)] = None,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+) -> Principal:
+    """FastAPI dependency: the caller's principal, or 401; then the key's rate limit, or 429."""
+    reply = await _resolved(request)
+    auth = request.app.state.backends.auth
     wait = request.app.state.rate_limiter.take(reply.key_id)
     if wait:
         raise ApiError(429, "rate limit exceeded: slow down and retry later", {"Retry-After": retry_after(wait)})

@@ -10,6 +10,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from ocrbatch.v1 import (
     batch_pb2_grpc,
     export_pb2_grpc,
+    idempotency_pb2_grpc,
     jobs_pb2_grpc,
     templates_pb2_grpc,
     tenancy_pb2_grpc,
@@ -29,6 +30,7 @@ class Backends:
     files: jobs_pb2_grpc.JobFileServiceStub  # original files, for signed download links
     admin: tenancy_pb2_grpc.AdminServiceStub  # read-only use: the projects a caller may name
     webhooks: webhooks_pb2_grpc.WebhookServiceStub
+    idempotency: idempotency_pb2_grpc.IdempotencyServiceStub  # Idempotency-Key (services/gateway/idempotency.py)
 
     @classmethod
     def connect(cls, batch_target: str, export_target: str) -> Backends:
@@ -43,6 +45,7 @@ class Backends:
             files=jobs_pb2_grpc.JobFileServiceStub(batch_channel),
             admin=tenancy_pb2_grpc.AdminServiceStub(batch_channel),
             webhooks=webhooks_pb2_grpc.WebhookServiceStub(batch_channel),
+            idempotency=idempotency_pb2_grpc.IdempotencyServiceStub(batch_channel),
         )
 
     async def ready(self) -> dict[str, bool]:

@@ -46,6 +46,7 @@ class Database:
         self.users = self.db["users"]
         self.corrections = self.db["corrections"]  # the log of people's changes to records
         self.examples = self.db["examples"]  # what the changes teach, per project and issuer
+        self.idempotency_keys = self.db["idempotency_keys"]  # create requests' keys and answers, for 24 hours
         self.blob_files = self.db["blobs.files"]  # GridFS bucket "blobs" (blobs.py)
         self.blob_chunks = self.db["blobs.chunks"]
         self._transactions: bool | None = None  # unknown until the first try
@@ -75,6 +76,7 @@ class Database:
         await self.examples.create_index([("projectId", ASCENDING), ("at", DESCENDING)])
         await self.examples.create_index([("batchId", ASCENDING)])
         await self.db["webhooks"].create_index([("projectId", ASCENDING), ("deletedAt", ASCENDING)])
+        await self.idempotency_keys.create_index([("expiresAt", ASCENDING)], expireAfterSeconds=0)  # TTL
         await self.db["webhook_deliveries"].create_index([("endpointId", ASCENDING), ("createdAt", DESCENDING)])
         # the GridFS spec's indexes on the file bucket (blobs.py writes without checking them per file)
         await self.blob_files.create_index([("filename", ASCENDING), ("uploadDate", ASCENDING)])
