@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import grpc
@@ -148,7 +149,8 @@ def create_server(
         WebhookServicer(WebhookAdmin(MongoWebhooks(database), sender, jobs)), server
     )
     idempotency_pb2_grpc.add_IdempotencyServiceServicer_to_server(
-        IdempotencyServicer(KeyClaims(MongoIdempotencyKeys(database))), server
+        IdempotencyServicer(KeyClaims(MongoIdempotencyKeys(database), timedelta(seconds=settings.idempotency_lease_s))),
+        server,
     )
     port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
     return server, health, port, applier

@@ -230,6 +230,10 @@ class IdempotencyKeys(Protocol):
         """Frees the key the request holding `claim` took; False when it no longer holds it."""
         ...
 
+    async def renew(self, organization_id: str, key: str, claim: str, lease_until: datetime) -> bool:
+        """Extends the hold of the request holding `claim` (still running); False when it no longer holds it."""
+        ...
+
 
 class Tenancy(Protocol):
     """Organizations with their credit balance, projects and API keys."""

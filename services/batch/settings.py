@@ -13,6 +13,9 @@ class BatchSettings(CommonSettings):
     batch_host: str = "127.0.0.1"
     batch_port: int = 50051
     max_files_per_batch: int = 50
+    # How long an Idempotency-Key stays held by a request that stopped renewing it (its gateway died, or could
+    # not give the key back): a retry under the key gets 409 until then (services/batch/domain/idempotency.py).
+    idempotency_lease_s: float = 60.0
     max_file_mb: float = 25.0
     # Local mode: create an organization, project and API key once and write them to this file.
     bootstrap_key_file: str = ""

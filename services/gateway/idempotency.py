@@ -9,6 +9,7 @@ before it is sent, so a client whose connection is cut after it sent its request
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import tempfile
@@ -50,6 +51,7 @@ SPOOL_IN_MEMORY = 1024 * 1024
 READ_CHUNK = 64 * 1024
 MAX_KEPT_ANSWER = 1024 * 1024  # a create's answer is a small JSON document; a larger one is not kept
 IN_PROGRESS_RETRY_AFTER_S = "2"
+MIN_RENEW_EVERY_S = 0.5
 
 
 def _creates(scope: Scope) -> bool:
@@ -142,12 +144,50 @@ class IdempotencyMiddleware:
             message = "this Idempotency-Key was used for a different request (another path or body)"
             await _error(422, message)(scope, receive, send)
             return
-        await self._first(scope, receive, send, keys, organization, key, claim.claim, body)
+        await self._first(scope, receive, send, keys, organization, key, claim, body)
 
     async def _first(
-        self, scope: Scope, receive: Receive, send: Send, keys: Any, organization: str, key: str, claim: str, body: Any
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        keys: Any,
+        organization: str,
+        key: str,
+        claimed: idempotency_pb2.ClaimKeyResponse,
+        body: Any,
     ) -> None:
-        """Runs the request that claimed the key; its answer is kept (a server error frees the key instead)."""
+        """Runs the request that claimed the key, renewing its hold while it runs; its answer is kept (a server
+        error frees the key instead)."""
+        claim = claimed.claim
+        renewing = asyncio.create_task(_renew(keys, organization, key, claim, claimed.renew_every_s))
+        try:
+            start, answer = await self._run(scope, receive, body)
+        except BaseException:
+            await _release(keys, organization, key, claim)
+            raise
+        finally:
+            renewing.cancel()
+        status = start["status"]
+        headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
+        if status >= 500 or len(answer) > MAX_KEPT_ANSWER:
+            await _release(keys, organization, key, claim)
+        else:
+            stored = idempotency_pb2.StoredResponse(
+                status_code=status, content_type=headers.get("content-type", ""), body=answer
+            )
+            request = idempotency_pb2.FinishKeyRequest(
+                organization_id=organization, key=key, claim=claim, response=stored
+            )
+            try:
+                await keys.FinishKey(request, timeout=10)
+            except grpc.aio.AioRpcError:  # not kept: once the hold lapses, a retry runs again
+                pass
+        await send(start)
+        await send({"type": "http.response.body", "body": answer})
+
+    async def _run(self, scope: Scope, receive: Receive, body: Any) -> tuple[Message, bytes]:
+        """The route's answer (its start message and whole body) to the request whose body `body` holds."""
         body.seek(0)
         sent_body = False
 
@@ -171,29 +211,10 @@ class IdempotencyMiddleware:
             if message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
 
-        try:
-            await self.app(scope, replayed_receive, captured_send)
-        except BaseException:
-            await _release(keys, organization, key, claim)
-            raise
-        assert start is not None
-        status, answer = start["status"], b"".join(parts)
-        headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
-        if status >= 500 or len(answer) > MAX_KEPT_ANSWER:
-            await _release(keys, organization, key, claim)
-        else:
-            stored = idempotency_pb2.StoredResponse(
-                status_code=status, content_type=headers.get("content-type", ""), body=answer
-            )
-            request = idempotency_pb2.FinishKeyRequest(
-                organization_id=organization, key=key, claim=claim, response=stored
-            )
-            try:
-                await keys.FinishKey(request, timeout=10)
-            except grpc.aio.AioRpcError:  # not kept: a retry runs again after the lease (at worst a second batch)
-                pass
-        await send(start)
-        await send({"type": "http.response.body", "body": answer})
+        await self.app(scope, replayed_receive, captured_send)
+        if start is None:
+            raise RuntimeError("the route sent no answer")
+        return start, b"".join(parts)
 
 
 class _Fingerprint:
@@ -228,6 +249,17 @@ def _size(body: Any) -> int:
     end = body.seek(0, 2)
     body.seek(here)
     return end
+
+
+async def _renew(keys: Any, organization: str, key: str, claim: str, every_s: float) -> None:
+    """Renews the request's hold on its key until cancelled (best effort: a missed renewal is made up by the next)."""
+    request = idempotency_pb2.ReleaseKeyRequest(organization_id=organization, key=key, claim=claim)
+    while True:
+        await asyncio.sleep(max(every_s, MIN_RENEW_EVERY_S))
+        try:
+            await keys.RenewKey(request, timeout=10)
+        except grpc.aio.AioRpcError:
+            pass
 
 
 async def _release(keys: Any, organization: str, key: str, claim: str) -> None:

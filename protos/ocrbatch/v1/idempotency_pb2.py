@@ -24,27 +24,27 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1docrbatch/v1/idempotency.proto\x12\x0bocrbatch.v1\"L\n\x0f\x43laimKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"z\n\x10\x43laimKeyResponse\x12(\n\x07outcome\x18\x01 \x01(\x0e\x32\x17.ocrbatch.v1.KeyOutcome\x12\r\n\x05\x63laim\x18\x02 \x01(\t\x12-\n\x08response\x18\x03 \x01(\x0b\x32\x1b.ocrbatch.v1.StoredResponse\"I\n\x0eStoredResponse\x12\x13\n\x0bstatus_code\x18\x01 \x01(\x05\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\"v\n\x10\x46inishKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\r\n\x05\x63laim\x18\x03 \x01(\t\x12-\n\x08response\x18\x04 \x01(\x0b\x32\x1b.ocrbatch.v1.StoredResponse\"H\n\x11ReleaseKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\r\n\x05\x63laim\x18\x03 \x01(\t\"\x1b\n\x08KeyReply\x12\x0f\n\x07\x61pplied\x18\x01 \x01(\x08*\x91\x01\n\nKeyOutcome\x12\x1b\n\x17KEY_OUTCOME_UNSPECIFIED\x10\x00\x12\x17\n\x13KEY_OUTCOME_CLAIMED\x10\x01\x12\x16\n\x12KEY_OUTCOME_REPLAY\x10\x02\x12\x1b\n\x17KEY_OUTCOME_IN_PROGRESS\x10\x03\x12\x18\n\x14KEY_OUTCOME_MISMATCH\x10\x04\x32\xe5\x01\n\x12IdempotencyService\x12G\n\x08\x43laimKey\x12\x1c.ocrbatch.v1.ClaimKeyRequest\x1a\x1d.ocrbatch.v1.ClaimKeyResponse\x12\x41\n\tFinishKey\x12\x1d.ocrbatch.v1.FinishKeyRequest\x1a\x15.ocrbatch.v1.KeyReply\x12\x43\n\nReleaseKey\x12\x1e.ocrbatch.v1.ReleaseKeyRequest\x1a\x15.ocrbatch.v1.KeyReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1docrbatch/v1/idempotency.proto\x12\x0bocrbatch.v1\"L\n\x0f\x43laimKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"\x91\x01\n\x10\x43laimKeyResponse\x12(\n\x07outcome\x18\x01 \x01(\x0e\x32\x17.ocrbatch.v1.KeyOutcome\x12\r\n\x05\x63laim\x18\x02 \x01(\t\x12-\n\x08response\x18\x03 \x01(\x0b\x32\x1b.ocrbatch.v1.StoredResponse\x12\x15\n\rrenew_every_s\x18\x04 \x01(\x01\"I\n\x0eStoredResponse\x12\x13\n\x0bstatus_code\x18\x01 \x01(\x05\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\"v\n\x10\x46inishKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\r\n\x05\x63laim\x18\x03 \x01(\t\x12-\n\x08response\x18\x04 \x01(\x0b\x32\x1b.ocrbatch.v1.StoredResponse\"H\n\x11ReleaseKeyRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\r\n\x05\x63laim\x18\x03 \x01(\t\"\x1b\n\x08KeyReply\x12\x0f\n\x07\x61pplied\x18\x01 \x01(\x08*\x91\x01\n\nKeyOutcome\x12\x1b\n\x17KEY_OUTCOME_UNSPECIFIED\x10\x00\x12\x17\n\x13KEY_OUTCOME_CLAIMED\x10\x01\x12\x16\n\x12KEY_OUTCOME_REPLAY\x10\x02\x12\x1b\n\x17KEY_OUTCOME_IN_PROGRESS\x10\x03\x12\x18\n\x14KEY_OUTCOME_MISMATCH\x10\x04\x32\xa8\x02\n\x12IdempotencyService\x12G\n\x08\x43laimKey\x12\x1c.ocrbatch.v1.ClaimKeyRequest\x1a\x1d.ocrbatch.v1.ClaimKeyResponse\x12\x41\n\tFinishKey\x12\x1d.ocrbatch.v1.FinishKeyRequest\x1a\x15.ocrbatch.v1.KeyReply\x12\x43\n\nReleaseKey\x12\x1e.ocrbatch.v1.ReleaseKeyRequest\x1a\x15.ocrbatch.v1.KeyReply\x12\x41\n\x08RenewKey\x12\x1e.ocrbatch.v1.ReleaseKeyRequest\x1a\x15.ocrbatch.v1.KeyReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ocrbatch.v1.idempotency_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_KEYOUTCOME']._serialized_start=547
-  _globals['_KEYOUTCOME']._serialized_end=692
+  _globals['_KEYOUTCOME']._serialized_start=571
+  _globals['_KEYOUTCOME']._serialized_end=716
   _globals['_CLAIMKEYREQUEST']._serialized_start=46
   _globals['_CLAIMKEYREQUEST']._serialized_end=122
-  _globals['_CLAIMKEYRESPONSE']._serialized_start=124
-  _globals['_CLAIMKEYRESPONSE']._serialized_end=246
-  _globals['_STOREDRESPONSE']._serialized_start=248
-  _globals['_STOREDRESPONSE']._serialized_end=321
-  _globals['_FINISHKEYREQUEST']._serialized_start=323
-  _globals['_FINISHKEYREQUEST']._serialized_end=441
-  _globals['_RELEASEKEYREQUEST']._serialized_start=443
-  _globals['_RELEASEKEYREQUEST']._serialized_end=515
-  _globals['_KEYREPLY']._serialized_start=517
-  _globals['_KEYREPLY']._serialized_end=544
-  _globals['_IDEMPOTENCYSERVICE']._serialized_start=695
-  _globals['_IDEMPOTENCYSERVICE']._serialized_end=924
+  _globals['_CLAIMKEYRESPONSE']._serialized_start=125
+  _globals['_CLAIMKEYRESPONSE']._serialized_end=270
+  _globals['_STOREDRESPONSE']._serialized_start=272
+  _globals['_STOREDRESPONSE']._serialized_end=345
+  _globals['_FINISHKEYREQUEST']._serialized_start=347
+  _globals['_FINISHKEYREQUEST']._serialized_end=465
+  _globals['_RELEASEKEYREQUEST']._serialized_start=467
+  _globals['_RELEASEKEYREQUEST']._serialized_end=539
+  _globals['_KEYREPLY']._serialized_start=541
+  _globals['_KEYREPLY']._serialized_end=568
+  _globals['_IDEMPOTENCYSERVICE']._serialized_start=719
+  _globals['_IDEMPOTENCYSERVICE']._serialized_end=1015
 # @@protoc_insertion_point(module_scope)

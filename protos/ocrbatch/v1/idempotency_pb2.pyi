@@ -30,14 +30,16 @@ class ClaimKeyRequest(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., key: _Optional[str] = ..., fingerprint: _Optional[str] = ...) -> None: ...
 
 class ClaimKeyResponse(_message.Message):
-    __slots__ = ("outcome", "claim", "response")
+    __slots__ = ("outcome", "claim", "response", "renew_every_s")
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     CLAIM_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    RENEW_EVERY_S_FIELD_NUMBER: _ClassVar[int]
     outcome: KeyOutcome
     claim: str
     response: StoredResponse
-    def __init__(self, outcome: _Optional[_Union[KeyOutcome, str]] = ..., claim: _Optional[str] = ..., response: _Optional[_Union[StoredResponse, _Mapping]] = ...) -> None: ...
+    renew_every_s: float
+    def __init__(self, outcome: _Optional[_Union[KeyOutcome, str]] = ..., claim: _Optional[str] = ..., response: _Optional[_Union[StoredResponse, _Mapping]] = ..., renew_every_s: _Optional[float] = ...) -> None: ...
 
 class StoredResponse(_message.Message):
     __slots__ = ("status_code", "content_type", "body")

@@ -49,6 +49,11 @@ class IdempotencyServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_idempotency__pb2.ReleaseKeyRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_idempotency__pb2.KeyReply.FromString,
                 _registered_method=True)
+        self.RenewKey = channel.unary_unary(
+                '/ocrbatch.v1.IdempotencyService/RenewKey',
+                request_serializer=ocrbatch_dot_v1_dot_idempotency__pb2.ReleaseKeyRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_idempotency__pb2.KeyReply.FromString,
+                _registered_method=True)
 
 
 class IdempotencyServiceServicer:
@@ -76,6 +81,14 @@ class IdempotencyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenewKey(self, request, context):
+        """The claimed request still runs: its hold on the key is renewed (a request whose gateway died stops renewing,
+        and a retry takes the key over once the hold lapses).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdempotencyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -91,6 +104,11 @@ def add_IdempotencyServiceServicer_to_server(servicer, server):
             ),
             'ReleaseKey': grpc.unary_unary_rpc_method_handler(
                     servicer.ReleaseKey,
+                    request_deserializer=ocrbatch_dot_v1_dot_idempotency__pb2.ReleaseKeyRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_idempotency__pb2.KeyReply.SerializeToString,
+            ),
+            'RenewKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenewKey,
                     request_deserializer=ocrbatch_dot_v1_dot_idempotency__pb2.ReleaseKeyRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_idempotency__pb2.KeyReply.SerializeToString,
             ),
@@ -174,6 +192,33 @@ class IdempotencyService:
             request,
             target,
             '/ocrbatch.v1.IdempotencyService/ReleaseKey',
+            ocrbatch_dot_v1_dot_idempotency__pb2.ReleaseKeyRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_idempotency__pb2.KeyReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenewKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ocrbatch.v1.IdempotencyService/RenewKey',
             ocrbatch_dot_v1_dot_idempotency__pb2.ReleaseKeyRequest.SerializeToString,
             ocrbatch_dot_v1_dot_idempotency__pb2.KeyReply.FromString,
             options,

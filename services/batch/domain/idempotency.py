@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 KEY_TTL = timedelta(hours=24)  # how long a key's answer is replayed
-# How long a request holds its key before a retry may take it over: longer than the longest request (an upload's
-# 600 s gRPC deadline at the gateway), so only a request whose gateway died loses its key.
-LEASE = timedelta(minutes=15)
+# How long a claim holds its key unless renewed: the gateway renews it every third of this while the request runs,
+# so a request whose gateway died (or could not give the key back) frees it within this (OCRBATCH_IDEMPOTENCY_LEASE_S)
+LEASE = timedelta(seconds=60)
+RENEWALS_PER_LEASE = 3
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from services.batch.domain.idempotency import KEY_TTL, LEASE, KeyOutcome, KeyUse, StoredAnswer, decide
 from services.batch.ports import IdempotencyKeys
@@ -20,8 +20,9 @@ class Claim:
 
 
 class KeyClaims:
-    def __init__(self, keys: IdempotencyKeys) -> None:
+    def __init__(self, keys: IdempotencyKeys, lease: timedelta = LEASE) -> None:
         self._keys = keys
+        self.lease = lease
 
     async def claim(self, organization_id: str, key: str, fingerprint: str) -> Claim:
         for _ in range(CLAIM_TRIES):
@@ -34,7 +35,7 @@ class KeyClaims:
             if outcome is not KeyOutcome.CLAIMED:
                 return Claim(outcome)
             token = secrets.token_urlsafe(16)
-            mine = KeyUse(organization_id, key, fingerprint, token, now + LEASE, now + KEY_TTL)
+            mine = KeyUse(organization_id, key, fingerprint, token, now + self.lease, now + KEY_TTL)
             if await self._keys.replace(use, mine):  # only if nobody else changed the key meanwhile
                 return Claim(outcome, claim=token)
         return Claim(KeyOutcome.IN_PROGRESS)
@@ -44,3 +45,6 @@ class KeyClaims:
 
     async def release(self, organization_id: str, key: str, claim: str) -> bool:
         return await self._keys.release(organization_id, key, claim)
+
+    async def renew(self, organization_id: str, key: str, claim: str) -> bool:
+        return await self._keys.renew(organization_id, key, claim, datetime.now(UTC) + self.lease)

@@ -69,6 +69,12 @@ class MongoIdempotencyKeys:
         )
         return done.modified_count == 1
 
+    async def renew(self, organization_id: str, key: str, claim: str, lease_until: datetime) -> bool:
+        done = await self._keys.update_one(
+            {"_id": _id(organization_id, key), "claim": claim, "answer": None}, {"$set": {"leaseUntil": lease_until}}
+        )
+        return done.modified_count == 1
+
     async def release(self, organization_id: str, key: str, claim: str) -> bool:
         done = await self._keys.delete_one({"_id": _id(organization_id, key), "claim": claim, "answer": None})
         return done.deleted_count == 1

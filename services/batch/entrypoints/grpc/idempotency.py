@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocrbatch.v1 import idempotency_pb2, idempotency_pb2_grpc
-from services.batch.domain.idempotency import KeyOutcome, StoredAnswer
+from services.batch.domain.idempotency import RENEWALS_PER_LEASE, KeyOutcome, StoredAnswer
 from services.batch.entrypoints.grpc.errors import mapped_errors
 from services.batch.service.idempotency import KeyClaims
 
@@ -27,7 +27,11 @@ class IdempotencyServicer(idempotency_pb2_grpc.IdempotencyServiceServicer):
         self, request: idempotency_pb2.ClaimKeyRequest, context: Any
     ) -> idempotency_pb2.ClaimKeyResponse:
         claim = await self._claims.claim(request.organization_id, request.key, request.fingerprint)
-        reply = idempotency_pb2.ClaimKeyResponse(outcome=_OUTCOMES[claim.outcome], claim=claim.claim)
+        reply = idempotency_pb2.ClaimKeyResponse(
+            outcome=_OUTCOMES[claim.outcome],
+            claim=claim.claim,
+            renew_every_s=self._claims.lease.total_seconds() / RENEWALS_PER_LEASE,
+        )
         if claim.answer is not None:
             a = claim.answer
             reply.response.CopyFrom(
@@ -45,4 +49,9 @@ class IdempotencyServicer(idempotency_pb2_grpc.IdempotencyServiceServicer):
     @mapped_errors
     async def ReleaseKey(self, request: idempotency_pb2.ReleaseKeyRequest, context: Any) -> idempotency_pb2.KeyReply:
         applied = await self._claims.release(request.organization_id, request.key, request.claim)
+        return idempotency_pb2.KeyReply(applied=applied)
+
+    @mapped_errors
+    async def RenewKey(self, request: idempotency_pb2.ReleaseKeyRequest, context: Any) -> idempotency_pb2.KeyReply:
+        applied = await self._claims.renew(request.organization_id, request.key, request.claim)
         return idempotency_pb2.KeyReply(applied=applied)
