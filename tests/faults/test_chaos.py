@@ -5,6 +5,7 @@ applied to the wrong record; a broken download must look broken; a backend that 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -87,6 +88,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             "OCRBATCH_REQUEUE_INTERVAL_S": "2",
             "OCRBATCH_JOB_ACK_WAIT_S": "10",
             "OCRBATCH_GRACE_PERIOD_S": "2",
+            "OCRBATCH_IDEMPOTENCY_LEASE_S": "3",  # a dead gateway's Idempotency-Key is free again within 3 s
         }
         key_file = home / "key.json"
         c.children["batch"], batch = start_grpc_service(
@@ -307,6 +309,57 @@ def complete_or_visibly_broken(response: bytes) -> str:
         assert b"%%EOF" in response[-200:], "a download that ends like a complete one must be complete"
         return "complete"
     return "broken"
+
+
+def test_a_gateway_killed_while_a_keyed_upload_runs_leaves_one_batch_and_one_charge_after_the_retry(cluster):
+    """The gateway is killed (SIGKILL) once it has claimed an upload's Idempotency-Key and is streaming the upload to
+    the batch service (a large file: the stream takes seconds, the kill lands in it). The cut stream stores nothing
+    and gives its credit back; the key stays held until its lease lapses (the dead gateway no longer renews it),
+    then the client's retry under the same key runs the upload: one batch, one charge."""
+    import threading
+    import uuid
+
+    from bson import ObjectId
+    from pymongo import MongoClient
+
+    c = cluster
+    key = str(uuid.uuid4())
+    large = bytes(range(256)) * (20 * 4096)  # 20 MB that no worker can read: the record fails fast, as it should
+    files = [("files", ("large.bin", large, "application/octet-stream"))]
+    headers = {"Idempotency-Key": key}
+    db = MongoClient(c.mongodb_uri)[DB]
+    organization = {"_id": ObjectId(c.organization_id)}
+    credits_before = db.organizations.find_one(organization)["credits"]
+    with c.client() as client:
+        batches_before = client.get("/v1/openapi/batch").json()["pagination"]["total"]
+
+    def first() -> None:
+        with c.client() as client, contextlib.suppress(httpx.HTTPError):
+            client.post("/v1/openapi/batch/upload", files=files, data={"name": "keyed"}, headers=headers)
+
+    sending = threading.Thread(target=first)
+    sending.start()
+    deadline = time.monotonic() + 60
+    while db.idempotency_keys.find_one({"_id": f"{c.organization_id}:{key}", "answer": None}) is None:
+        assert time.monotonic() < deadline, "the gateway never claimed the key"
+        time.sleep(0.01)
+    c.kill("gateway")
+    sending.join(30)
+    c.restart("gateway", f"http:{c.url.removeprefix('http://')}")
+
+    with c.client() as client:
+        deadline = time.monotonic() + 60
+        while (
+            retry := client.post("/v1/openapi/batch/upload", files=files, data={"name": "keyed"}, headers=headers)
+        ).status_code == 409:
+            assert time.monotonic() < deadline, "the dead gateway's hold on the key never lapsed"
+            time.sleep(float(retry.headers["Retry-After"]))
+        assert retry.status_code == 201, retry.text
+        again = client.post("/v1/openapi/batch/upload", files=files, data={"name": "keyed"}, headers=headers)
+        assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+        assert again.json()["id"] == retry.json()["id"]
+        assert client.get("/v1/openapi/batch").json()["pagination"]["total"] == batches_before + 1
+    assert db.organizations.find_one(organization)["credits"] == credits_before - 1
 
 
 def test_sigterm_drains_every_service(cluster):
