@@ -23,6 +23,7 @@ ROLES = ("", "total", "issuer", "legal_name")
 DEFAULT_REVIEW_THRESHOLD = 0.8
 RESULT_FORMATS = ("json", "csv", "text", "xml", "html", "pdf", "docx", "xlsx", "searchable-pdf")
 MAX_FIELDS = 100
+MAX_TYPE_WORDS = 100  # the built-in templates use about 60, over a dozen languages
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
@@ -71,6 +72,11 @@ def validate(template: templates_pb2.Template) -> templates_pb2.Template:
         template.quality = checked_quality(template.quality)
     except QualityError as exc:
         raise TemplateError(f"quality: {exc}") from None
+    if len(template.type_words) > MAX_TYPE_WORDS:
+        raise TemplateError(f"typeWords: at most {MAX_TYPE_WORDS}")
+    for index, word in enumerate(template.type_words):
+        if not word.strip() or len(word) > 80:
+            raise TemplateError(f"typeWords[{index}]: 1 to 80 characters")
     if not template.fields and not template.key_values:
         raise TemplateError("fields: at least one field is required")
     if len(template.fields) > MAX_FIELDS:
@@ -168,6 +174,28 @@ TOTAL_STOPS = [
     "Total HT",
 ]
 
+# Words that name or mark each built-in type, in the languages its labels cover (classification evidence:
+# services/worker/classification.py). Payment and till words mark a receipt; billing terms, a customer and
+# bank details an invoice.
+RECEIPT_TYPE_WORDS = [
+    "Receipt", "Cash", "Change", "Cashier", "Thank you", "Rounding", "Table", "Tip",
+    "Kassenbon", "Beleg", "Bon", "Quittung", "Kasse", "Kassierer", "Rückgeld", "Gegeben", "Bar", "Danke", "Tisch",
+    "Reçu", "Ticket", "Espèces", "Rendu", "Merci", "Recibo", "Efectivo", "Cambio", "Gracias", "Mesa",
+    "Ricevuta", "Scontrino", "Contanti", "Resto", "Kvitto", "Kontant", "Växel", "Paragon", "Gotówka", "Reszta",
+    "Kassa", "Kvittering", "Terminal", "Approved", "Auth code", "Transaction", "Card payment", "Debit",
+    "Kartenzahlung", "Kundenbeleg", "Bediener", "Trinkgeld", "Propina", "Pourboire", "Servizio",
+]  # fmt: skip
+INVOICE_TYPE_WORDS = [
+    "Invoice", "Bill to", "Ship to", "Due date", "Payment terms", "Customer", "Unit price", "Net amount",
+    "Purchase order", "IBAN", "BIC", "SWIFT",
+    "Facture", "Client", "Échéance", "Date d'échéance", "Prix unitaire", "Total HT", "Montant HT",
+    "Bon de commande", "Rechnung", "Kunde", "Fälligkeitsdatum", "Einzelpreis", "Nettobetrag",
+    "Factura", "Cliente", "Vencimiento", "Precio unitario", "Fattura", "Scadenza", "Faktura", "Factuur", "Klant",
+    "Payment due", "Remit to", "Tax ID", "VAT number", "Account number", "Delivery note", "Facturé à",
+    "Adresse de facturation", "Conditions de paiement", "N° TVA", "Rechnungsadresse", "Kundennummer",
+    "Zahlungsbedingungen", "Lieferschein", "Fecha de vencimiento", "Forma de pago",
+]  # fmt: skip
+
 BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
     "invoice": templates_pb2.Template(
         id="invoice",
@@ -175,6 +203,7 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
         description="Invoice number, date, vendor (and legal name), total, currency and line items, in 24 languages",
         result_format="json",
         builtin=True,
+        type_words=INVOICE_TYPE_WORDS,
         fields=[
             _label("invoiceNumber", "identifier", INVOICE_NUMBER_LABELS, INVOICE_NUMBER_EXCLUDED),
             _label(
@@ -261,6 +290,7 @@ BUILTIN_TEMPLATES: dict[str, templates_pb2.Template] = {
         description="Merchant (and its legal name), date, total, currency, payment method and items of a till receipt",
         result_format="json",
         builtin=True,
+        type_words=RECEIPT_TYPE_WORDS,
         fields=[
             _label(
                 "merchant",
