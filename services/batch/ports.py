@@ -14,6 +14,7 @@ from services.batch.domain.idempotency import KeyUse, StoredAnswer
 from services.batch.domain.model import (
     ApiKey,
     Batch,
+    CandidateType,
     Organization,
     Outcome,
     Project,
@@ -159,10 +160,15 @@ class Batches(Protocol):
         ...
 
     async def attach_upload(
-        self, record_id: str, upload: Upload, template: templates_pb2.Template | None, at: datetime
+        self,
+        record_id: str,
+        upload: Upload,
+        template: templates_pb2.Template | None,
+        at: datetime,
+        candidates: list[CandidateType] | None = None,
     ) -> Record | None:
-        """A waiting record gets its file (and its batch's template) and becomes pending, once; None if it
-        was not waiting."""
+        """A waiting record gets its file (and its batch's template, or the types a portfolio is classified
+        among) and becomes pending, once; None if it was not waiting."""
         ...
 
     async def sweep(self, older_than: datetime) -> SweepReport:

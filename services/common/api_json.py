@@ -104,6 +104,10 @@ def record_json(
         "attempts": r.attempts,
         "error": r.error or None,
     }
+    if r.candidate_types:  # classified among templates (templateIds, portfolioDocTypes)
+        out["candidateTypes"] = list(r.candidate_types)
+        out["parts"] = [part_json(part) for part in r.parts]
+        out["classificationConfidence"] = round(r.parts[0].confidence, 4) if len(r.parts) == 1 else None
     if text:
         out["text"] = r.text
     if pages:
@@ -113,6 +117,28 @@ def record_json(
     out["createdAt"] = iso_or_none(r.created_at, r.HasField("created_at"))
     out["updatedAt"] = iso_or_none(r.updated_at, r.HasField("updated_at"))
     return out
+
+
+def part_json(part: common_pb2.DocumentPart) -> dict[str, Any]:
+    """One document found in a classified file: its own extraction."""
+    return {
+        "id": part.id,
+        "type": part.type,
+        "templateId": part.template_id or None,
+        "templateName": part.template_name or None,
+        "pageRange": f"{part.start_page}-{part.end_page}" if part.end_page > part.start_page else str(part.start_page),
+        "startPage": part.start_page,
+        "endPage": part.end_page,
+        "classificationConfidence": round(part.confidence, 4),
+        "scores": struct_to_dict(part.scores) if part.HasField("scores") else {},
+        "processingResult": in_field_order(part.processing_result, part.field_names)
+        if part.HasField("processing_result")
+        else None,
+        "fieldDetails": in_field_order(part.field_details, part.field_names)
+        if part.HasField("field_details")
+        else None,
+        "needsReview": part.needs_review,
+    }
 
 
 def correction_json(c: batch_pb2.Correction) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ocrbatch.v1 import common_pb2
 from services.common.convert import record_status_name, struct_to_dict
-from services.common.flatten import flatten
+from services.common.flatten import flatten, ordered_columns
 from services.export.source import RecordStream
 
 
@@ -50,9 +50,47 @@ def row_of(record: common_pb2.Record) -> RecordRow:
     )
 
 
+def part_rows(record: common_pb2.Record) -> list[RecordRow]:
+    """A file of several documents (a portfolio PDF, classified): each document is a row of its own, named by
+    its pages, with its type's template and its own fields and text."""
+    texts = record.text.split("\n\n")  # the pipeline joins the pages' texts with a blank line, in page order
+    out, read = [], 0
+    for part in record.parts:
+        count = part.end_page - part.start_page + 1
+        nested = struct_to_dict(part.processing_result) if part.HasField("processing_result") else {}
+        pages = f"page {part.start_page}" if count == 1 else f"pages {part.start_page}-{part.end_page}"
+        out.append(
+            RecordRow(
+                id=part.id,
+                file_name=f"{record.file_name} ({pages})",
+                status=record_status_name(record.status),
+                template_name=part.template_name or part.type,
+                values=flatten(nested),
+                nested=nested,
+                text="\n\n".join(texts[read : read + count]) if len(texts) >= read + count else "",
+                record=record,
+            )
+        )
+        read += count
+    return out
+
+
 async def rows(doc: ExportDoc) -> AsyncIterator[RecordRow]:
     async for record in doc.records:
-        yield row_of(record)
+        if len(record.parts) > 1:
+            for row in part_rows(record):
+                yield row
+        else:
+            yield row_of(record)
+
+
+def record_columns(record: common_pb2.Record) -> list[str]:
+    """One record's field columns: its fields, or those of every document in it."""
+    names: dict[str, None] = {}
+    results = [p.processing_result for p in record.parts] if len(record.parts) > 1 else [record.processing_result]
+    for result in results:
+        names.update(dict.fromkeys(flatten(struct_to_dict(result))))
+    return ordered_columns(list(names))
 
 
 def display(value: Any) -> str:

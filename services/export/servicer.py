@@ -10,9 +10,7 @@ import grpc
 
 from ocrbatch.v1 import batch_pb2, batch_pb2_grpc, common_pb2, export_pb2, export_pb2_grpc, jobs_pb2_grpc
 from services.common import metrics
-from services.common.convert import struct_to_dict
-from services.common.flatten import flatten, ordered_columns
-from services.export.document import ExportDoc
+from services.export.document import ExportDoc, record_columns
 from services.export.formats import FORMATS, ExportFormat
 from services.export.source import RecordStream, completed_records, original_files
 
@@ -104,11 +102,10 @@ class ExportServicer(export_pb2_grpc.ExportServiceServicer):
             await context.abort(
                 grpc.StatusCode.FAILED_PRECONDITION, "the record has no result yet: it is not completed"
             )
-        values = struct_to_dict(record.processing_result) if record.HasField("processing_result") else {}
         doc = ExportDoc(
             title=record.file_name,
             batch=None,
-            fields=ordered_columns(flatten(values)),
+            fields=record_columns(record),
             records=RecordStream(record),
             pdf_font=self._pdf_font,
             original=self._original,

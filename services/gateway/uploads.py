@@ -57,6 +57,7 @@ class BatchForm:
     files: list[UploadFile]
     project_id: str | None
     template_id: str
+    template_ids: list[str]  # instead of template_id: each file (each document in a PDF) gets the best fit
     name: str
     metadata: dict[str, Any]
     priority: str
@@ -172,6 +173,7 @@ def _checked_form(form: FormData, file_field: str) -> BatchForm:
         files=files,
         project_id=_text(form, "projectId") or None,
         template_id=_text(form, "templateId"),
+        template_ids=_names(form, "templateIds"),
         name=_text(form, "name")[:200],
         metadata=metadata,
         priority=_text(form, "priority"),
@@ -186,6 +188,25 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _names(form: FormData, name: str) -> list[str]:
+    """A list field: repeated, comma-separated, or a JSON array of strings."""
+    out: list[str] = []
+    for value in form.getlist(name):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if value.strip().startswith("["):
+            try:
+                items = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ApiError(400, f"{name} is not a valid JSON array: {exc.msg}") from None
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                raise ApiError(400, f"{name} must be a JSON array of strings")
+            out += [i.strip() for i in items if i.strip()]
+        else:
+            out += [i.strip() for i in value.split(",") if i.strip()]
+    return out
+
+
 async def create_batch_requests(
     form: BatchForm, scope: common_pb2.Scope, chunk_bytes: int
 ) -> AsyncIterator[batch_pb2.CreateBatchRequest]:
@@ -196,6 +217,7 @@ async def create_batch_requests(
             scope=scope,
             name=form.name,
             template_id=form.template_id,
+            template_ids=form.template_ids,
             metadata=metadata,
             priority=form.priority,
             file_count=len(form.files),

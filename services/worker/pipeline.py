@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ocrbatch.v1 import common_pb2, jobs_pb2, templates_pb2
+from services.worker.classification import Candidate, Part, classify
 from services.worker.documents import Limits, load_pages
 from services.worker.engine.inverted import with_inverted_text
 from services.worker.engine.mixed_script import normalise_mixed_script
@@ -27,6 +28,9 @@ class DocumentText:
     details: dict[str, Any] | None = None
     needs_review: bool = False  # a template field is missing or under the template's review threshold
     issuer_keys: list[str] = field(default_factory=list)  # the issuer's fingerprint, when the job has a template
+    # a file classified among candidate templates: the documents found in it (one for a file of one document,
+    # whose fields are then `values` and `details` too)
+    parts: list[Part] = field(default_factory=list)
 
 
 def _page_proto(
@@ -86,6 +90,7 @@ def read_document(
     *,
     page_numbers: list[int] | None = None,
     on_page: Callable[[int, int], None] | None = None,
+    candidates: list[Candidate] | None = None,
 ) -> DocumentText:
     """Text layer or plain text where the file has it, PP-OCR for every other page (in the alphabet its script needs,
     read_page); then the template, with what people's corrections in the project taught (`examples`). `page_numbers`:
@@ -108,7 +113,13 @@ def read_document(
         if on_page is not None:
             on_page(len(pages), page.of)
     document = DocumentText(text="\n\n".join(texts), pages=pages)
-    if template is not None:
+    if candidates:
+        document.parts = classify(pages, candidates, locale, examples)
+        only = document.parts[0] if len(document.parts) == 1 else None
+        if only is not None and only.extracted is not None:
+            document.values, document.details = only.extracted.values, only.extracted.details
+            document.needs_review, document.issuer_keys = only.extracted.needs_review, only.extracted.issuer_keys
+    elif template is not None:
         extracted = extract(template, pages, document.text, locale, examples)  # on the pages read upright
         document.values, document.details = extracted.values, extracted.details
         document.needs_review, document.issuer_keys = extracted.needs_review, extracted.issuer_keys
@@ -133,6 +144,9 @@ def as_given(document: DocumentText) -> None:
             page.width, page.height = page.height, page.width
     if document.details:
         _boxes_as_given(document.details, None, turned)
+    for part in document.parts:
+        if part.extracted is not None and part.extracted.details is not document.details:
+            _boxes_as_given(part.extracted.details, None, turned)
 
 
 def _boxes_as_given(node: Any, page: int | None, turned: dict[int, tuple[int, tuple[float, float]]]) -> None:

@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DeclareBatchRequest(_message.Message):
-    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration", "locale", "page_range")
+    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration", "locale", "page_range", "portfolio_doc_types")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_NAMES_FIELD_NUMBER: _ClassVar[int]
     DOC_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -20,6 +20,7 @@ class DeclareBatchRequest(_message.Message):
     CONFIGURATION_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     PAGE_RANGE_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_DOC_TYPES_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     document_names: _containers.RepeatedScalarFieldContainer[str]
     doc_type: str
@@ -27,7 +28,8 @@ class DeclareBatchRequest(_message.Message):
     configuration: str
     locale: str
     page_range: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ..., locale: _Optional[str] = ..., page_range: _Optional[str] = ...) -> None: ...
+    portfolio_doc_types: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ..., locale: _Optional[str] = ..., page_range: _Optional[str] = ..., portfolio_doc_types: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UpdateBatchRequest(_message.Message):
     __slots__ = ("scope", "batch_id", "description")
@@ -72,7 +74,7 @@ class CheckProjectResponse(_message.Message):
     def __init__(self, exists: _Optional[bool] = ...) -> None: ...
 
 class BatchHeader(_message.Message):
-    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count", "locale", "quality", "page_range")
+    __slots__ = ("scope", "name", "template_id", "metadata", "priority", "file_count", "locale", "quality", "page_range", "template_ids")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +84,7 @@ class BatchHeader(_message.Message):
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     PAGE_RANGE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_IDS_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     name: str
     template_id: str
@@ -91,7 +94,8 @@ class BatchHeader(_message.Message):
     locale: str
     quality: str
     page_range: str
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ..., locale: _Optional[str] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ...) -> None: ...
+    template_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., name: _Optional[str] = ..., template_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., priority: _Optional[str] = ..., file_count: _Optional[int] = ..., locale: _Optional[str] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ..., template_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class FileHeader(_message.Message):
     __slots__ = ("file_name", "mime_type")

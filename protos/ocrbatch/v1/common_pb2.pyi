@@ -138,7 +138,7 @@ class Batch(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., waiting_files: _Optional[int] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class Record(_message.Message):
-    __slots__ = ("id", "upload_id", "batch_id", "project_id", "user_id", "file_name", "file_url", "file_path", "file_size", "mime_type", "status", "template_id", "template_name", "result_format", "priority", "processing_result", "text", "pages", "attempts", "error", "started_at", "completed_at", "created_at", "updated_at", "organization_id", "field_details", "retried_at", "needs_review", "reviewed_at", "reviewed_by", "field_names", "quality", "page_range", "pages_done", "pages_total", "doc_type")
+    __slots__ = ("id", "upload_id", "batch_id", "project_id", "user_id", "file_name", "file_url", "file_path", "file_size", "mime_type", "status", "template_id", "template_name", "result_format", "priority", "processing_result", "text", "pages", "attempts", "error", "started_at", "completed_at", "created_at", "updated_at", "organization_id", "field_details", "retried_at", "needs_review", "reviewed_at", "reviewed_by", "field_names", "quality", "page_range", "pages_done", "pages_total", "doc_type", "candidate_types", "parts")
     ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
@@ -175,6 +175,8 @@ class Record(_message.Message):
     PAGES_DONE_FIELD_NUMBER: _ClassVar[int]
     PAGES_TOTAL_FIELD_NUMBER: _ClassVar[int]
     DOC_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_TYPES_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
     id: str
     upload_id: str
     batch_id: str
@@ -211,7 +213,37 @@ class Record(_message.Message):
     pages_done: int
     pages_total: int
     doc_type: str
-    def __init__(self, id: _Optional[str] = ..., upload_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., file_name: _Optional[str] = ..., file_url: _Optional[str] = ..., file_path: _Optional[str] = ..., file_size: _Optional[int] = ..., mime_type: _Optional[str] = ..., status: _Optional[_Union[RecordStatus, str]] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., result_format: _Optional[str] = ..., priority: _Optional[str] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[Page, _Mapping]]] = ..., attempts: _Optional[int] = ..., error: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., organization_id: _Optional[str] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., retried_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., needs_review: _Optional[bool] = ..., reviewed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reviewed_by: _Optional[str] = ..., field_names: _Optional[_Iterable[str]] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ..., pages_done: _Optional[int] = ..., pages_total: _Optional[int] = ..., doc_type: _Optional[str] = ...) -> None: ...
+    candidate_types: _containers.RepeatedScalarFieldContainer[str]
+    parts: _containers.RepeatedCompositeFieldContainer[DocumentPart]
+    def __init__(self, id: _Optional[str] = ..., upload_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., file_name: _Optional[str] = ..., file_url: _Optional[str] = ..., file_path: _Optional[str] = ..., file_size: _Optional[int] = ..., mime_type: _Optional[str] = ..., status: _Optional[_Union[RecordStatus, str]] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., result_format: _Optional[str] = ..., priority: _Optional[str] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[Page, _Mapping]]] = ..., attempts: _Optional[int] = ..., error: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., organization_id: _Optional[str] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., retried_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., needs_review: _Optional[bool] = ..., reviewed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reviewed_by: _Optional[str] = ..., field_names: _Optional[_Iterable[str]] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ..., pages_done: _Optional[int] = ..., pages_total: _Optional[int] = ..., doc_type: _Optional[str] = ..., candidate_types: _Optional[_Iterable[str]] = ..., parts: _Optional[_Iterable[_Union[DocumentPart, _Mapping]]] = ...) -> None: ...
+
+class DocumentPart(_message.Message):
+    __slots__ = ("id", "type", "template_id", "template_name", "start_page", "end_page", "confidence", "scores", "processing_result", "field_details", "field_names", "needs_review")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_PAGE_FIELD_NUMBER: _ClassVar[int]
+    END_PAGE_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SCORES_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_RESULT_FIELD_NUMBER: _ClassVar[int]
+    FIELD_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    FIELD_NAMES_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    type: str
+    template_id: str
+    template_name: str
+    start_page: int
+    end_page: int
+    confidence: float
+    scores: _struct_pb2.Struct
+    processing_result: _struct_pb2.Struct
+    field_details: _struct_pb2.Struct
+    field_names: _containers.RepeatedScalarFieldContainer[str]
+    needs_review: bool
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., start_page: _Optional[int] = ..., end_page: _Optional[int] = ..., confidence: _Optional[float] = ..., scores: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., field_names: _Optional[_Iterable[str]] = ..., needs_review: _Optional[bool] = ...) -> None: ...
 
 class Pagination(_message.Message):
     __slots__ = ("page", "limit", "total", "pages")

@@ -27,7 +27,7 @@ RESULT_KIND_FAILED: ResultKind
 RESULT_KIND_PROGRESS: ResultKind
 
 class OcrJob(_message.Message):
-    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source", "examples", "organization_id", "project_id", "quality", "page_range")
+    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source", "examples", "organization_id", "project_id", "quality", "page_range", "candidates")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -45,6 +45,7 @@ class OcrJob(_message.Message):
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     PAGE_RANGE_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     upload_id: str
@@ -62,7 +63,16 @@ class OcrJob(_message.Message):
     project_id: str
     quality: str
     page_range: str
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ..., examples: _Optional[_Iterable[_Union[Example, _Mapping]]] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ...) -> None: ...
+    candidates: _containers.RepeatedCompositeFieldContainer[Candidate]
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ..., examples: _Optional[_Iterable[_Union[Example, _Mapping]]] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ...) -> None: ...
+
+class Candidate(_message.Message):
+    __slots__ = ("type", "template")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    template: _templates_pb2.Template
+    def __init__(self, type: _Optional[str] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ...) -> None: ...
 
 class Example(_message.Message):
     __slots__ = ("field", "value", "issuer_keys", "printed", "label", "how", "x", "y", "format", "rejected", "rejected_label", "rejected_how", "rejected_x", "rejected_y", "rejected_format", "template_id", "text")
@@ -103,7 +113,7 @@ class Example(_message.Message):
     def __init__(self, field: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., printed: _Optional[bool] = ..., label: _Optional[str] = ..., how: _Optional[str] = ..., x: _Optional[float] = ..., y: _Optional[float] = ..., format: _Optional[str] = ..., rejected: _Optional[bool] = ..., rejected_label: _Optional[str] = ..., rejected_how: _Optional[str] = ..., rejected_x: _Optional[float] = ..., rejected_y: _Optional[float] = ..., rejected_format: _Optional[str] = ..., template_id: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class OcrResult(_message.Message):
-    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys", "field_names", "quality", "pages_done", "pages_total")
+    __slots__ = ("record_id", "batch_id", "generation", "kind", "delivery", "text", "pages", "processing_result", "error", "worker_id", "at", "field_details", "needs_review", "issuer_keys", "field_names", "quality", "pages_done", "pages_total", "parts")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +132,7 @@ class OcrResult(_message.Message):
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     PAGES_DONE_FIELD_NUMBER: _ClassVar[int]
     PAGES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     generation: int
@@ -140,7 +151,8 @@ class OcrResult(_message.Message):
     quality: str
     pages_done: int
     pages_total: int
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., field_names: _Optional[_Iterable[str]] = ..., quality: _Optional[str] = ..., pages_done: _Optional[int] = ..., pages_total: _Optional[int] = ...) -> None: ...
+    parts: _containers.RepeatedCompositeFieldContainer[_common_pb2.DocumentPart]
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., generation: _Optional[int] = ..., kind: _Optional[_Union[ResultKind, str]] = ..., delivery: _Optional[int] = ..., text: _Optional[str] = ..., pages: _Optional[_Iterable[_Union[_common_pb2.Page, _Mapping]]] = ..., processing_result: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., error: _Optional[str] = ..., worker_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., field_details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., needs_review: _Optional[bool] = ..., issuer_keys: _Optional[_Iterable[str]] = ..., field_names: _Optional[_Iterable[str]] = ..., quality: _Optional[str] = ..., pages_done: _Optional[int] = ..., pages_total: _Optional[int] = ..., parts: _Optional[_Iterable[_Union[_common_pb2.DocumentPart, _Mapping]]] = ...) -> None: ...
 
 class ReadJobFileRequest(_message.Message):
     __slots__ = ("record_id", "start")

@@ -67,7 +67,7 @@ class TemplateField(_message.Message):
     def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., rule: _Optional[_Union[FieldRule, _Mapping]] = ..., optional: _Optional[bool] = ...) -> None: ...
 
 class Template(_message.Message):
-    __slots__ = ("id", "project_id", "name", "result_format", "fields", "builtin", "key_values", "created_at", "updated_at", "description", "review_threshold", "locale", "quality")
+    __slots__ = ("id", "project_id", "name", "result_format", "fields", "builtin", "key_values", "created_at", "updated_at", "description", "review_threshold", "locale", "quality", "type_words")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -81,6 +81,7 @@ class Template(_message.Message):
     REVIEW_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    TYPE_WORDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     project_id: str
     name: str
@@ -94,7 +95,8 @@ class Template(_message.Message):
     review_threshold: float
     locale: str
     quality: str
-    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., result_format: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[TemplateField, _Mapping]]] = ..., builtin: _Optional[bool] = ..., key_values: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., description: _Optional[str] = ..., review_threshold: _Optional[float] = ..., locale: _Optional[str] = ..., quality: _Optional[str] = ...) -> None: ...
+    type_words: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., name: _Optional[str] = ..., result_format: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[TemplateField, _Mapping]]] = ..., builtin: _Optional[bool] = ..., key_values: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., description: _Optional[str] = ..., review_threshold: _Optional[float] = ..., locale: _Optional[str] = ..., quality: _Optional[str] = ..., type_words: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SaveTemplateRequest(_message.Message):
     __slots__ = ("scope", "template")

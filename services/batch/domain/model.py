@@ -57,6 +57,15 @@ class LocaleChoice:
         return cls()
 
 
+@dataclass(frozen=True)
+class CandidateType:
+    """A type a classified file may be (templateIds, portfolioDocTypes): the client's name for it and the
+    template, as it was when the batch was made."""
+
+    type: str
+    template: templates_pb2.Template
+
+
 @dataclass
 class Upload:
     """One received file: its bytes live in the blob store under blob_id."""
@@ -88,6 +97,7 @@ class Outcome:
     error: str = ""
     issuer_keys: list[str] = field(default_factory=list)
     quality: str = ""  # the reading quality that read it
+    parts: list[common_pb2.DocumentPart] = field(default_factory=list)  # a classified file's documents
 
     @property
     def status(self) -> RecordStatus:
@@ -147,6 +157,17 @@ class Record:
     reviewed_at: datetime | None = None
     reviewed_by: str = ""
     issuer_keys: list[str] = field(default_factory=list)  # the document's issuer fingerprint, from its reading
+    # a classified file: the types it may be, then the documents found in it (one part: the record's template,
+    # fields and confidence are that part's)
+    candidates: list[CandidateType] = field(default_factory=list)
+    parts: list[common_pb2.DocumentPart] = field(default_factory=list)
+
+    @property
+    def fields_template(self) -> templates_pb2.Template | None:
+        """The template its fields were read with: its own, or the candidate its one part was classified as."""
+        if self.template_snapshot is not None:
+            return self.template_snapshot
+        return next((c.template for c in self.candidates if c.template.id and c.template.id == self.template_id), None)
 
     @property
     def is_open(self) -> bool:
@@ -160,6 +181,11 @@ class Record:
         """The flattened field names of a completed record's result: the export's columns."""
         if self.status != RecordStatus.COMPLETED:
             return []
+        if len(self.parts) > 1:  # each part is a row of its own: the columns of all of them
+            names: dict[str, None] = {}
+            for part in self.parts:
+                names.update(dict.fromkeys(flatten(_plain(part.processing_result))))
+            return list(names)
         return list(flatten(self.processing_result or {}))
 
 
@@ -192,6 +218,7 @@ class Batch:
     waiting_files: int = 0  # declared documents whose bytes have not come yet
     # a declared batch's template, given to each record when its document comes (not copied 5000 times)
     template_snapshot: templates_pb2.Template | None = None
+    candidates: list[CandidateType] = field(default_factory=list)  # a declared portfolio batch's types
     deleted_at: datetime | None = None
     # a streamed upload is still sending files: the batch is hidden, and uploading whatever its counters say
     # (its files are queued as they are stored, so results may be counted before the upload ends)
@@ -271,6 +298,12 @@ class Batch:
             "progress": self.progress,
             "status": self.status.value,
         }
+
+
+def _plain(struct: Any) -> JsonObject:
+    from google.protobuf.json_format import MessageToDict
+
+    return dict(MessageToDict(struct)) if struct is not None else {}
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,11 @@ class RecordReview:
             raise InvalidArgument(f"only completed records can be corrected; this one is {record.status.value}")
         if not fields and not approve:
             raise InvalidArgument("nothing to do: give fields to correct, or approve: true")
-        template = record.template_snapshot or templates_pb2.Template()
+        if fields and len(record.parts) > 1:
+            raise InvalidArgument(
+                f"this file holds {len(record.parts)} documents (parts): their fields cannot be corrected yet"
+            )
+        template = record.fields_template or templates_pb2.Template()
         if fields and template.key_values:
             raise InvalidArgument("a generic (key-values) template has no fields to correct: approve it as it is")
         values = _read_values(template, fields)

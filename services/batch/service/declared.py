@@ -49,11 +49,14 @@ class DeclaredBatches:
         configuration: str,
         locale: str = "",
         page_range: str = "",
+        portfolio_doc_types: list[str] | None = None,
     ) -> Batch:
         if not 1 <= len(names) <= MAX_DOCUMENTS:
             raise InvalidArgument(f"documentNames must hold 1 to {MAX_DOCUMENTS} names")
-        if not doc_type.strip():
-            raise InvalidArgument("docType is required: a template's id or name")
+        if doc_type.strip() and portfolio_doc_types:
+            raise InvalidArgument("give docType or portfolioDocTypes, not both")
+        if not doc_type.strip() and not portfolio_doc_types:
+            raise InvalidArgument("docType is required (a template's id or name), or portfolioDocTypes")
         if len(description) > MAX_DESCRIPTION_CHARS:
             raise InvalidArgument(f"description is at most {MAX_DESCRIPTION_CHARS} characters")
         locale = checked_locale(locale)
@@ -61,9 +64,14 @@ class DeclaredBatches:
             page_range = canonical(parse_pages(page_range))
         except PageRangeError as exc:
             raise InvalidArgument(f"pages: {exc}") from None
-        template = await self.catalog.find(scope, doc_type.strip())
-        if template is None:
-            raise InvalidArgument(f"docType {doc_type[:80]!r} names no template of this project")
+        candidates = []
+        if portfolio_doc_types:
+            candidates = await self.catalog.candidates(scope, portfolio_doc_types, "portfolioDocTypes")
+            template = None
+        else:
+            template = await self.catalog.find(scope, doc_type.strip())
+            if template is None:
+                raise InvalidArgument(f"docType {doc_type[:80]!r} names no template of this project")
         choice = await locale_choice(self.tenancy, scope, locale, template)  # documents uploaded later read alike
         at = datetime.now(UTC)
         batch_id = self.batches.new_id()
@@ -86,13 +94,13 @@ class DeclaredBatches:
                     mime_type="",
                     blob_id="",
                     status=RecordStatus.WAITING,
-                    template_id=template.id,
-                    template_name=template.name,
+                    template_id=template.id if template else None,
+                    template_name=template.name if template else None,
                     locale=choice,
-                    quality_asked=template.quality,
+                    quality_asked=template.quality if template else "",
                     page_range=page_range,
                     doc_type=doc_type.strip(),
-                    result_format=template.result_format or "json",
+                    result_format=(template.result_format if template else "") or "json",
                     priority=DEFAULT_PRIORITY,
                     created_at=at,
                     updated_at=at,
@@ -102,7 +110,8 @@ class DeclaredBatches:
         batch = Batch(
             id=batch_id, name=description.strip()[:120] or f"Batch of {len(names)} documents",
             organization_id=scope.organization_id, project_id=scope.project_id, user_id=scope.user_id,
-            template_id=template.id, template_name=template.name, metadata=metadata, locale=locale,
+            template_id=template.id if template else None, template_name=template.name if template else None,
+            metadata=metadata, locale=locale, candidates=candidates,
             total_files=len(records), record_ids=[r.id for r in records], description=description,
             waiting_files=len(records), template_snapshot=template, created_at=at, updated_at=at,
         )  # fmt: skip
@@ -162,7 +171,9 @@ class DeclaredBatches:
                 self.batches.new_id(), batch_id, owner.organization_id, owner.project_id, record.file_name,
                 stored.size, mime_type or "application/octet-stream", stored.blob_id, stored.sha256, at,
             )  # fmt: skip
-            attached = await self.batches.attach_upload(record.id, upload, batch.template_snapshot, at)
+            attached = await self.batches.attach_upload(
+                record.id, upload, batch.template_snapshot, at, batch.candidates
+            )
             if attached is None:  # another upload of the same URL won the race
                 raise AlreadyUploaded("this document was uploaded already: an upload URL is good for one upload")
         except BaseException:

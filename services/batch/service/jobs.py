@@ -30,6 +30,7 @@ def job_for(record: Record) -> jobs_pb2.OcrJob:
         page_range=record.page_range,
         organization_id=record.organization_id,
         project_id=record.project_id,
+        candidates=[jobs_pb2.Candidate(type=c.type, template=c.template) for c in record.candidates],
     )
 
 

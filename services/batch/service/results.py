@@ -41,6 +41,7 @@ def outcome_of(result: jobs_pb2.OcrResult, at: datetime) -> Outcome | None:
             needs_review=result.needs_review,
             issuer_keys=list(result.issuer_keys),
             quality=result.quality,
+            parts=list(result.parts),
         )
     if result.kind == jobs_pb2.RESULT_KIND_FAILED:
         return Outcome(completed=False, at=at, attempts=result.delivery, error=result.error)
@@ -103,8 +104,9 @@ class ResultApplier:
         outcome.processing_result, outcome.field_details = with_corrections(
             outcome.processing_result, outcome.field_details, record.corrections
         )
-        if record.template_snapshot is not None:
-            outcome.needs_review = needs_review(record.template_snapshot, outcome.field_details)
+        template = record.fields_template
+        if template is not None:
+            outcome.needs_review = needs_review(template, outcome.field_details)
 
     async def count(self, record: Record) -> None:
         """Counts a final record into its batch (at most once), which moves the batch's status and progress."""

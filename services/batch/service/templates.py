@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ocrbatch.v1 import templates_pb2
-from services.batch.domain.model import Scope
+from services.batch.domain.model import CandidateType, Scope
 from services.batch.errors import InvalidArgument, NotFound
 from services.batch.ports import Templates
 from services.common.templates import BUILTIN_TEMPLATES, TemplateError, validate
@@ -19,6 +19,9 @@ def _checked(template: templates_pb2.Template) -> templates_pb2.Template:
         return validate(checked)
     except TemplateError as exc:
         raise InvalidArgument(str(exc)) from None
+
+
+MAX_CANDIDATES = 20  # types one file is classified among: each costs an extraction per page
 
 
 class TemplateCatalog:
@@ -41,6 +44,22 @@ class TemplateCatalog:
             return own
         wanted = id_or_name.casefold()
         return next((t for t in await self.list(scope) if t.name.casefold() == wanted), None)
+
+    async def candidates(self, scope: Scope, names: list[str], what: str) -> list[CandidateType]:
+        """The templates a classified file may be, each by its id or name as the client gave it (`what`: the
+        parameter's name, for errors); a name that fits none is refused."""
+        names = [n.strip() for n in names if n.strip()]
+        if not 1 <= len(names) <= MAX_CANDIDATES:
+            raise InvalidArgument(f"{what} must name 1 to {MAX_CANDIDATES} templates")
+        if len(set(names)) != len(names):
+            raise InvalidArgument(f"{what} names a template twice")
+        out = []
+        for name in names:
+            template = await self.find(scope, name)
+            if template is None:
+                raise InvalidArgument(f"{what}: {name[:80]!r} names no template of this project")
+            out.append(CandidateType(name, template))
+        return out
 
     async def list(self, scope: Scope) -> list[templates_pb2.Template]:
         return [*BUILTIN_TEMPLATES.values(), *await self._templates.list(scope)]

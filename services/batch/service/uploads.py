@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ocrbatch.v1 import templates_pb2
-from services.batch.domain.model import Batch, LocaleChoice, Record, Scope, StoredBlob, Upload
+from services.batch.domain.model import Batch, CandidateType, LocaleChoice, Record, Scope, StoredBlob, Upload
 from services.batch.domain.rules import BatchStatus, clean_file_name, default_batch_name
 from services.batch.domain.webhooks import EventType
 from services.batch.errors import InsufficientCredits, InvalidArgument, NotFound, TooLarge
@@ -45,6 +45,7 @@ class _Header:
     locale: LocaleChoice  # what every file of the batch is read by when its page does not tell
     quality: str  # the reading quality asked for (the upload's, else the template's); "" for the workers' default
     page_range: str  # the pages of each file to read, canonical ("1-3,5"); "" for every page
+    candidates: list[CandidateType]  # templateIds: each file is classified among them
 
 
 @dataclass
@@ -96,6 +97,7 @@ class BatchUpload:
         locale: str = "",
         quality: str = "",
         page_range: str = "",
+        template_ids: list[str] | None = None,
     ) -> None:
         if not scope.organization_id or not scope.project_id:
             raise InvalidArgument("projectId is required")
@@ -114,6 +116,11 @@ class BatchUpload:
         except PageRangeError as exc:
             raise InvalidArgument(f"pages: {exc}") from None
         template = None
+        candidates: list[CandidateType] = []
+        if template_id and template_ids:
+            raise InvalidArgument("give templateId or templateIds, not both")
+        if template_ids:
+            candidates = await self._ports.templates.candidates(scope, template_ids, "templateIds")
         if template_id:
             try:
                 template = await self._ports.templates.get(scope, template_id)
@@ -131,6 +138,7 @@ class BatchUpload:
             choice,
             quality or (template.quality if template else ""),
             page_range,
+            candidates,
         )
         self._header = header
         if file_count:
@@ -231,6 +239,7 @@ class BatchUpload:
             locale=header.locale,
             quality_asked=header.quality,
             page_range=header.page_range,
+            candidates=header.candidates,
             result_format=template.result_format if template else "json",
             priority=header.priority,
             created_at=at,

@@ -34,7 +34,13 @@ STATUS = {"waiting": "WAITING", "completed": "COMPLETE", "failed": "FAILED"}  # 
 
 class DeclaredBatch(BaseModel):
     documentNames: list[str] = Field(min_length=1, max_length=5000)  # noqa: N815 (Sensible's field names)
-    docType: str = Field(min_length=1, max_length=200)  # noqa: N815
+    docType: str = Field("", max_length=200)  # noqa: N815
+    portfolioDocTypes: list[str] = Field(  # noqa: N815
+        default_factory=list,
+        max_length=20,
+        description="instead of docType: each document may hold several documents of these types (templates' ids "
+        "or names); it is split and each part classified",
+    )
     description: str = Field("", max_length=1000)
     configuration: str = Field("", max_length=200)
     locale: str = Field("", max_length=100, description="BCP 47 (e.g. en-US): how dates and amounts are read")
@@ -72,6 +78,7 @@ async def declare_batch(request: Request, principal: Auth, body: DeclaredBatch, 
             scope=await principal.scope(projectId),
             document_names=body.documentNames,
             doc_type=body.docType,
+            portfolio_doc_types=body.portfolioDocTypes,
             description=body.description,
             configuration=body.configuration,
             locale=checked_locale(body.locale),

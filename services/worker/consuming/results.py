@@ -15,6 +15,7 @@ from ocrbatch.v1 import jobs_pb2
 from services.common.convert import to_struct
 from services.common.jetstream import RESULTS_SUBJECT
 from services.common.telemetry import inject_headers
+from services.worker.classification import part_proto
 from services.worker.consuming import job_metrics
 from services.worker.consuming.backoff import Released, Unreachable, until_reachable
 from services.worker.pipeline import DocumentText
@@ -72,6 +73,7 @@ class ResultPublisher:
                 issuer_keys=document.issuer_keys,
                 field_names=list(document.values or {}),
                 quality=outcome.quality,
+                parts=[part_proto(part) for part in document.parts],
             )
         except nats.errors.MaxPayloadError:
             return Unreadable(

@@ -20,6 +20,7 @@ from opentelemetry import trace
 from ocrbatch.v1 import jobs_pb2, jobs_pb2_grpc, templates_pb2
 from services.common.page_ranges import PageRangeError, parse_pages
 from services.common.telemetry import extract_context
+from services.worker.classification import Candidate
 from services.worker.consuming import job_metrics
 from services.worker.consuming.backoff import Released, pause, until_reachable
 from services.worker.consuming.heartbeat import Heartbeat
@@ -123,8 +124,9 @@ class JobConsumer:
             locale = LocaleHint(tag=job.locale, source=job.locale_source)  # the page's own evidence comes first
             pages = parse_pages(job.page_range)
             on_page = self._progress_of(job, delivery)
+            candidates = [Candidate(c.type, c.template) for c in job.candidates]
             document = await asyncio.to_thread(
-                self._read, data, quality, template, locale, list(job.examples), pages, on_page
+                self._read, data, quality, template, locale, list(job.examples), pages, on_page, candidates
             )
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
             return Unreadable("document", str(exc))
@@ -146,11 +148,20 @@ class JobConsumer:
         examples: list[jobs_pb2.Example],
         pages: list[int],
         on_page: Callable[[int, int], None],
+        candidates: list[Candidate],
     ) -> DocumentText:
         """In a thread: the engine of a quality no job asked for yet is made here, off the event loop."""
         engine = self._engines.engine(quality)
         return read_document(
-            data, engine, self._limits, template, locale, examples, page_numbers=pages, on_page=on_page
+            data,
+            engine,
+            self._limits,
+            template,
+            locale,
+            examples,
+            page_numbers=pages,
+            on_page=on_page,
+            candidates=candidates,
         )
 
     def _progress_of(self, job: jobs_pb2.OcrJob, delivery: int) -> Callable[[int, int], None]:

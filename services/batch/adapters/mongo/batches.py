@@ -20,9 +20,11 @@ from services.batch.adapters.mongo.documents import (
     Document,
     batch_doc,
     batch_of,
+    candidates_doc,
     counted_bit,
     oid,
     page_doc,
+    parts_fields,
     record_doc,
     record_of,
     reviewed_fields,
@@ -30,7 +32,7 @@ from services.batch.adapters.mongo.documents import (
     template_doc,
     upload_doc,
 )
-from services.batch.domain.model import Batch, Outcome, Record, RecordQuery, Scope, Upload
+from services.batch.domain.model import Batch, CandidateType, Outcome, Record, RecordQuery, Scope, Upload
 from services.batch.domain.rules import OPEN_RECORD_STATUSES, BatchStatus, RecordStatus
 from services.batch.ports import SweepReport
 
@@ -400,6 +402,8 @@ class MongoBatches:
                 "pagesTotal": len(outcome.pages),
                 "error": None,
             }
+            if outcome.parts:
+                fields |= parts_fields(record_id, outcome.parts)
         else:
             fields["error"] = outcome.error or "processing failed"
         await self._records.update_one(
@@ -470,7 +474,12 @@ class MongoBatches:
         return record_of(doc) if doc and not doc.get(UNCOMMITTED) else None
 
     async def attach_upload(
-        self, record_id: str, upload: Upload, template: templates_pb2.Template | None, at: datetime
+        self,
+        record_id: str,
+        upload: Upload,
+        template: templates_pb2.Template | None,
+        at: datetime,
+        candidates: list[CandidateType] | None = None,
     ) -> Record | None:
         doc = await update_and_read(
             self._records,
@@ -479,6 +488,7 @@ class MongoBatches:
                 "$set": {
                     "status": RecordStatus.PENDING,
                     "templateSnapshot": template_doc(template),
+                    "candidates": candidates_doc(candidates or []),
                     "uploadId": upload.id,
                     "blobId": upload.blob_id,
                     "fileSize": upload.file_size,

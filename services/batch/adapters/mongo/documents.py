@@ -18,6 +18,7 @@ from services.batch.domain.corrections import Anchor, Change, Example, FieldCorr
 from services.batch.domain.model import (
     ApiKey,
     Batch,
+    CandidateType,
     LocaleChoice,
     Organization,
     Project,
@@ -51,6 +52,36 @@ def page_of(doc: Document) -> common_pb2.Page:
     return ParseDict(doc, common_pb2.Page(), ignore_unknown_fields=True)
 
 
+def candidates_doc(candidates: list[CandidateType]) -> list[Document]:
+    return [{"type": c.type, "template": template_doc(c.template)} for c in candidates]
+
+
+def candidates_of(docs: list[Document] | None) -> list[CandidateType]:
+    return [CandidateType(d["type"], template_of(d.get("template")) or templates_pb2.Template()) for d in docs or []]
+
+
+def part_doc(part: common_pb2.DocumentPart) -> Document:
+    return MessageToDict(part)
+
+
+def part_of(doc: Document) -> common_pb2.DocumentPart:
+    return ParseDict(doc, common_pb2.DocumentPart(), ignore_unknown_fields=True)
+
+
+def parts_fields(record_id: str, parts: list[common_pb2.DocumentPart]) -> Document:
+    """A classified record's documents, each with its id; a file of one document takes its template."""
+    stored = []
+    for n, part in enumerate(parts, 1):
+        copy = common_pb2.DocumentPart()
+        copy.CopyFrom(part)
+        copy.id = f"{record_id}-{n}"
+        stored.append(part_doc(copy))
+    fields: Document = {"parts": stored}
+    if len(parts) == 1 and parts[0].template_id:
+        fields |= {"templateId": parts[0].template_id, "templateName": parts[0].template_name}
+    return fields
+
+
 def template_doc(template: templates_pb2.Template | None) -> Document | None:
     return MessageToDict(template) if template is not None else None
 
@@ -82,6 +113,7 @@ def batch_doc(batch: Batch) -> Document:
         "description": batch.description,
         "waitingFiles": batch.waiting_files,
         "templateSnapshot": template_doc(batch.template_snapshot),
+        "candidates": candidates_doc(batch.candidates),
         "deletedAt": batch.deleted_at,
         "receiving": batch.receiving,
         "createdAt": batch.created_at,
@@ -113,6 +145,7 @@ def batch_of(doc: Document) -> Batch:
         description=doc.get("description") or "",
         waiting_files=doc.get("waitingFiles", 0),
         template_snapshot=template_of(doc.get("templateSnapshot")),
+        candidates=candidates_of(doc.get("candidates")),
         deleted_at=doc.get("deletedAt"),
         receiving=bool(doc.get("receiving")),
         created_at=doc["createdAt"],
@@ -219,6 +252,8 @@ def record_doc(record: Record) -> Document:
         "pages": [page_doc(p) for p in record.pages],
         **reviewed_fields(record),
         "issuerKeys": record.issuer_keys,
+        "candidates": candidates_doc(record.candidates),
+        "parts": [part_doc(p) for p in record.parts],
         "deletedAt": None,
         "createdAt": record.created_at,
         "updatedAt": record.updated_at,
@@ -273,6 +308,8 @@ def record_of(doc: Document) -> Record:
         reviewed_at=doc.get("reviewedAt"),
         reviewed_by=doc.get("reviewedBy") or "",
         issuer_keys=list(doc.get("issuerKeys") or []),
+        candidates=candidates_of(doc.get("candidates")),
+        parts=[part_of(p) for p in doc.get("parts") or []],
         started_at=doc.get("startedAt"),
         completed_at=doc.get("completedAt"),
         retried_at=doc.get("retriedAt"),

@@ -62,6 +62,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
                         h.locale,
                         h.quality,
                         h.page_range,
+                        list(h.template_ids),
                     )
                 elif part == "file":
                     await upload.begin_file(request.file.file_name, request.file.mime_type)
@@ -173,6 +174,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.configuration,
             request.locale,
             request.page_range,
+            list(request.portfolio_doc_types),
         )
         return batch_message(batch)
 

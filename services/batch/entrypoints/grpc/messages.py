@@ -76,6 +76,8 @@ def record_message(r: Record) -> common_pb2.Record:
         pages_done=r.pages_done,
         pages_total=r.pages_total,
         doc_type=r.doc_type,
+        candidate_types=[c.type for c in r.candidates],
+        parts=r.parts,
         attempts=r.attempts,
         error=r.error or "",
         retried_at=stamp(r.retried_at),

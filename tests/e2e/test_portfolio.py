@@ -1,0 +1,123 @@
+"""Classified files against the whole stack: a PDF holding a real receipt, a real invoice and a page of prose,
+uploaded with `templateIds`, comes back as three documents — each its own extraction with its type, pages,
+fields and classification confidence — and exports as three rows; a single receipt uploaded with `templateIds`
+is read with the receipt template; a declared batch of `portfolioDocTypes` splits its documents the same way;
+wrong lists are 400s naming them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from tests.e2e.test_locales import assert_400, batch_count, wait_record
+from tests.support import real_corpora
+from tests.support.documents import image_pdf_bytes, text_pdf_bytes
+
+pytestmark = pytest.mark.skipif(
+    not (real_corpora.available("sroie-dev") and real_corpora.available("invoices-dev")),
+    reason=f"the development corpora are not under {real_corpora.CORPORA_DIR}",
+)
+
+PROSE = [
+    "Minutes of the committee meeting",
+    "The committee met to discuss the spring programme of the reading group.",
+    "Members agreed to meet on the first Tuesday of each month in the library hall.",
+    "The chair thanked everyone who helped to organise the book exchange last year.",
+    "Suggestions for next season's authors should be sent to the secretary.",
+    "The meeting closed with a short discussion about the summer outing.",
+]
+
+
+def _receipt() -> real_corpora.RealDocument:
+    return real_corpora.load("sroie-dev")[0]
+
+
+def _invoice() -> real_corpora.RealDocument:
+    return real_corpora.load("invoices-dev")[0]
+
+
+def portfolio_pdf() -> bytes:
+    """A receipt's scan, an invoice's scan (image pages) and a page of prose (a text page), in one PDF."""
+    images = [Image.open(doc.path).convert("RGB") for doc in (_receipt(), _invoice())]
+    out = pikepdf.Pdf.new()
+    for data in (image_pdf_bytes(images, dpi=150), text_pdf_bytes([PROSE])):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            out.pages.extend(pdf.pages)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_of_a_receipt_an_invoice_and_prose_comes_back_as_three_documents_and_exports_as_three_rows(
+    local_stack,
+):
+    receipt, invoice = _receipt(), _invoice()
+    with local_stack.client() as client:
+        files = [("files", ("scans.pdf", portfolio_pdf(), "application/pdf"))]
+        created = client.post("/v1/openapi/batch/upload", files=files, data={"templateIds": "receipt, invoice"})
+        assert created.status_code == 201, created.text
+        record = wait_record(client, created.json(), within_s=240)
+        assert record["status"] == "completed", record["error"]
+        assert record["candidateTypes"] == ["receipt", "invoice"]
+        parts = record["parts"]
+        assert [(p["type"], p["startPage"], p["endPage"]) for p in parts] == [
+            ("receipt", 1, 1),
+            ("invoice", 2, 2),
+            ("unknown", 3, 3),
+        ]
+        assert [p["id"] for p in parts] == [f"{record['id']}-{n}" for n in (1, 2, 3)]
+        assert parts[0]["templateId"] == "receipt" and parts[1]["templateName"] == "Invoice"
+        assert parts[0]["processingResult"]["total"] == pytest.approx(receipt.truth["total"])
+        assert parts[1]["processingResult"]["invoiceNumber"] == invoice.truth["invoiceNumber"]
+        assert parts[2]["processingResult"] is None and parts[2]["templateId"] is None
+        for part in parts:
+            assert 0.5 <= part["classificationConfidence"] <= 1
+            assert set(part["scores"]) == {"receipt", "invoice"}
+        assert record["templateId"] is None and record["classificationConfidence"] is None  # several documents
+
+        exported = client.get(f"/v1/openapi/batch/{created.json()['id']}/export", params={"format": "csv"})
+        assert exported.status_code == 200, exported.text
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    names = [next(v for k, v in row.items() if k and "file" in k.lower()) for row in rows]
+    assert names == ["scans.pdf (page 1)", "scans.pdf (page 2)", "scans.pdf (page 3)"]
+    assert rows[1].get("invoiceNumber") == invoice.truth["invoiceNumber"]
+
+
+def test_a_single_receipt_uploaded_with_template_ids_is_read_with_the_receipt_template(local_stack):
+    receipt = _receipt()
+    with local_stack.client() as client:
+        files = [("files", (receipt.path.name, receipt.data, "image/jpeg"))]
+        created = client.post("/v1/openapi/batch/upload", files=files, data={"templateIds": '["invoice", "receipt"]'})
+        assert created.status_code == 201, created.text
+        record = wait_record(client, created.json(), within_s=180)
+    assert record["status"] == "completed", record["error"]
+    assert (record["templateId"], record["templateName"]) == ("receipt", "Receipt")
+    assert record["processingResult"]["total"] == pytest.approx(receipt.truth["total"])
+    assert record["classificationConfidence"] >= 0.5
+    assert [p["type"] for p in record["parts"]] == ["receipt"]
+
+
+def test_wrong_template_lists_are_400_naming_them_and_nothing_is_stored(local_stack):
+    with local_stack.client() as client:
+        before = batch_count(client)
+        files = [("files", ("a.txt", b"Total 12.00", "text/plain"))]
+        assert_400(
+            client.post("/v1/openapi/batch/upload", files=files, data={"templateIds": "receipt,no-such-type"}),
+            "templateIds: 'no-such-type' names no template of this project",
+        )
+        assert_400(
+            client.post(
+                "/v1/openapi/batch/upload", files=files, data={"templateIds": "receipt", "templateId": "invoice"}
+            ),
+            "give templateId or templateIds, not both",
+        )
+        assert_400(
+            client.post("/v1/openapi/batch/upload", files=files, data={"templateIds": "receipt,receipt"}),
+            "templateIds names a template twice",
+        )
+        assert batch_count(client) == before
