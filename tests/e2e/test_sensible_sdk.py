@@ -31,7 +31,7 @@ APRIL = text_pdf_bytes([["Invoice No: SDK-2", "Date: 30/04/2026", "Total: 99.00"
 @pytest.fixture
 def documents() -> Iterator[str]:
     """An HTTP server on loopback: /april.pdf, /huge.pdf (over the limit, sent without a Content-Length, so
-    only counting the bytes finds it out) and 404 for anything else."""
+    only counting the bytes finds it out), /hop (a redirect to a private address) and 404 for anything else."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
@@ -52,6 +52,11 @@ def documents() -> Iterator[str]:
                         self.wfile.write(block)
                 except OSError:  # the service stopped reading at the limit
                     pass
+            elif self.path == "/hop":  # a way around the address check, were redirects not checked too
+                self.send_response(302)
+                self.send_header("location", "http://10.1.2.3/doc.pdf")
+                self.send_header("content-length", "0")
+                self.end_headers()
             else:
                 self.send_error(404)
 
@@ -164,6 +169,12 @@ def test_what_the_client_is_refused(local_stack, sdk, documents):
     assert huge["error"] == f"could not fetch {documents}/huge.pdf: the document is larger than 25 MB"
     missing = sdk.wait_for(sdk.extract(url=f"{documents}/gone.pdf?token=secret", document_type="invoice"))
     assert missing["status"] == "FAILED" and missing["error"] == f"could not fetch {documents}/gone.pdf: 404 Not Found"
+
+    hop = sdk.wait_for(sdk.extract(url=f"{documents}/hop", document_type="invoice"))
+    assert hop["status"] == "FAILED" and hop["error"] == (
+        f"could not fetch {documents}/hop: 10.1.2.3 is a private address; "
+        "OCRBATCH_WEBHOOK_ALLOW does not allow private addresses"
+    )
 
     mine = {"type": "extraction", "id": created["id"]}
     theirs = SensibleSDK(stranger_key(local_stack))
