@@ -31,5 +31,7 @@ class AddressCheck:
             address = str(info[4][0])
             why = refused_address(address, self.allowed)
             if why:
-                return why if address == parts.hostname.strip("[]") else f"{parts.hostname} resolves to {why}"
+                if address == parts.hostname:
+                    return f"{address} is {why}"
+                return f"{parts.hostname} resolves to {address}, {why}"
         return None

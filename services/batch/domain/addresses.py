@@ -18,13 +18,13 @@ _KINDS: dict[str, Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool
 
 
 def refused_address(address: str, allowed: frozenset[str]) -> str | None:
-    """Why an address may not be called, or None when it may."""
+    """Why an address may not be called ("a private address; …", to follow "10.1.2.3 is"), or None when it may."""
     ip = ipaddress.ip_address(address)
     if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
-        return f"{address} cannot be called (unspecified, multicast or reserved)"
+        return "an unspecified, multicast or reserved address, which cannot be called"
     for kind, test in _KINDS.items():
         if test(ip):
             if kind in allowed:
                 return None
-            return f"{address} is a {kind} address; {ALLOW_SETTING} does not allow {kind} addresses"
+            return f"a {kind} address; {ALLOW_SETTING} does not allow {kind} addresses"
     return None
