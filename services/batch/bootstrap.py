@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import grpc
 import nats.errors
@@ -31,6 +32,8 @@ from ocrbatch.v1 import (
     webhooks_pb2,
     webhooks_pb2_grpc,
 )
+from services.batch.adapters.addresses import AddressCheck
+from services.batch.adapters.document_fetch import HttpDocumentFetcher
 from services.batch.adapters.jobs import JetStreamJobs
 from services.batch.adapters.mongo.batches import MongoBatches
 from services.batch.adapters.mongo.blobs import GridFsBlobs
@@ -47,7 +50,7 @@ from services.batch.entrypoints.grpc.auth import AuthServicer
 from services.batch.entrypoints.grpc.batches import BatchServicer
 from services.batch.entrypoints.grpc.idempotency import IdempotencyServicer
 from services.batch.entrypoints.grpc.job_files import JobFileServicer
-from services.batch.entrypoints.grpc.messages import batch_message
+from services.batch.entrypoints.grpc.messages import batch_message, record_message
 from services.batch.entrypoints.grpc.templates import TemplateServicer
 from services.batch.entrypoints.grpc.webhooks import WebhookServicer
 from services.batch.entrypoints.jetstream_consumers import (
@@ -68,7 +71,7 @@ from services.batch.service.uploads import UploadPorts
 from services.batch.service.webhooks import WebhookAdmin, WebhookDispatcher, WebhookEvents
 from services.batch.settings import BatchSettings
 from services.common import metrics
-from services.common.api_json import batch_json
+from services.common.api_json import batch_json, sensible_document
 from services.common.connect import connect_nats
 from services.common.grpc_runtime import new_server, set_serving, stop_event_on_signals
 from services.common.jetstream import (
@@ -101,12 +104,22 @@ SERVICE_NAMES = [
 
 
 def webhook_events(database: Database, jobs: JetStreamJobs) -> WebhookEvents:
-    return WebhookEvents(jobs, MongoWebhooks(database), lambda batch: batch_json(batch_message(batch)))
+    batches = MongoBatches(database)
+
+    async def document(record_id: str) -> dict[str, Any] | None:
+        record = await batches.get_record(None, record_id)
+        return sensible_document(record_message(record)) if record is not None else None
+
+    return WebhookEvents(jobs, MongoWebhooks(database), lambda batch: batch_json(batch_message(batch)), document)
 
 
 def create_server(
-    settings: BatchSettings, database: Database, jobs: JetStreamJobs, sender: HttpWebhookSender
-) -> tuple[grpc.aio.Server, object, int, ResultApplier]:
+    settings: BatchSettings,
+    database: Database,
+    jobs: JetStreamJobs,
+    sender: HttpWebhookSender,
+    fetcher: HttpDocumentFetcher | None = None,
+) -> tuple[grpc.aio.Server, object, int, ResultApplier, DeclaredBatches]:
     """The gRPC server with every servicer added and bound (port 0 picks a free port), and the result
     applier the JetStream consumers feed."""
     server, health = new_server(SERVICE_NAMES)
@@ -127,7 +140,10 @@ def create_server(
         applier=applier,
     )
     max_file_bytes = int(settings.max_file_mb * 1024 * 1024)
-    declared = DeclaredBatches(batches, blobs, tenancy, catalog, record_jobs, applier, max_file_bytes, events)
+    declared = DeclaredBatches(
+        batches, blobs, tenancy, catalog, record_jobs, applier, max_file_bytes, events,
+        fetcher=fetcher, fetch_timeout_s=settings.url_fetch_timeout_s,
+    )  # fmt: skip
     review = RecordReview(batches, corrections, learned)
     batch_pb2_grpc.add_BatchServiceServicer_to_server(
         BatchServicer(
@@ -153,7 +169,7 @@ def create_server(
         server,
     )
     port = server.add_insecure_port(f"{settings.batch_host}:{settings.batch_port}")
-    return server, health, port, applier
+    return server, health, port, applier, declared
 
 
 async def _wait_for_mongo(database: Database, timeout_s: float = 60.0) -> None:
@@ -182,7 +198,8 @@ async def running(
     if settings.bootstrap_key_file:
         await ensure_local_tenant(MongoTenancy(database), Path(settings.bootstrap_key_file))
     sender = HttpWebhookSender(settings.webhook_allowed())
-    server, health, port, applier = create_server(settings, database, jobs, sender)
+    fetcher = HttpDocumentFetcher(AddressCheck(settings.webhook_allowed()), settings.url_fetch_timeout_s)
+    server, health, port, applier, declared = create_server(settings, database, jobs, sender, fetcher)
     dispatcher = WebhookDispatcher(MongoWebhooks(database), sender, jobs, settings.webhook_schedule())
     await server.start()
     await set_serving(health, SERVICE_NAMES, True)
@@ -233,6 +250,8 @@ async def running(
         await set_serving(health, SERVICE_NAMES, False)
         await server.stop(settings.grace_period_s)
         await asyncio.gather(*tasks, return_exceptions=True)
+        await declared.close()
+        await fetcher.close()
         await sender.close()
     failed = [t for t in tasks if not t.cancelled() and t.exception() is not None]
     if failed:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -28,6 +29,28 @@ from services.batch.domain.model import (
 )
 from services.batch.domain.rules import BatchStatus, RecordStatus
 from services.batch.domain.webhooks import Attempt, Delivery, DeliveryStatus, Endpoint
+
+
+class FetchFailed(Exception):
+    """A document could not be fetched by its URL; the message says why (an HTTP status, a network error)."""
+
+
+@dataclass
+class FetchedDocument:
+    mime_type: str  # as the server declared it ("" when it did not); the worker sniffs the bytes
+    chunks: AsyncIterator[bytes]  # raises FetchFailed when the transfer breaks
+
+
+class DocumentFetcher(Protocol):
+    """Fetches a client's document by its URL, only from addresses the service may call."""
+
+    async def refused(self, url: str) -> str | None:
+        """Why the URL may not be fetched, or None when it may."""
+        ...
+
+    def fetch(self, url: str, max_bytes: int) -> AbstractAsyncContextManager[FetchedDocument]:
+        """The document's bytes as they arrive; FetchFailed before the first when it cannot be had."""
+        ...
 
 
 @dataclass
@@ -169,6 +192,11 @@ class Batches(Protocol):
     ) -> Record | None:
         """A waiting record gets its file (and its batch's template, or the types a portfolio is classified
         among) and becomes pending, once; None if it was not waiting."""
+        ...
+
+    async def fail_waiting(self, record_id: str, error: str, at: datetime) -> Record | None:
+        """A waiting record fails without its document (it could not be fetched), once: its batch waits for
+        one document less. None if it was not waiting."""
         ...
 
     async def sweep(self, older_than: datetime) -> SweepReport:

@@ -26,6 +26,10 @@ class BatchSettings(CommonSettings):
     orphan_grace_s: float = 3600.0
     # Webhook targets allowed beyond public addresses: a comma-separated list of loopback, private, link-local.
     webhook_allow: str = ""
+    # How long fetching a document by its URL (single-document extractions) may take, all of it: a slow or
+    # stalled server fails the extraction after this. A minute carries the largest document (max_file_mb,
+    # 25 MB) at 0.5 MB/s.
+    url_fetch_timeout_s: float = 60.0
     # Waits before each retry of a failed webhook delivery, in seconds (jittered by ±10 %).
     webhook_retry_schedule_s: str = "5,300,1800,7200,18000,36000,36000"
 

@@ -160,3 +160,44 @@ def pagination_json(p: common_pb2.Pagination) -> dict[str, int]:
 def _number(value: float) -> float | int:
     """66.67 stays 66.67; 100.0 is shown as 100, as in the reference examples."""
     return int(value) if float(value).is_integer() else value
+
+
+SENSIBLE_STATUS = {"waiting": "WAITING", "completed": "COMPLETE", "failed": "FAILED"}  # anything else: PROCESSING
+
+
+def sensible_document(record: common_pb2.Record) -> dict[str, Any]:
+    """A record as Sensible shows an extraction (GET /v0/documents/{id}, and a single-document webhook's body)."""
+    status = SENSIBLE_STATUS.get(record_status_name(record.status), "PROCESSING")
+    out: dict[str, Any] = {
+        "id": record.id,
+        "created": iso_or_none(record.created_at, record.HasField("created_at")),
+        "completed": iso_or_none(record.completed_at, record.HasField("completed_at")),
+        "status": status,
+        "type": record.doc_type or record.template_name or record.template_id,  # the docType as the batch gave it
+        "document_name": record.file_name,
+        "parsed_document": in_field_order(record.processing_result, record.field_names)
+        if record.HasField("processing_result")
+        else None,
+        "batchId": record.batch_id,
+    }
+    if record.candidate_types:  # a portfolio: the documents found in it, as Sensible lists a portfolio's
+        out["types"] = list(record.candidate_types)
+        out["documents"] = [
+            {
+                "documentType": part.type,
+                "startPage": part.start_page - 1,  # zero-based, inclusive, as Sensible counts pages
+                "endPage": part.end_page - 1,
+                "classificationConfidence": round(part.confidence, 4),
+                "output": {
+                    "parsedDocument": in_field_order(part.processing_result, part.field_names)
+                    if part.HasField("processing_result")
+                    else None
+                },
+            }
+            for part in record.parts
+        ]
+        if len(record.parts) == 1 and record.parts[0].type:
+            out["type"] = record.parts[0].type
+    if status == "FAILED":
+        out["error"] = record.error
+    return out

@@ -1,7 +1,8 @@
-"""Idempotency-Key on the requests that create (uploads, Sensible-style batches and upload-URL ranges, webhooks,
-templates): the same key with the same request within 24 hours gets the first answer again — same ids, same
-status, no second charge — with `Idempotent-Replayed: true`; the same key with a different request → 422; while
-the first request still runs → 409. Keys are per organization, kept by the batch service (IdempotencyService).
+"""Idempotency-Key on the requests that create (uploads, Sensible-style batches, upload-URL ranges and
+single-document extractions, webhooks, templates): the same key with the same request within 24 hours gets the
+first answer again — same ids, same status, no second charge — with `Idempotent-Replayed: true`; the same key with
+a different request → 422; while the first request still runs → 409. Keys are per organization, kept by the batch
+service (IdempotencyService).
 
 An ASGI middleware, so a request's whole body is seen: it is read (and kept, spooled to disk past 1 MB) before the
 key is claimed, its hash compared with the first request's, and handed to the route as it came. The answer is kept
@@ -41,6 +42,8 @@ CREATES = [
         ("POST", r"/upload/[^/]+/file"),
         ("POST", r"/v0/extract/batch"),
         ("PUT", r"/v0/extract/batch/upload_urls/[^/]+/[^/]+/[^/]+"),
+        ("POST", r"/v0/generate_upload_url/[^/]+(/[^/]+)?"),
+        ("POST", r"/v0/extract_from_url/[^/]+(/[^/]+)?"),
         ("POST", r"/v1/openapi/webhooks"),
         ("POST", r"/webhooks/[^/]+"),
         ("POST", r"/v1/openapi/templates"),

@@ -25,10 +25,10 @@ DESCRIPTION = """Batch document OCR and data extraction.
 **Errors** always have the body `{"statusCode": 400, "message": "…", "error": "Bad Request"}`; 429 and 503
 carry `Retry-After`.
 
-**Idempotency-Key**: the requests that create (uploads, Sensible-style batches and upload-URL ranges, webhooks,
-templates) take an `Idempotency-Key` header: sent again with the same key and request within 24 hours, they answer
-as the first time (`Idempotent-Replayed: true`, no second charge); another request under the key → 422; while the
-first still runs → 409.
+**Idempotency-Key**: the requests that create (uploads, Sensible-style batches, upload-URL ranges and
+single-document extractions, webhooks, templates) take an `Idempotency-Key` header: sent again with the same key
+and request within 24 hours, they answer as the first time (`Idempotent-Replayed: true`, no second charge); another
+request under the key → 422; while the first still runs → 409.
 
 **Live progress**: a WebSocket at `/v1/ws` (key as `X-API-Key` or `?apiKey=`). Send
 `{"action": "subscribe", "batchId": "…"}`; receive `{"event": "subscribed", batchId, totalFiles,

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.e2e.test_locales import assert_400, batch_count, wait_record
+from tests.e2e.test_sensible_sdk import sdk  # noqa: F401 (the fixture: Sensible's client pointed at the stack)
 from tests.support import real_corpora
 from tests.support.documents import image_pdf_bytes, text_pdf_bytes
 
@@ -121,3 +122,38 @@ def test_wrong_template_lists_are_400_naming_them_and_nothing_is_stored(local_st
             "templateIds names a template twice",
         )
         assert batch_count(client) == before
+
+
+def test_sensibles_client_extracts_a_portfolio_by_its_types_and_gets_each_document(sdk, tmp_path):  # noqa: F811
+    """`extract(path=…, document_types=[…])` with no document type: the file is a portfolio; `wait_for` gives its
+    documents as Sensible lists a portfolio's (zero-based pages, each its type and parsed document)."""
+    receipt, invoice = _receipt(), _invoice()
+    path = tmp_path / "scans.pdf"
+    path.write_bytes(portfolio_pdf())
+    request = sdk.extract(path=str(path), document_types=["receipt", "invoice"], document_name="scans.pdf")
+    document = sdk.wait_for(request)
+    assert document["status"] == "COMPLETE", document
+    assert document["types"] == ["receipt", "invoice"]
+    found = [(d["documentType"], d["startPage"], d["endPage"]) for d in document["documents"]]
+    assert found == [("receipt", 0, 0), ("invoice", 1, 1), ("unknown", 2, 2)]
+    assert document["documents"][0]["output"]["parsedDocument"]["total"] == pytest.approx(receipt.truth["total"])
+    parsed = document["documents"][1]["output"]["parsedDocument"]
+    assert parsed["invoiceNumber"] == invoice.truth["invoiceNumber"]
+
+
+def test_a_declared_batch_names_docType_or_portfolioDocTypes_not_both(local_stack):
+    from tests.e2e.test_sensible import bearer
+
+    with bearer(local_stack) as client:
+        both = client.post(
+            "/v0/extract/batch",
+            json={"documentNames": ["a.pdf"], "docType": "receipt", "portfolioDocTypes": ["receipt", "invoice"]},
+        )
+        assert both.status_code == 400 and "give docType or portfolioDocTypes, not both" in both.json()["message"]
+        unknown = client.post(
+            "/v0/extract/batch", json={"documentNames": ["a.pdf"], "portfolioDocTypes": ["receipt", "payslip"]}
+        )
+        assert unknown.status_code == 400, unknown.text
+        assert "portfolioDocTypes: 'payslip' names no template of this project" in unknown.json()["message"]
+        fine = client.post("/v0/extract/batch", json={"documentNames": ["a.pdf"], "portfolioDocTypes": ["receipt"]})
+        assert fine.status_code == 200, fine.text

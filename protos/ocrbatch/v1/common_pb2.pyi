@@ -92,7 +92,7 @@ class Page(_message.Message):
     def __init__(self, number: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., source: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[Line, _Mapping]]] = ..., alphabet: _Optional[str] = ..., rotation: _Optional[int] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("id", "name", "organization_id", "project_id", "user_id", "template_id", "template_name", "metadata", "total_files", "completed_files", "failed_files", "status", "progress", "upload_ids", "processing_history_ids", "created_at", "updated_at", "result_fields", "description", "waiting_files", "locale")
+    __slots__ = ("id", "name", "organization_id", "project_id", "user_id", "template_id", "template_name", "metadata", "total_files", "completed_files", "failed_files", "status", "progress", "upload_ids", "processing_history_ids", "created_at", "updated_at", "result_fields", "description", "waiting_files", "locale", "webhook_secret", "portfolio_doc_types")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -114,6 +114,8 @@ class Batch(_message.Message):
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     WAITING_FILES_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_SECRET_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_DOC_TYPES_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     organization_id: str
@@ -135,7 +137,9 @@ class Batch(_message.Message):
     description: str
     waiting_files: int
     locale: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., waiting_files: _Optional[int] = ..., locale: _Optional[str] = ...) -> None: ...
+    webhook_secret: str
+    portfolio_doc_types: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., user_id: _Optional[str] = ..., template_id: _Optional[str] = ..., template_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., total_files: _Optional[int] = ..., completed_files: _Optional[int] = ..., failed_files: _Optional[int] = ..., status: _Optional[_Union[BatchStatus, str]] = ..., progress: _Optional[float] = ..., upload_ids: _Optional[_Iterable[str]] = ..., processing_history_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result_fields: _Optional[_Iterable[str]] = ..., description: _Optional[str] = ..., waiting_files: _Optional[int] = ..., locale: _Optional[str] = ..., webhook_secret: _Optional[str] = ..., portfolio_doc_types: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Record(_message.Message):
     __slots__ = ("id", "upload_id", "batch_id", "project_id", "user_id", "file_name", "file_url", "file_path", "file_size", "mime_type", "status", "template_id", "template_name", "result_format", "priority", "processing_result", "text", "pages", "attempts", "error", "started_at", "completed_at", "created_at", "updated_at", "organization_id", "field_details", "retried_at", "needs_review", "reviewed_at", "reviewed_by", "field_names", "quality", "page_range", "pages_done", "pages_total", "doc_type", "candidate_types", "parts")

@@ -25,21 +25,23 @@ _sym_db = _symbol_database.Default()
 from ocrbatch.v1 import common_pb2 as ocrbatch_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18ocrbatch/v1/export.proto\x12\x0bocrbatch.v1\x1a\x18ocrbatch/v1/common.proto\"Y\n\x12\x45xportBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x03 \x01(\t\"[\n\x13\x45xportRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x03 \x01(\t\"N\n\x0b\x45xportChunk\x12\'\n\x04\x66ile\x18\x01 \x01(\x0b\x32\x17.ocrbatch.v1.ExportFileH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"5\n\nExportFile\x12\x14\n\x0c\x63ontent_type\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t2\xa9\x01\n\rExportService\x12J\n\x0b\x45xportBatch\x12\x1f.ocrbatch.v1.ExportBatchRequest\x1a\x18.ocrbatch.v1.ExportChunk0\x01\x12L\n\x0c\x45xportRecord\x12 .ocrbatch.v1.ExportRecordRequest\x1a\x18.ocrbatch.v1.ExportChunk0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18ocrbatch/v1/export.proto\x12\x0bocrbatch.v1\x1a\x18ocrbatch/v1/common.proto\"]\n\x14\x45xportRecordsRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x12\n\nrecord_ids\x18\x02 \x03(\t\x12\x0e\n\x06\x66ormat\x18\x03 \x01(\t\"Y\n\x12\x45xportBatchRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x10\n\x08\x62\x61tch_id\x18\x02 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x03 \x01(\t\"[\n\x13\x45xportRecordRequest\x12!\n\x05scope\x18\x01 \x01(\x0b\x32\x12.ocrbatch.v1.Scope\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x03 \x01(\t\"N\n\x0b\x45xportChunk\x12\'\n\x04\x66ile\x18\x01 \x01(\x0b\x32\x17.ocrbatch.v1.ExportFileH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"5\n\nExportFile\x12\x14\n\x0c\x63ontent_type\x18\x01 \x01(\t\x12\x11\n\tfile_name\x18\x02 \x01(\t2\xf9\x01\n\rExportService\x12J\n\x0b\x45xportBatch\x12\x1f.ocrbatch.v1.ExportBatchRequest\x1a\x18.ocrbatch.v1.ExportChunk0\x01\x12L\n\x0c\x45xportRecord\x12 .ocrbatch.v1.ExportRecordRequest\x1a\x18.ocrbatch.v1.ExportChunk0\x01\x12N\n\rExportRecords\x12!.ocrbatch.v1.ExportRecordsRequest\x1a\x18.ocrbatch.v1.ExportChunk0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ocrbatch.v1.export_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EXPORTBATCHREQUEST']._serialized_start=67
-  _globals['_EXPORTBATCHREQUEST']._serialized_end=156
-  _globals['_EXPORTRECORDREQUEST']._serialized_start=158
-  _globals['_EXPORTRECORDREQUEST']._serialized_end=249
-  _globals['_EXPORTCHUNK']._serialized_start=251
-  _globals['_EXPORTCHUNK']._serialized_end=329
-  _globals['_EXPORTFILE']._serialized_start=331
-  _globals['_EXPORTFILE']._serialized_end=384
-  _globals['_EXPORTSERVICE']._serialized_start=387
-  _globals['_EXPORTSERVICE']._serialized_end=556
+  _globals['_EXPORTRECORDSREQUEST']._serialized_start=67
+  _globals['_EXPORTRECORDSREQUEST']._serialized_end=160
+  _globals['_EXPORTBATCHREQUEST']._serialized_start=162
+  _globals['_EXPORTBATCHREQUEST']._serialized_end=251
+  _globals['_EXPORTRECORDREQUEST']._serialized_start=253
+  _globals['_EXPORTRECORDREQUEST']._serialized_end=344
+  _globals['_EXPORTCHUNK']._serialized_start=346
+  _globals['_EXPORTCHUNK']._serialized_end=424
+  _globals['_EXPORTFILE']._serialized_start=426
+  _globals['_EXPORTFILE']._serialized_end=479
+  _globals['_EXPORTSERVICE']._serialized_start=482
+  _globals['_EXPORTSERVICE']._serialized_end=731
 # @@protoc_insertion_point(module_scope)

@@ -1,10 +1,21 @@
 from ocrbatch.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ExportRecordsRequest(_message.Message):
+    __slots__ = ("scope", "record_ids", "format")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_IDS_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    scope: _common_pb2.Scope
+    record_ids: _containers.RepeatedScalarFieldContainer[str]
+    format: str
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., record_ids: _Optional[_Iterable[str]] = ..., format: _Optional[str] = ...) -> None: ...
 
 class ExportBatchRequest(_message.Message):
     __slots__ = ("scope", "batch_id", "format")

@@ -44,6 +44,11 @@ class ExportServiceStub:
                 request_serializer=ocrbatch_dot_v1_dot_export__pb2.ExportRecordRequest.SerializeToString,
                 response_deserializer=ocrbatch_dot_v1_dot_export__pb2.ExportChunk.FromString,
                 _registered_method=True)
+        self.ExportRecords = channel.unary_stream(
+                '/ocrbatch.v1.ExportService/ExportRecords',
+                request_serializer=ocrbatch_dot_v1_dot_export__pb2.ExportRecordsRequest.SerializeToString,
+                response_deserializer=ocrbatch_dot_v1_dot_export__pb2.ExportChunk.FromString,
+                _registered_method=True)
 
 
 class ExportServiceServicer:
@@ -61,6 +66,15 @@ class ExportServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportRecords(self, request, context):
+        """Several records of the scope, in the order given, as one file; only the completed ones are in it
+        (FAILED_PRECONDITION when none is). An unknown id is NOT_FOUND, another organization's PERMISSION_DENIED,
+        as GetRecord answers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ExportServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -72,6 +86,11 @@ def add_ExportServiceServicer_to_server(servicer, server):
             'ExportRecord': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportRecord,
                     request_deserializer=ocrbatch_dot_v1_dot_export__pb2.ExportRecordRequest.FromString,
+                    response_serializer=ocrbatch_dot_v1_dot_export__pb2.ExportChunk.SerializeToString,
+            ),
+            'ExportRecords': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportRecords,
+                    request_deserializer=ocrbatch_dot_v1_dot_export__pb2.ExportRecordsRequest.FromString,
                     response_serializer=ocrbatch_dot_v1_dot_export__pb2.ExportChunk.SerializeToString,
             ),
     }
@@ -128,6 +147,33 @@ class ExportService:
             target,
             '/ocrbatch.v1.ExportService/ExportRecord',
             ocrbatch_dot_v1_dot_export__pb2.ExportRecordRequest.SerializeToString,
+            ocrbatch_dot_v1_dot_export__pb2.ExportChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/ocrbatch.v1.ExportService/ExportRecords',
+            ocrbatch_dot_v1_dot_export__pb2.ExportRecordsRequest.SerializeToString,
             ocrbatch_dot_v1_dot_export__pb2.ExportChunk.FromString,
             options,
             channel_credentials,

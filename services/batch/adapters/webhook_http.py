@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-from urllib.parse import urlsplit
-
 import httpx
 
-from services.batch.domain.webhooks import TIMEOUT_S, parse_retry_after, refused_address
+from services.batch.adapters.addresses import AddressCheck
+from services.batch.domain.webhooks import TIMEOUT_S, parse_retry_after
 from services.batch.ports import SendResult
 
 
 class HttpWebhookSender:
     def __init__(self, allowed: frozenset[str]) -> None:
-        self._allowed = allowed
+        self._addresses = AddressCheck(allowed)
         # no redirects: a 3xx is an answer of the endpoint, not a way around the address check
         self._client = httpx.AsyncClient(timeout=TIMEOUT_S, follow_redirects=False)
 
@@ -22,20 +19,7 @@ class HttpWebhookSender:
         await self._client.aclose()
 
     async def refused(self, url: str) -> str | None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return "the URL must be http(s)://host/…"
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
-            )
-        except OSError:
-            return f"the host {parts.hostname} does not resolve"
-        for info in infos:
-            why = refused_address(str(info[4][0]), self._allowed)
-            if why:
-                return why
-        return None
+        return await self._addresses.refused(url)
 
     async def send(self, url: str, headers: dict[str, str], body: bytes) -> SendResult:
         why = await self.refused(url)  # checked again at each send: DNS may have changed since registration

@@ -224,6 +224,9 @@ class Batch:
     # (its files are queued as they are stored, so results may be counted before the upload ends)
     receiving: bool = False
     version: int = 0  # bumped by every stored change; a change is stored only over the version it was made on
+    # a single-document extraction's own webhook: url, payload, secret and extractionId (called once it is final)
+    document_webhook: JsonObject | None = None
+    portfolio_doc_types: list[str] = field(default_factory=list)  # the document types a portfolio holds
 
     def start_processing(self, at: datetime) -> None:
         """Every file is stored: the batch moves on from uploading, to whatever its counters say."""

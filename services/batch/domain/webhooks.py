@@ -6,10 +6,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 import random
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -83,6 +81,9 @@ class Delivery:
     status: DeliveryStatus = DeliveryStatus.PENDING
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: datetime | None = None
+    # a delivery to a target of its own (a single-document extraction's webhook), not to an endpoint
+    url: str = ""
+    secret: str = ""
 
 
 def next_wait(attempts: int, schedule: tuple[float, ...], retry_after: float | None) -> float | None:
@@ -99,24 +100,4 @@ def next_wait(attempts: int, schedule: tuple[float, ...], retry_after: float | N
 def parse_retry_after(value: str | None) -> float | None:
     if value and value.strip().isdigit():
         return float(value.strip())
-    return None
-
-
-# Targets an endpoint may resolve to: public addresses, and what the operator allows on top
-# (OCRBATCH_WEBHOOK_ALLOW: a comma-separated list of loopback, private, link-local).
-_KINDS: dict[str, Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]] = {
-    "loopback": lambda ip: ip.is_loopback,
-    "private": lambda ip: ip.is_private and not ip.is_loopback and not ip.is_link_local,
-    "link-local": lambda ip: ip.is_link_local,
-}
-
-
-def refused_address(address: str, allowed: frozenset[str]) -> str | None:
-    """Why an address may not be called, or None when it may."""
-    ip = ipaddress.ip_address(address)
-    if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
-        return "this address cannot be a webhook target"
-    for kind, test in _KINDS.items():
-        if test(ip):
-            return None if kind in allowed else f"{kind} addresses are not allowed as webhook targets"
     return None

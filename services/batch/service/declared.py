@@ -1,20 +1,27 @@
 """Use cases of Sensible-style batches: declare up to 5000 document names at once, then receive each
-document's bytes on its own (through a signed upload URL the gateway checks) and queue its extraction."""
+document's bytes on its own (through a signed upload URL the gateway checks) and queue its extraction.
+
+A single-document extraction is a declared batch of one: its document comes by its upload URL, or the service
+fetches it from the client's URL (the webhook address rules apply) and uploads it as that URL would; a fetch
+that fails makes the extraction FAILED with the reason. It may have a webhook of its own, called once when the
+document is final."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from services.batch.domain.model import Batch, Record, Scope, Upload
 from services.batch.domain.rules import RecordStatus, clean_file_name
-from services.batch.domain.webhooks import EventType
+from services.batch.domain.webhooks import EventType, new_secret
 from services.batch.errors import AlreadyUploaded, InsufficientCredits, InvalidArgument, NotFound, TooLarge
-from services.batch.ports import Batches, Blobs, JobPublisher, Tenancy
+from services.batch.ports import Batches, Blobs, DocumentFetcher, FetchFailed, JobPublisher, Tenancy
 from services.batch.service.access import batch_in_scope, refused
 from services.batch.service.jobs import publish_records
 from services.batch.service.locales import checked_locale, locale_choice
@@ -27,6 +34,26 @@ from services.common.priorities import DEFAULT_PRIORITY
 log = logging.getLogger(__name__)
 MAX_DOCUMENTS = 5000
 MAX_DESCRIPTION_CHARS = 1000
+MAX_URL_CHARS = 2000  # as webhook URLs: longer is no address a browser or server keeps either
+MAX_WEBHOOK_PAYLOAD_CHARS = 10_000  # the client's own note echoed back to it, not a document
+MAX_PORTFOLIO_TYPES = 50
+MAX_TYPE_CHARS = 200  # as docType
+
+
+def shown_url(url: str) -> str:
+    """A URL as a failure reason shows it: without its query, which often holds a signature or a token."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}{parts.path}"
+
+
+@dataclass(frozen=True)
+class SingleDocument:
+    """What a single-document extraction adds to a declared batch of one."""
+
+    document_url: str = ""  # fetched by the service; empty: the document comes by its upload URL
+    webhook_url: str = ""
+    webhook_payload: str = ""  # JSON text, echoed back in the webhook's body
+    portfolio_doc_types: tuple[str, ...] = ()
 
 
 @dataclass
@@ -39,6 +66,40 @@ class DeclaredBatches:
     applier: ResultApplier
     max_file_bytes: int
     webhooks: WebhookEvents | None = None
+    fetcher: DocumentFetcher | None = None
+    fetch_timeout_s: float = 60.0
+    _fetches: set[asyncio.Task[None]] = field(default_factory=set, init=False)
+
+    async def _single(self, single: SingleDocument, names: list[str]) -> dict[str, Any] | None:
+        """Checks what a single-document extraction adds; its webhook (with a new secret) when it has one."""
+        if (single.document_url or single.webhook_url) and len(names) != 1:
+            raise InvalidArgument("document_url and webhook are for a single document")
+        if len(single.portfolio_doc_types) > MAX_PORTFOLIO_TYPES or any(
+            not t.strip() or len(t) > MAX_TYPE_CHARS for t in single.portfolio_doc_types
+        ):
+            raise InvalidArgument(f"types: at most {MAX_PORTFOLIO_TYPES} names of 1 to {MAX_TYPE_CHARS} characters")
+        if single.document_url:
+            if len(single.document_url) > MAX_URL_CHARS:
+                raise InvalidArgument(f"document_url is at most {MAX_URL_CHARS} characters")
+            if self.fetcher is None:
+                raise InvalidArgument("this service does not fetch documents by URL")
+            if why := await self.fetcher.refused(single.document_url):
+                raise InvalidArgument(f"document_url: {why}")
+        if not single.webhook_url:
+            return None
+        if len(single.webhook_url) > MAX_URL_CHARS:
+            raise InvalidArgument(f"webhook.url is at most {MAX_URL_CHARS} characters")
+        if len(single.webhook_payload) > MAX_WEBHOOK_PAYLOAD_CHARS:
+            raise InvalidArgument(f"webhook.payload is at most {MAX_WEBHOOK_PAYLOAD_CHARS} characters as JSON")
+        try:
+            payload = json.loads(single.webhook_payload) if single.webhook_payload else None
+        except ValueError:
+            raise InvalidArgument("webhook.payload must be JSON text") from None
+        if self.webhooks is None or self.fetcher is None:
+            raise InvalidArgument("this service sends no webhooks")
+        if why := await self.fetcher.refused(single.webhook_url):  # the same address rules as every webhook
+            raise InvalidArgument(f"webhook.url: {why}")
+        return {"url": single.webhook_url, "payload": payload, "secret": new_secret()}
 
     async def declare(
         self,
@@ -50,7 +111,10 @@ class DeclaredBatches:
         locale: str = "",
         page_range: str = "",
         portfolio_doc_types: list[str] | None = None,
+        single: SingleDocument | None = None,
     ) -> Batch:
+        single = single or SingleDocument()
+        portfolio_doc_types = portfolio_doc_types or [t for t in single.portfolio_doc_types if t.strip()]
         if not 1 <= len(names) <= MAX_DOCUMENTS:
             raise InvalidArgument(f"documentNames must hold 1 to {MAX_DOCUMENTS} names")
         if doc_type.strip() and portfolio_doc_types:
@@ -64,6 +128,7 @@ class DeclaredBatches:
             page_range = canonical(parse_pages(page_range))
         except PageRangeError as exc:
             raise InvalidArgument(f"pages: {exc}") from None
+        webhook = await self._single(single, names)
         candidates = []
         if portfolio_doc_types:
             candidates = await self.catalog.candidates(scope, portfolio_doc_types, "portfolioDocTypes")
@@ -114,10 +179,44 @@ class DeclaredBatches:
             metadata=metadata, locale=locale, candidates=candidates,
             total_files=len(records), record_ids=[r.id for r in records], description=description,
             waiting_files=len(records), template_snapshot=template, created_at=at, updated_at=at,
+            portfolio_doc_types=[t.strip() for t in portfolio_doc_types],
+            document_webhook=webhook | {"extractionId": records[0].id} if webhook else None,
         )  # fmt: skip
         batch.start_processing(at)  # every document waits: uploading
         await self.batches.add(batch, [], records)
+        if single.document_url:
+            task = asyncio.create_task(self.fetch(batch_id, records[0].id, single.document_url))
+            self._fetches.add(task)  # held until done: the loop keeps only weak references to tasks
+            task.add_done_callback(self._fetches.discard)
         return batch
+
+    async def fetch(self, batch_id: str, record_id: str, url: str) -> None:
+        """Fetches the batch's one document from its URL and uploads it, or fails its extraction with the reason."""
+        assert self.fetcher is not None
+        try:
+            async with asyncio.timeout(self.fetch_timeout_s):
+                async with self.fetcher.fetch(url, self.max_file_bytes) as fetched:
+                    await self.upload(batch_id, 0, fetched.mime_type, fetched.chunks)
+            return
+        except AlreadyUploaded:
+            return
+        except TimeoutError:
+            why = f"no complete answer within {self.fetch_timeout_s:g} s"
+        except (FetchFailed, TooLarge, InsufficientCredits, InvalidArgument) as exc:
+            why = str(exc)
+        except Exception:
+            log.exception("fetching the document of batch %s failed", batch_id)
+            why = "internal error"
+        error = f"could not fetch {shown_url(url)}: {why}"
+        record = await self.batches.fail_waiting(record_id, error, datetime.now(UTC))
+        if record is not None:
+            await self.applier.count(record)  # the batch of one is final: FAILED, and its webhooks go
+
+    async def close(self) -> None:
+        """Stops the fetches under way (their extractions stay WAITING)."""
+        for task in list(self._fetches):
+            task.cancel()
+        await asyncio.gather(*self._fetches, return_exceptions=True)
 
     async def describe(self, scope: Scope, batch_id: str, description: str) -> Batch:
         if len(description) > MAX_DESCRIPTION_CHARS:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -101,13 +101,23 @@ class WebhookAdmin:
         return reopened
 
 
+DOCUMENT_FINAL = "document.final"  # a single-document extraction's own webhook (no endpoint subscribes to it)
+
+
 class WebhookEvents:
     """Announces batch events: published to a durable queue, fanned out to the endpoints later."""
 
-    def __init__(self, bus: EventBus, webhooks: Webhooks, render: Callable[[Batch], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        webhooks: Webhooks,
+        render: Callable[[Batch], dict[str, Any]],
+        document: Callable[[str], Awaitable[dict[str, Any] | None]] | None = None,
+    ) -> None:
         self._bus = bus
         self._webhooks = webhooks  # keeps what the queue did not take, for republish_unsent()
         self._render = render  # the batch as GET batch shows it
+        self._document = document  # a record as GET /v0/documents/{id} shows it
 
     async def emit(self, batch: Batch, event_type: EventType) -> None:
         event_id = f"{batch.id}.{event_type.value}.{batch.version}"
@@ -118,6 +128,24 @@ class WebhookEvents:
         }
         event = {"id": event_id, "organizationId": batch.organization_id, "projectId": batch.project_id}
         event |= {"payload": payload}
+        await self._publish(event_id, event)
+
+    async def emit_document(self, batch: Batch) -> None:
+        """The single-document extraction's own webhook: its document as GET /v0/documents/{id} shows it, with
+        the payload the client gave, to the URL it gave, signed with the secret its declaration answered."""
+        hook = batch.document_webhook
+        if not hook or self._document is None:
+            return
+        document = await self._document(hook["extractionId"])
+        if document is None:
+            return
+        event_id = f"{batch.id}.{DOCUMENT_FINAL}.{batch.version}"
+        event = {"id": event_id, "organizationId": batch.organization_id, "projectId": batch.project_id}
+        event |= {"payload": {**document, "payload": hook.get("payload")}}
+        event |= {"target": {"url": hook["url"], "secret": hook["secret"]}}
+        await self._publish(event_id, event)
+
+    async def _publish(self, event_id: str, event: dict[str, Any]) -> None:
         try:
             await self._bus.publish_event(event_id, event)
         except PublishFailed as exc:
@@ -140,6 +168,7 @@ class WebhookEvents:
         """batch.completed when a change made the batch final."""
         if batch is not None and became_final(before, batch.status):
             await self.emit(batch, EventType.BATCH_COMPLETED)
+            await self.emit_document(batch)
 
 
 @dataclass
@@ -154,6 +183,14 @@ class WebhookDispatcher:
         scope = Scope(event["organizationId"], event["projectId"])
         payload = event["payload"]
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        if target := event.get("target"):  # one delivery, to the event's own URL
+            delivery_id = f"msg_{event['id'].replace('.', '_')}"
+            delivery = Delivery(
+                delivery_id, "", DOCUMENT_FINAL, body, datetime.now(UTC), url=target["url"], secret=target["secret"]
+            )
+            await self.webhooks.add_delivery(delivery)
+            await self.bus.publish_delivery(delivery_id, delivery_id)
+            return
         for endpoint in await self.webhooks.list(scope):
             if not endpoint.wants(payload["type"]):
                 continue
@@ -167,21 +204,26 @@ class WebhookDispatcher:
         delivery = await self.webhooks.get_delivery(delivery_id)
         if delivery is None or delivery.status != DeliveryStatus.PENDING:
             return None
-        endpoint = await self.webhooks.get(None, delivery.endpoint_id)
         now = datetime.now(UTC)
-        if endpoint is None or endpoint.disabled:
-            reason = "the endpoint was deleted" if endpoint is None else "the endpoint is disabled"
-            await self.webhooks.record_attempt(delivery_id, Attempt(now, 0, reason), DeliveryStatus.CANCELLED, None)
-            return None
+        endpoint = None
+        if delivery.url:  # a target of its own
+            url, secret = delivery.url, delivery.secret
+        else:
+            endpoint = await self.webhooks.get(None, delivery.endpoint_id)
+            if endpoint is None or endpoint.disabled:
+                reason = "the endpoint was deleted" if endpoint is None else "the endpoint is disabled"
+                await self.webhooks.record_attempt(delivery_id, Attempt(now, 0, reason), DeliveryStatus.CANCELLED, None)
+                return None
+            url, secret = endpoint.url, endpoint.secret
         timestamp = int(time.time())
         headers = {
             "content-type": "application/json",
             "user-agent": "ocrbatch-webhooks",
             "webhook-id": delivery.id,
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": signature(endpoint.secret, delivery.id, timestamp, delivery.body),
+            "webhook-signature": signature(secret, delivery.id, timestamp, delivery.body),
         }
-        result = await self.sender.send(endpoint.url, headers, delivery.body)
+        result = await self.sender.send(url, headers, delivery.body)
         attempt = Attempt(now, result.status_code, result.error)
         if 200 <= result.status_code < 300:
             await self.webhooks.record_attempt(delivery_id, attempt, DeliveryStatus.SUCCEEDED, None)
@@ -189,9 +231,10 @@ class WebhookDispatcher:
             return None
         metrics.WEBHOOK_DELIVERIES.labels("gone" if result.status_code == 410 else "failed").inc()
         if result.status_code == 410:
-            await self.webhooks.disable(endpoint.id, "the endpoint answered 410 Gone")
+            if endpoint is not None:
+                await self.webhooks.disable(endpoint.id, "the endpoint answered 410 Gone")
+                log.warning("webhook %s answered 410 Gone: disabled", endpoint.id)
             await self.webhooks.record_attempt(delivery_id, attempt, DeliveryStatus.CANCELLED, None)
-            log.warning("webhook %s answered 410 Gone: disabled", endpoint.id)
             return None
         wait = next_wait(len(delivery.attempts) + 1, self.schedule, result.retry_after)
         if wait is None:

@@ -4,21 +4,28 @@ range of them, PUT each document's bytes to its URL, follow each extraction, dow
 Field names and statuses are Sensible's. Where its document is silent: the batch id is ours (hex, not a
 UUID), upload URLs last OCRBATCH_UPLOAD_URL_TTL_S and take one upload each, an organization key passes
 `projectId` as a query parameter, and `configuration` is kept with the batch while the template named by
-`docType` decides the extraction."""
+`docType` decides the extraction.
+
+Single-document extractions (what Sensible's own client calls): `generate_upload_url` and `extract_from_url`
+declare a batch of one whose document comes by its signed upload URL, or is fetched by the batch service from the
+client's URL; `GET /v0/documents/{id}` follows it as any declared document, and `generate_excel/{id1},{id2},…`
+links to one XLSX of several."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 import grpc
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
-from services.common.convert import in_field_order, iso_or_none, record_status_name
+from services.common.api_json import sensible_document
+from services.common.convert import iso_or_none
 from services.common.page_ranges import canonical
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError, from_grpc
@@ -29,7 +36,6 @@ from services.gateway.uploads import checked_locale, checked_page_range
 router = APIRouter(prefix="/v0", tags=["sensible-style batches"])
 Auth = Annotated[Principal, Depends(authenticate)]
 EXCEL_URL_TTL_S = 15 * 60
-STATUS = {"waiting": "WAITING", "completed": "COMPLETE", "failed": "FAILED"}  # anything else: PROCESSING
 
 
 class DeclaredBatch(BaseModel):
@@ -51,6 +57,26 @@ class DeclaredBatch(BaseModel):
 
 class Description(BaseModel):
     description: str = Field(max_length=1000)
+
+
+class Webhook(BaseModel):
+    url: str = Field(min_length=1, max_length=2000, description="called once, when the extraction is final")
+    payload: Any = Field(None, description="any JSON value, sent back in the webhook's body as `payload`")
+
+
+class SingleExtraction(BaseModel):
+    webhook: Webhook | None = None
+    types: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=50, description="a portfolio: the types its documents are classified among"
+    )
+
+
+class UrlExtraction(SingleExtraction):
+    document_url: str = Field(min_length=1, max_length=2000, description="http(s) URL the document is fetched from")
+
+
+DEFAULT_DOCUMENT_NAME = "document"
+MAX_EXCEL_DOCUMENTS = 100  # as the export service's ExportRecords takes
 
 
 def _batch_json(batch: common_pb2.Batch) -> dict[str, Any]:
@@ -102,15 +128,202 @@ async def upload_urls(
     batch = await _batch(request, principal, batch_id, projectId)
     if not 0 <= start <= end < batch.total_files:
         raise ApiError(400, f"the range must satisfy 0 <= start <= end < {batch.total_files}")
-    signer, ttl = request.app.state.signer, request.app.state.settings.upload_url_ttl_s
-    base = public_base(request)
-    urls = []
-    for index in range(start, end + 1):
-        extraction_id = batch.processing_history_ids[index]  # in declaration order
-        expires, signature = signer.sign("upload", batch_id, str(index), extraction_id, ttl_s=ttl)
-        query = urlencode({"expires": expires, "signature": signature})
-        urls.append(f"{base}/v0/uploads/{batch_id}/{index}/{extraction_id}?{query}")
-    return urls
+    # in declaration order
+    return [_upload_url(request, batch_id, i, batch.processing_history_ids[i]) for i in range(start, end + 1)]
+
+
+def _upload_url(request: Request, batch_id: str, index: int, extraction_id: str) -> str:
+    """A signed URL that takes the index-th document of a declared batch, once, for OCRBATCH_UPLOAD_URL_TTL_S."""
+    ttl = request.app.state.settings.upload_url_ttl_s
+    expires, signature = request.app.state.signer.sign("upload", batch_id, str(index), extraction_id, ttl_s=ttl)
+    query = urlencode({"expires": expires, "signature": signature})
+    return f"{public_base(request)}/v0/uploads/{batch_id}/{index}/{extraction_id}?{query}"
+
+
+async def _declare_one(
+    request: Request,
+    principal: Principal,
+    project_id: str | None,
+    document_type: str,
+    configuration: str,
+    document_name: str,
+    body: SingleExtraction,
+    document_url: str = "",
+) -> common_pb2.Batch:
+    webhook = None
+    if body.webhook is not None:
+        payload = json.dumps(body.webhook.payload) if body.webhook.payload is not None else ""
+        webhook = batch_pb2.DocumentWebhook(url=body.webhook.url, payload=payload)
+    batch: common_pb2.Batch = await request.app.state.backends.batches.DeclareBatch(
+        batch_pb2.DeclareBatchRequest(
+            scope=await principal.scope(project_id),
+            document_names=[document_name.strip() or DEFAULT_DOCUMENT_NAME],
+            doc_type="" if body.types else document_type,  # a portfolio: its types decide
+            configuration=configuration,
+            document_url=document_url,
+            webhook=webhook,
+            portfolio_doc_types=body.types,
+        ),
+        timeout=60,
+    )
+    return batch
+
+
+def _extraction_json(
+    batch: common_pb2.Batch, document_type: str, document_name: str, environment: str
+) -> dict[str, Any]:
+    """A new single-document extraction as Sensible answers its creation."""
+    out: dict[str, Any] = {
+        "id": batch.processing_history_ids[0],
+        "created": iso_or_none(batch.created_at, batch.HasField("created_at")),
+        "type": document_type,
+        "status": "WAITING",
+        "document_name": document_name.strip() or DEFAULT_DOCUMENT_NAME,
+        "environment": environment or "production",
+        "batchId": batch.id,
+    }
+    if batch.portfolio_doc_types:
+        out["types"] = list(batch.portfolio_doc_types)
+    if batch.webhook_secret:  # the webhook's signing secret (Standard Webhooks), told only here
+        out["webhook_secret"] = batch.webhook_secret
+    return out
+
+
+async def _upload_extraction(
+    request: Request,
+    principal: Principal,
+    document_type: str,
+    configuration: str,
+    document_name: str,
+    environment: str,
+    body: SingleExtraction | None,
+    project_id: str | None,
+) -> dict[str, Any]:
+    batch = await _declare_one(
+        request, principal, project_id, document_type, configuration, document_name, body or SingleExtraction()
+    )
+    out = _extraction_json(batch, document_type, document_name, environment)
+    return out | {"upload_url": _upload_url(request, batch.id, 0, out["id"])}
+
+
+async def _url_extraction(
+    request: Request,
+    principal: Principal,
+    document_type: str,
+    configuration: str,
+    document_name: str,
+    environment: str,
+    body: UrlExtraction,
+    project_id: str | None,
+) -> dict[str, Any]:
+    name = document_name.strip() or unquote(urlsplit(body.document_url.strip()).path.rsplit("/", 1)[-1])
+    batch = await _declare_one(
+        request, principal, project_id, document_type, configuration, name, body, body.document_url.strip()
+    )
+    return _extraction_json(batch, document_type, name, environment)
+
+
+UPLOAD_URL_DOC = (
+    "A single-document extraction whose document is then PUT to `upload_url` (signed, single use, no key). "
+    "`document_type`: a template's id or name."
+)
+URL_DOC = (
+    "A single-document extraction of the document at `document_url`, which the service fetches (public addresses "
+    "only, unless OCRBATCH_WEBHOOK_ALLOW allows more; at most the upload size limit; within "
+    "OCRBATCH_URL_FETCH_TIMEOUT_S). A fetch that fails makes the extraction FAILED with the reason."
+)
+
+
+PORTFOLIO_DOC = (
+    " Without a document type in the path, the body's `types` (templates' ids or names) make it a portfolio: the "
+    "document is split into the documents it holds, each classified among those types (`documents` in its result)."
+)
+
+
+@router.post("/generate_upload_url", description=UPLOAD_URL_DOC + PORTFOLIO_DOC)
+async def generate_portfolio_upload_url(
+    request: Request,
+    principal: Auth,
+    body: SingleExtraction | None = None,
+    document_name: Annotated[str, Query(max_length=255)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    projectId: str | None = None,  # noqa: N803
+) -> dict[str, Any]:
+    if body is None or not body.types:
+        raise ApiError(400, "types: give the document types of the portfolio, or a document type in the path")
+    return await _upload_extraction(request, principal, "", "", document_name, environment, body, projectId)
+
+
+@router.post("/extract_from_url", description=URL_DOC + PORTFOLIO_DOC)
+async def extract_portfolio_from_url(
+    request: Request,
+    principal: Auth,
+    body: UrlExtraction,
+    document_name: Annotated[str, Query(max_length=255)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    projectId: str | None = None,  # noqa: N803
+) -> dict[str, Any]:
+    if not body.types:
+        raise ApiError(400, "types: give the document types of the portfolio, or a document type in the path")
+    return await _url_extraction(request, principal, "", "", document_name, environment, body, projectId)
+
+
+@router.post("/generate_upload_url/{document_type}", description=UPLOAD_URL_DOC)
+async def generate_upload_url(
+    request: Request,
+    principal: Auth,
+    document_type: str,
+    body: SingleExtraction | None = None,
+    document_name: Annotated[str, Query(max_length=255)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    projectId: str | None = None,  # noqa: N803
+) -> dict[str, Any]:
+    return await _upload_extraction(request, principal, document_type, "", document_name, environment, body, projectId)
+
+
+@router.post("/generate_upload_url/{document_type}/{configuration_name}", description=UPLOAD_URL_DOC)
+async def generate_upload_url_with_configuration(
+    request: Request,
+    principal: Auth,
+    document_type: str,
+    configuration_name: str,
+    body: SingleExtraction | None = None,
+    document_name: Annotated[str, Query(max_length=255)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    projectId: str | None = None,  # noqa: N803
+) -> dict[str, Any]:
+    return await _upload_extraction(
+        request, principal, document_type, configuration_name, document_name, environment, body, projectId
+    )
+
+
+@router.post("/extract_from_url/{document_type}", description=URL_DOC)
+async def extract_from_url(
+    request: Request,
+    principal: Auth,
+    document_type: str,
+    body: UrlExtraction,
+    document_name: Annotated[str, Query(max_length=255)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    projectId: str | None = None,  # noqa: N803
+) -> dict[str, Any]:
+    return await _url_extraction(request, principal, document_type, "", document_name, environment, body, projectId)
+
+
+@router.post("/extract_from_url/{document_type}/{configuration_name}", description=URL_DOC)
+async def extract_from_url_with_configuration(
+    request: Request,
+    principal: Auth,
+    document_type: str,
+    configuration_name: str,
+    body: UrlExtraction,
+    document_name: Annotated[str, Query(max_length=255)] = "",
+    environment: Annotated[str, Query(max_length=100)] = "",
+    projectId: str | None = None,  # noqa: N803
+) -> dict[str, Any]:
+    return await _url_extraction(
+        request, principal, document_type, configuration_name, document_name, environment, body, projectId
+    )
 
 
 @router.put(
@@ -185,22 +398,7 @@ async def get_document(
     record = await request.app.state.backends.batches.GetRecord(
         batch_pb2.GetRecordRequest(scope=await principal.scope(projectId), record_id=extraction_id), timeout=30
     )
-    status = STATUS.get(record_status_name(record.status), "PROCESSING")
-    out: dict[str, Any] = {
-        "id": record.id,
-        "created": iso_or_none(record.created_at, record.HasField("created_at")),
-        "completed": iso_or_none(record.completed_at, record.HasField("completed_at")),
-        "status": status,
-        "type": record.doc_type or record.template_name or record.template_id,  # the docType as the batch gave it
-        "document_name": record.file_name,
-        "parsed_document": in_field_order(record.processing_result, record.field_names)
-        if record.HasField("processing_result")
-        else None,
-        "batchId": record.batch_id,
-    }
-    if status == "FAILED":
-        out["error"] = record.error
-    return out
+    return sensible_document(record)
 
 
 @router.get("/generate_excel_from_batch/{batch_id}")
@@ -226,5 +424,50 @@ async def excel(
     scope = common_pb2.Scope(organization_id=org, project_id=project)
     call = request.app.state.backends.exports.ExportBatch(
         export_pb2.ExportBatchRequest(scope=scope, batch_id=batch_id, format="xlsx")
+    )
+    return await stream_export(call)
+
+
+@router.get("/generate_excel/{extraction_ids}")
+async def excel_link_of_documents(
+    request: Request,
+    principal: Auth,
+    extraction_ids: str,
+    projectId: str | None = None,  # noqa: N803
+) -> dict[str, str]:
+    """A signed link, good for 15 minutes, to one XLSX of the given extractions (comma-separated ids; the
+    completed ones are in it). Another organization's id → 401, an unknown one → 404."""
+    ids = list(dict.fromkeys(i.strip() for i in extraction_ids.split(",") if i.strip()))
+    if not 1 <= len(ids) <= MAX_EXCEL_DOCUMENTS:
+        raise ApiError(400, f"give 1 to {MAX_EXCEL_DOCUMENTS} extraction ids, separated by commas")
+    scope = await principal.scope(projectId)
+    complete = 0
+    for extraction_id in ids:  # each is the caller's before anything is signed
+        record = await request.app.state.backends.batches.GetRecord(
+            batch_pb2.GetRecordRequest(scope=scope, record_id=extraction_id), timeout=30
+        )
+        complete += record.status == common_pb2.RECORD_STATUS_COMPLETED
+    if not complete:
+        raise ApiError(400, "none of these extractions is complete yet")
+    joined = ",".join(ids)
+    parts = ("excel-documents", scope.organization_id, scope.project_id, joined)
+    expires, signature = request.app.state.signer.sign(*parts, ttl_s=EXCEL_URL_TTL_S)
+    query = urlencode(
+        {"org": scope.organization_id, "project": scope.project_id, "expires": expires, "signature": signature}
+    )
+    return {"url": f"{public_base(request)}/v0/excel_documents/{joined}?{query}"}
+
+
+@router.get("/excel_documents/{extraction_ids}", responses={403: {"description": "forged or expired link"}})
+async def excel_of_documents(
+    request: Request, extraction_ids: str, org: str = "", project: str = "", expires: int = 0, signature: str = ""
+) -> StreamingResponse:
+    if not request.app.state.signer.valid(
+        "excel-documents", org, project, extraction_ids, expires=expires, signature=signature
+    ):
+        raise ApiError(403, "the link is invalid or has expired")
+    scope = common_pb2.Scope(organization_id=org, project_id=project)
+    call = request.app.state.backends.exports.ExportRecords(
+        export_pb2.ExportRecordsRequest(scope=scope, record_ids=extraction_ids.split(","), format="xlsx")
     )
     return await stream_export(call)

@@ -5,7 +5,8 @@ import json
 import pytest
 from standardwebhooks import Webhook
 
-from services.batch.domain.webhooks import DEFAULT_SCHEDULE_S, new_secret, next_wait, refused_address, signature
+from services.batch.domain.addresses import refused_address
+from services.batch.domain.webhooks import DEFAULT_SCHEDULE_S, new_secret, next_wait, signature
 
 
 def test_our_signature_verifies_with_the_standard_webhooks_package():

@@ -502,6 +502,26 @@ class MongoBatches:
         await self._uploads.insert_one(upload_doc(upload))  # the batch lists it in document_uploaded
         return record_of(doc)
 
+    async def fail_waiting(self, record_id: str, error: str, at: datetime) -> Record | None:
+        key = oid(record_id)
+        if key is None:
+            return None
+        doc = await update_and_read(
+            self._records,
+            {"_id": key, "status": RecordStatus.WAITING},
+            {"$set": {"status": RecordStatus.FAILED, "error": error, "completedAt": at, "updatedAt": at}},
+        )
+        if doc is None:
+            return None
+        record = record_of(doc)
+        await self._move_counters(
+            record.batch_id,
+            {"waitingFiles": {"$gt": 0}},
+            {"$inc": {"waitingFiles": -1, "version": 1}, "$set": {"updatedAt": at}},
+            at,
+        )
+        return record
+
     # --- what a crash leaves behind ------------------------------------------------------------------
     async def sweep(self, older_than: datetime, blobs_collection: str = "blobs.files") -> SweepReport:
         """Settles what uploads interrupted by a crash left behind, older than `older_than`: records whose

@@ -119,6 +119,8 @@ def batch_doc(batch: Batch) -> Document:
         "createdAt": batch.created_at,
         "updatedAt": batch.updated_at,
         "version": batch.version,
+        "documentWebhook": batch.document_webhook,
+        "portfolioDocTypes": batch.portfolio_doc_types,
     }
 
 
@@ -151,6 +153,8 @@ def batch_of(doc: Document) -> Batch:
         created_at=doc["createdAt"],
         updated_at=doc.get("updatedAt") or doc["createdAt"],
         version=doc.get("version", 0),
+        document_webhook=doc.get("documentWebhook"),
+        portfolio_doc_types=list(doc.get("portfolioDocTypes") or []),
     )
 
 

@@ -61,6 +61,8 @@ def _delivery_of(doc: Document) -> Delivery:
         attempts=[Attempt(a["at"], a["statusCode"], a.get("error", "")) for a in doc.get("attempts", [])],
         next_attempt_at=doc.get("nextAttemptAt"),
         created_at=doc["createdAt"],
+        url=doc.get("url") or "",
+        secret=doc.get("secret") or "",
     )
 
 
@@ -120,6 +122,7 @@ class MongoWebhooks:
                     "attempts": [],
                     "nextAttemptAt": delivery.next_attempt_at,
                     "createdAt": delivery.created_at,
+                    **({"url": delivery.url, "secret": delivery.secret} if delivery.url else {}),
                 }
             )
         except DuplicateKeyError:

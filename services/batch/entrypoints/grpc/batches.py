@@ -14,7 +14,7 @@ from services.batch.ports import Corrections
 from services.batch.service import history
 from services.batch.service.access import batch_in_scope, record_in_scope, refused
 from services.batch.service.corrections import RecordReview
-from services.batch.service.declared import DeclaredBatches
+from services.batch.service.declared import DeclaredBatches, SingleDocument
 from services.batch.service.results import ResultApplier
 from services.batch.service.uploads import BatchUpload, UploadPorts
 from services.common.convert import batch_status_name, record_status_name, struct_to_dict
@@ -166,6 +166,12 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
 
     @mapped_errors
     async def DeclareBatch(self, request: batch_pb2.DeclareBatchRequest, context: Any) -> common_pb2.Batch:
+        single = SingleDocument(
+            document_url=request.document_url.strip(),
+            webhook_url=request.webhook.url.strip(),
+            webhook_payload=request.webhook.payload,
+            portfolio_doc_types=tuple(request.portfolio_doc_types),
+        )
         batch = await self._declared.declare(
             scope_of(request.scope),
             list(request.document_names),
@@ -175,8 +181,12 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.locale,
             request.page_range,
             list(request.portfolio_doc_types),
+            single,
         )
-        return batch_message(batch)
+        message = batch_message(batch)
+        if batch.document_webhook:
+            message.webhook_secret = batch.document_webhook["secret"]  # told once, to whoever declared it
+        return message
 
     @mapped_errors
     async def UpdateBatch(self, request: batch_pb2.UpdateBatchRequest, context: Any) -> common_pb2.Batch:
