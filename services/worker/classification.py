@@ -224,11 +224,20 @@ def classify(
     locale: LocaleHint | None = None,
     examples: list[jobs_pb2.Example] | None = None,
     scorer: Scorer | None = None,
+    *,
+    split: bool = True,
 ) -> list[Part]:
-    """The documents in the pages, in page order, each classified among the candidates and extracted."""
+    """The documents in the pages, in page order, each classified among the candidates and extracted (`split`
+    False: the pages are one document)."""
     scorer = scorer or fitted_scorer()
     if not pages:
         return []
+    if not split:
+        weighed = weigh(candidates, pages, scorer, locale, examples)
+        kind, confidence = weighed.verdict()
+        template = next((c.template for c in candidates if c.type == kind), None)
+        extracted = weighed.found[kind].extracted if template is not None else None
+        return [Part(kind, template, pages, confidence, weighed.scores, extracted)]
     marks = [page_of(page) for page in pages]
     per_page = [weigh(candidates, [page], scorer, locale, examples) for page in pages]
     groups: list[list[int]] = [[0]]

@@ -91,6 +91,7 @@ def read_document(
     page_numbers: list[int] | None = None,
     on_page: Callable[[int, int], None] | None = None,
     candidates: list[Candidate] | None = None,
+    one_document: bool = False,
 ) -> DocumentText:
     """Text layer or plain text where the file has it, PP-OCR for every other page (in the alphabet its script needs,
     read_page); then the template, with what people's corrections in the project taught (`examples`). `page_numbers`:
@@ -114,7 +115,7 @@ def read_document(
             on_page(len(pages), page.of)
     document = DocumentText(text="\n\n".join(texts), pages=pages)
     if candidates:
-        document.parts = classify(pages, candidates, locale, examples)
+        document.parts = classify(pages, candidates, locale, examples, split=not one_document)
         only = document.parts[0] if len(document.parts) == 1 else None
         if only is not None and only.extracted is not None:
             document.values, document.details = only.extracted.values, only.extracted.details

@@ -157,3 +157,26 @@ def test_a_declared_batch_names_docType_or_portfolioDocTypes_not_both(local_stac
         assert "portfolioDocTypes: 'payslip' names no template of this project" in unknown.json()["message"]
         fine = client.post("/v0/extract/batch", json={"documentNames": ["a.pdf"], "portfolioDocTypes": ["receipt"]})
         assert fine.status_code == 200, fine.text
+
+
+def test_sensibles_client_classifies_a_receipt_and_an_invoice_among_the_projects_templates(sdk, local_stack, tmp_path):  # noqa: F811
+    """`classify(path=…)` + `wait_for`: the download link answers 404 until the classification is done, then the
+    best-fitting template with its score and every template's score, best first (the generic one is no type)."""
+    import httpx
+
+    receipt, invoice = _receipt(), _invoice()
+    for doc, expected in ((receipt, "receipt"), (invoice, "invoice")):
+        path = tmp_path / doc.path.name
+        path.write_bytes(doc.data)
+        request = sdk.classify(path=str(path))
+        assert request["download_link"].startswith(local_stack.url + "/v0/classifications/")
+        result = sdk.wait_for(request)
+        assert result["document_type"]["id"] == expected, result
+        assert result["document_type"]["name"] == expected.capitalize()
+        summary = result["classification_summary"]
+        assert {entry["id"] for entry in summary} >= {"receipt", "invoice"} and "generic" not in {
+            e["id"] for e in summary
+        }
+        assert summary[0]["id"] == expected and summary[0]["score"] >= summary[-1]["score"]
+    forged = httpx.get(request["download_link"].replace("signature=", "signature=0"), timeout=30)
+    assert forged.status_code == 403

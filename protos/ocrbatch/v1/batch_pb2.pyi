@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DeclareBatchRequest(_message.Message):
-    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration", "locale", "page_range", "document_url", "webhook", "portfolio_doc_types")
+    __slots__ = ("scope", "document_names", "doc_type", "description", "configuration", "locale", "page_range", "document_url", "webhook", "portfolio_doc_types", "classify")
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_NAMES_FIELD_NUMBER: _ClassVar[int]
     DOC_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +23,7 @@ class DeclareBatchRequest(_message.Message):
     DOCUMENT_URL_FIELD_NUMBER: _ClassVar[int]
     WEBHOOK_FIELD_NUMBER: _ClassVar[int]
     PORTFOLIO_DOC_TYPES_FIELD_NUMBER: _ClassVar[int]
+    CLASSIFY_FIELD_NUMBER: _ClassVar[int]
     scope: _common_pb2.Scope
     document_names: _containers.RepeatedScalarFieldContainer[str]
     doc_type: str
@@ -33,7 +34,8 @@ class DeclareBatchRequest(_message.Message):
     document_url: str
     webhook: DocumentWebhook
     portfolio_doc_types: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ..., locale: _Optional[str] = ..., page_range: _Optional[str] = ..., document_url: _Optional[str] = ..., webhook: _Optional[_Union[DocumentWebhook, _Mapping]] = ..., portfolio_doc_types: _Optional[_Iterable[str]] = ...) -> None: ...
+    classify: bool
+    def __init__(self, scope: _Optional[_Union[_common_pb2.Scope, _Mapping]] = ..., document_names: _Optional[_Iterable[str]] = ..., doc_type: _Optional[str] = ..., description: _Optional[str] = ..., configuration: _Optional[str] = ..., locale: _Optional[str] = ..., page_range: _Optional[str] = ..., document_url: _Optional[str] = ..., webhook: _Optional[_Union[DocumentWebhook, _Mapping]] = ..., portfolio_doc_types: _Optional[_Iterable[str]] = ..., classify: _Optional[bool] = ...) -> None: ...
 
 class DocumentWebhook(_message.Message):
     __slots__ = ("url", "payload")

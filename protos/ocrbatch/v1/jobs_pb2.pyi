@@ -27,7 +27,7 @@ RESULT_KIND_FAILED: ResultKind
 RESULT_KIND_PROGRESS: ResultKind
 
 class OcrJob(_message.Message):
-    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source", "examples", "organization_id", "project_id", "quality", "page_range", "candidates")
+    __slots__ = ("record_id", "batch_id", "upload_id", "file_name", "mime_type", "file_size", "template_id", "priority", "generation", "template", "locale", "locale_source", "examples", "organization_id", "project_id", "quality", "page_range", "candidates", "one_document")
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -46,6 +46,7 @@ class OcrJob(_message.Message):
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     PAGE_RANGE_FIELD_NUMBER: _ClassVar[int]
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    ONE_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     batch_id: str
     upload_id: str
@@ -64,7 +65,8 @@ class OcrJob(_message.Message):
     quality: str
     page_range: str
     candidates: _containers.RepeatedCompositeFieldContainer[Candidate]
-    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ..., examples: _Optional[_Iterable[_Union[Example, _Mapping]]] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ...) -> None: ...
+    one_document: bool
+    def __init__(self, record_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., upload_id: _Optional[str] = ..., file_name: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., template_id: _Optional[str] = ..., priority: _Optional[str] = ..., generation: _Optional[int] = ..., template: _Optional[_Union[_templates_pb2.Template, _Mapping]] = ..., locale: _Optional[str] = ..., locale_source: _Optional[str] = ..., examples: _Optional[_Iterable[_Union[Example, _Mapping]]] = ..., organization_id: _Optional[str] = ..., project_id: _Optional[str] = ..., quality: _Optional[str] = ..., page_range: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ..., one_document: _Optional[bool] = ...) -> None: ...
 
 class Candidate(_message.Message):
     __slots__ = ("type", "template")

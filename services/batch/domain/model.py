@@ -161,6 +161,7 @@ class Record:
     # fields and confidence are that part's)
     candidates: list[CandidateType] = field(default_factory=list)
     parts: list[common_pb2.DocumentPart] = field(default_factory=list)
+    one_document: bool = False  # a classification: the whole file is one document (no split)
 
     @property
     def fields_template(self) -> templates_pb2.Template | None:

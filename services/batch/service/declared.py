@@ -112,14 +112,18 @@ class DeclaredBatches:
         page_range: str = "",
         portfolio_doc_types: list[str] | None = None,
         single: SingleDocument | None = None,
+        *,
+        classify: bool = False,
     ) -> Batch:
         single = single or SingleDocument()
         portfolio_doc_types = portfolio_doc_types or [t for t in single.portfolio_doc_types if t.strip()]
         if not 1 <= len(names) <= MAX_DOCUMENTS:
             raise InvalidArgument(f"documentNames must hold 1 to {MAX_DOCUMENTS} names")
+        if classify and (doc_type.strip() or portfolio_doc_types or len(names) != 1):
+            raise InvalidArgument("a classification is of one document, among every template of the project")
         if doc_type.strip() and portfolio_doc_types:
             raise InvalidArgument("give docType or portfolioDocTypes, not both")
-        if not doc_type.strip() and not portfolio_doc_types:
+        if not doc_type.strip() and not portfolio_doc_types and not classify:
             raise InvalidArgument("docType is required (a template's id or name), or portfolioDocTypes")
         if len(description) > MAX_DESCRIPTION_CHARS:
             raise InvalidArgument(f"description is at most {MAX_DESCRIPTION_CHARS} characters")
@@ -130,7 +134,10 @@ class DeclaredBatches:
             raise InvalidArgument(f"pages: {exc}") from None
         webhook = await self._single(single, names)
         candidates = []
-        if portfolio_doc_types:
+        if classify:
+            candidates = await self.catalog.all_types(scope)
+            template = None
+        elif portfolio_doc_types:
             candidates = await self.catalog.candidates(scope, portfolio_doc_types, "portfolioDocTypes")
             template = None
         else:
@@ -165,6 +172,7 @@ class DeclaredBatches:
                     quality_asked=template.quality if template else "",
                     page_range=page_range,
                     doc_type=doc_type.strip(),
+                    one_document=classify,
                     result_format=(template.result_format if template else "") or "json",
                     priority=DEFAULT_PRIORITY,
                     created_at=at,

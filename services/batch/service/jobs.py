@@ -31,6 +31,7 @@ def job_for(record: Record) -> jobs_pb2.OcrJob:
         organization_id=record.organization_id,
         project_id=record.project_id,
         candidates=[jobs_pb2.Candidate(type=c.type, template=c.template) for c in record.candidates],
+        one_document=record.one_document,
     )
 
 

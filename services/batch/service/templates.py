@@ -61,6 +61,15 @@ class TemplateCatalog:
             out.append(CandidateType(name, template))
         return out
 
+    async def all_types(self, scope: Scope) -> list[CandidateType]:
+        """Every template of the project that is a type of document (the generic one is none), by its id."""
+        types = [CandidateType(t.id, t) for t in await self.list(scope) if not t.key_values]
+        if len(types) > MAX_CANDIDATES:
+            raise InvalidArgument(
+                f"the project has {len(types)} templates: a classification weighs at most {MAX_CANDIDATES}"
+            )
+        return types
+
     async def list(self, scope: Scope) -> list[templates_pb2.Template]:
         return [*BUILTIN_TEMPLATES.values(), *await self._templates.list(scope)]
 

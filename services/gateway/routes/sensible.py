@@ -23,9 +23,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2
+from ocrbatch.v1 import batch_pb2, common_pb2, export_pb2, templates_pb2
 from services.common.api_json import sensible_document
-from services.common.convert import iso_or_none
+from services.common.convert import iso_or_none, struct_to_dict
 from services.common.page_ranges import canonical
 from services.gateway.auth import Principal, authenticate
 from services.gateway.errors import ApiError, from_grpc
@@ -339,6 +339,12 @@ async def put_document(
     signer = request.app.state.signer
     if not signer.valid("upload", batch_id, str(index), extraction_id, expires=expires, signature=signature):
         raise ApiError(403, "the upload URL is invalid or has expired")
+    await _stream_document(request, batch_id, index)
+    return Response(status_code=200)
+
+
+async def _stream_document(request: Request, batch_id: str, index: int) -> None:
+    """The request's body, streamed to the batch service as a declared document's bytes (413 over the limit)."""
     limit = int(request.app.state.settings.max_file_mb * 1024 * 1024)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -363,7 +369,76 @@ async def put_document(
         await request.app.state.backends.batches.UploadDocument(parts(), timeout=600)
     except grpc.aio.AioRpcError as exc:
         raise from_grpc(exc) from None
-    return Response(status_code=200)
+
+
+CLASSIFICATION_LINK_TTL_S = 60 * 60  # a client polls its link until the classification is done: an hour is ample
+
+
+@router.post(
+    "/classify/async",
+    responses={413: {"description": "too large"}},
+    description="Classifies the document in the body (PDF or image bytes, as sent) among every template of the "
+    "project but the generic one, as one document. Answers at once with the classification's `id` and a "
+    "`download_link` (signed, no key, an hour) that answers 404 until it is done, then its result.",
+)
+async def classify_async(request: Request, principal: Auth, projectId: str | None = None) -> dict[str, str]:  # noqa: N803
+    scope = await principal.scope(projectId)
+    batch = await request.app.state.backends.batches.DeclareBatch(
+        batch_pb2.DeclareBatchRequest(scope=scope, document_names=["document"], classify=True), timeout=60
+    )
+    await _stream_document(request, batch.id, 0)
+    classification_id = batch.processing_history_ids[0]
+    parts = ("classification", scope.organization_id, scope.project_id, classification_id)
+    expires, signature = request.app.state.signer.sign(*parts, ttl_s=CLASSIFICATION_LINK_TTL_S)
+    query = urlencode(
+        {"org": scope.organization_id, "project": scope.project_id, "expires": expires, "signature": signature}
+    )
+    return {
+        "id": classification_id,
+        "download_link": f"{public_base(request)}/v0/classifications/{classification_id}?{query}",
+    }
+
+
+@router.get(
+    "/classifications/{classification_id}",
+    responses={403: {"description": "forged or expired link"}, 404: {"description": "not done yet"}},
+)
+async def classification_result(
+    request: Request, classification_id: str, org: str = "", project: str = "", expires: int = 0, signature: str = ""
+) -> dict[str, Any]:
+    """A classification's result, behind its signed link: the best-fitting document type (a template) and its
+    score, and every type's score, best first."""
+    if not request.app.state.signer.valid(
+        "classification", org, project, classification_id, expires=expires, signature=signature
+    ):
+        raise ApiError(403, "the link is invalid or has expired")
+    scope = common_pb2.Scope(organization_id=org, project_id=project)
+    record = await request.app.state.backends.batches.GetRecord(
+        batch_pb2.GetRecordRequest(scope=scope, record_id=classification_id), timeout=30
+    )
+    if record.status == common_pb2.RECORD_STATUS_FAILED:
+        raise ApiError(422, f"the document could not be classified: {record.error}")
+    if record.status != common_pb2.RECORD_STATUS_COMPLETED or not record.parts:
+        raise ApiError(404, "the classification is not done yet")
+    templates = await request.app.state.backends.templates.ListTemplates(
+        templates_pb2.ListTemplatesRequest(scope=scope), timeout=30
+    )
+    names = {t.id: t.name for t in templates.data}
+    part = record.parts[0]
+    scores = struct_to_dict(part.scores) if part.HasField("scores") else {}
+    summary = sorted(
+        (
+            {"id": kind, "name": names.get(kind, kind), "score": round(float(score), 4)}
+            for kind, score in scores.items()
+        ),
+        key=lambda entry: -float(entry["score"]),
+    )
+    best = (
+        {"id": part.template_id, "name": part.template_name, "score": round(part.confidence, 4)}
+        if part.template_id
+        else {"id": None, "name": "unknown", "score": round(part.confidence, 4)}  # none of them fits
+    )
+    return {"id": record.id, "status": "COMPLETE", "document_type": best, "classification_summary": summary}
 
 
 @router.get("/extract/batch/{batch_id}")

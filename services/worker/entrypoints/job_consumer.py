@@ -126,7 +126,16 @@ class JobConsumer:
             on_page = self._progress_of(job, delivery)
             candidates = [Candidate(c.type, c.template) for c in job.candidates]
             document = await asyncio.to_thread(
-                self._read, data, quality, template, locale, list(job.examples), pages, on_page, candidates
+                self._read,
+                data,
+                quality,
+                template,
+                locale,
+                list(job.examples),
+                pages,
+                on_page,
+                candidates,
+                job.one_document,
             )
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
             return Unreadable("document", str(exc))
@@ -149,6 +158,7 @@ class JobConsumer:
         pages: list[int],
         on_page: Callable[[int, int], None],
         candidates: list[Candidate],
+        one_document: bool,
     ) -> DocumentText:
         """In a thread: the engine of a quality no job asked for yet is made here, off the event loop."""
         engine = self._engines.engine(quality)
@@ -162,6 +172,7 @@ class JobConsumer:
             page_numbers=pages,
             on_page=on_page,
             candidates=candidates,
+            one_document=one_document,
         )
 
     def _progress_of(self, job: jobs_pb2.OcrJob, delivery: int) -> Callable[[int, int], None]:

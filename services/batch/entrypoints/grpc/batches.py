@@ -182,6 +182,7 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             request.page_range,
             list(request.portfolio_doc_types),
             single,
+            classify=request.classify,
         )
         message = batch_message(batch)
         if batch.document_webhook:

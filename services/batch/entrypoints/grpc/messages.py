@@ -79,6 +79,7 @@ def record_message(r: Record) -> common_pb2.Record:
         doc_type=r.doc_type,
         candidate_types=[c.type for c in r.candidates],
         parts=r.parts,
+        one_document=r.one_document,
         attempts=r.attempts,
         error=r.error or "",
         retried_at=stamp(r.retried_at),
