@@ -120,6 +120,8 @@ def read_document(
         if only is not None and only.extracted is not None:
             document.values, document.details = only.extracted.values, only.extracted.details
             document.needs_review, document.issuer_keys = only.extracted.needs_review, only.extracted.issuer_keys
+        else:  # a person looks at a file with a part of no type, or a part whose fields need it
+            document.needs_review = any(p.extracted is None or p.extracted.needs_review for p in document.parts)
     elif template is not None:
         extracted = extract(template, pages, document.text, locale, examples)  # on the pages read upright
         document.values, document.details = extracted.values, extracted.details

@@ -76,10 +76,13 @@ def parts_fields(record_id: str, parts: list[common_pb2.DocumentPart]) -> Docume
         copy.CopyFrom(part)
         copy.id = f"{record_id}-{n}"
         stored.append(part_doc(copy))
-    fields: Document = {"parts": stored}
-    if len(parts) == 1 and parts[0].template_id:
-        fields |= {"templateId": parts[0].template_id, "templateName": parts[0].template_name}
-    return fields
+    only = parts[0] if len(parts) == 1 and parts[0].template_id else None
+    # several documents (or one of no type): the record has no template of its own, whatever an earlier reading had
+    return {
+        "parts": stored,
+        "templateId": only.template_id if only else None,
+        "templateName": only.template_name if only else None,
+    }
 
 
 def template_doc(template: templates_pb2.Template | None) -> Document | None:
