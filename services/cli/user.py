@@ -184,6 +184,7 @@ def submit(api: Api, args: argparse.Namespace) -> int:
         raise CliError("--export needs -o/--output")
     fields = (
         ("templateId", args.template),
+        ("templateIds", ",".join(args.classify)),
         ("name", args.name),
         ("priority", args.priority),
         ("locale", args.locale),
@@ -327,6 +328,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser("submit", parents=[common], help="upload files as a batch; --wait to follow it")
     p.add_argument("files", nargs="+")
     p.add_argument("--template", default="", help="a template id, e.g. invoice, receipt, generic")
+    p.add_argument(
+        "--classify",
+        nargs="+",
+        default=[],
+        metavar="TEMPLATE",
+        help="instead of --template: templates each file (each document in a PDF) is classified among",
+    )
     p.add_argument("--name", default="")
     p.add_argument("--priority", choices=PRIORITIES, default="")
     p.add_argument(

@@ -103,6 +103,20 @@ def test_a_single_receipt_uploaded_with_template_ids_is_read_with_the_receipt_te
     assert [p["type"] for p in record["parts"]] == ["receipt"]
 
 
+def test_the_cli_classifies_each_file_among_the_templates_it_names(local_stack, tmp_path):
+    import json
+
+    from tests.e2e.test_locales import cli
+
+    receipt = _receipt()
+    (tmp_path / receipt.path.name).write_bytes(receipt.data)
+    done = cli(local_stack, "submit", str(tmp_path / receipt.path.name), "--classify", "invoice", "receipt", "--json")
+    assert done.returncode == 0, done.stderr
+    with local_stack.client() as client:
+        record = wait_record(client, json.loads(done.stdout), within_s=180)
+    assert record["candidateTypes"] == ["invoice", "receipt"] and record["templateId"] == "receipt"
+
+
 def test_wrong_template_lists_are_400_naming_them_and_nothing_is_stored(local_stack):
     with local_stack.client() as client:
         before = batch_count(client)
