@@ -91,7 +91,7 @@ async def test_a_document_is_read_with_the_locale_its_job_carries_and_where_it_c
     extraction makes of it is its own affair), so the reading is recorded here instead of run."""
     given: list[tuple[bytes, LocaleHint | None]] = []
 
-    def read(data, engine, limits, template=None, locale=None, examples=None, page_numbers=None, on_page=None):
+    def read(data, engine, limits, template=None, locale=None, examples=None, page_numbers=None, on_page=None, **_):
         given.append((data, locale))
         return DocumentText(text=data.decode(), pages=[])
 
