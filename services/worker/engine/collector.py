@@ -18,6 +18,9 @@ from services.worker.engine.port import Box, OcrLine
 # figure on one H100), so a few milliseconds cost little and let the pages of concurrent jobs meet; a page is never
 # held when every job reading already has one waiting.
 MAX_WAIT_S = 0.005
+# While gathering, the count of jobs reading is looked at again this often: a job that ends its reading without a
+# page to give lets the batch go at once rather than after MAX_WAIT_S.
+RECOUNT_S = 0.001
 
 
 class PageBatchEngine(Protocol):
@@ -48,14 +51,15 @@ class PageCollector:
         *,
         max_pages: int,
         readers: Callable[[], int] = lambda: 1,
-        max_wait_s: float = MAX_WAIT_S,
+        max_wait_s: float | None = None,
     ) -> None:
+        """`max_wait_s`: MAX_WAIT_S when None."""
         self.engine = engine
         self.name = engine.name
         self.alphabet = getattr(engine, "alphabet", "")
         self.max_pages = max(1, max_pages)
         self._readers = readers
-        self._max_wait_s = max_wait_s
+        self._max_wait_s = MAX_WAIT_S if max_wait_s is None else max_wait_s
         self._changed = threading.Condition()
         self._waiting: list[_Request] = []
         self._gathering = False
@@ -94,7 +98,7 @@ class PageCollector:
             try:
                 deadline = time.monotonic() + self._max_wait_s
                 while not self._full() and (left := deadline - time.monotonic()) > 0:
-                    self._changed.wait(left)
+                    self._changed.wait(min(left, RECOUNT_S))
                 batch, self._waiting = self._waiting[: self.max_pages], self._waiting[self.max_pages :]
                 for request in batch:
                     request.taken = True
