@@ -65,6 +65,16 @@ def _say_no_cuda(why: str = "") -> None:
     log.warning("OCRBATCH_OCR_ENGINE=onnxruntime-gpu: %s; reading on the CPU provider", why)
 
 
+def _load_cuda_libraries() -> None:
+    """The CUDA and cuDNN libraries of the `gpu` extra's pip wheels (nvidia-*), loaded before the first session: the
+    image has no CUDA install of its own, only the node's driver."""
+    import onnxruntime
+
+    preload = getattr(onnxruntime, "preload_dlls", None)
+    if preload is not None:
+        preload()
+
+
 @dataclass
 class _Page:
     original: np.ndarray
@@ -106,6 +116,8 @@ class BatchedEngine:
         if cuda and not cuda_available():
             _say_no_cuda()
             cuda = False
+        if cuda:
+            _load_cuda_libraries()
         self.device = "cuda" if cuda else "cpu"
         self._reader = RapidOcrEngine(
             threads=threads,
