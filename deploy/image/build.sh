@@ -10,7 +10,7 @@ work="$root/build/image"
 target="${OCRBATCH_IMAGE_TARGET:-cpu}"  # cpu, or gpu: the GPU workers' image (the `gpu` extra's wheels too)
 case "$target" in
   cpu) tag="${OCRBATCH_IMAGE:-ocrbatch:0.1.0}" ;;
-  gpu) tag="${OCRBATCH_IMAGE:-ocrbatch:0.1.0-gpu}" ;;
+  gpu) tag="${OCRBATCH_IMAGE:-ocrbatch-gpu:0.1.0}" ;;
   *) echo "OCRBATCH_IMAGE_TARGET: cpu or gpu, not $target" >&2; exit 2 ;;
 esac
 python="${PYTHON:-$root/.venv/bin/python}"

@@ -14,8 +14,8 @@ import numpy as np
 
 from services.worker.engine.port import Box, OcrLine
 
-# How long a page waits for others to share its batch. A GPU reads a batched page in about 7.5 ms (the issue's
-# figure on one H100), so a few milliseconds cost little and let the pages of concurrent jobs meet; a page is never
+# How long a page waits for others to share its batch. A data-centre GPU reads a batched page in about 7.5 ms (the
+# issue's measurement), so a few milliseconds cost little and let the pages of concurrent jobs meet; a page is never
 # held when every job reading already has one waiting.
 MAX_WAIT_S = 0.005
 # While gathering, the count of jobs reading is looked at again this often: a job that ends its reading without a
