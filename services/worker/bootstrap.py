@@ -16,6 +16,7 @@ from services.common.grpc_runtime import new_channel, new_server, set_serving, s
 from services.common.jetstream import ensure_topology
 from services.common.metrics import serve_metrics
 from services.common.telemetry import init_tracing
+from services.worker.consuming.engine_use import EngineUse
 from services.worker.documents import Limits
 from services.worker.engine.port import OcrEngine
 from services.worker.engine.qualities import EnginesByQuality
@@ -63,9 +64,10 @@ async def serve(settings: WorkerSettings) -> None:
             await set_serving(health, [], False)
 
         serve_metrics(settings.metrics_port, settings.metrics_host)
+        engine_use = EngineUse()  # the consumer counts its jobs reading; the GPU engine's batches wait for them
         engines = await asyncio.to_thread(
             EnginesByQuality,
-            lambda quality: configured_engine(settings, quality=quality),
+            lambda quality: configured_engine(settings, quality=quality, readers=lambda: engine_use.jobs_reading),
             settings.ocr_quality,
             max_jobs=settings.engine_max_jobs,
             max_rss_mb=settings.engine_max_rss_mb,
@@ -90,10 +92,12 @@ async def serve(settings: WorkerSettings) -> None:
             worker_id=settings.worker_id,
             max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
             ack_wait_s=settings.job_ack_wait_s,
+            concurrency=settings.worker_concurrency,
+            engine_use=engine_use,
         )
         if health_server is not None:
             await set_serving(health, [], True)
             stack.push_async_callback(health_server.stop, settings.grace_period_s)
-        log.info("worker %s consuming jobs", settings.worker_id)
+        log.info("worker %s consuming jobs, %d at a time", settings.worker_id, settings.worker_concurrency)
         await consumer.run(stop)
         log.info("worker %s stopping after %d jobs", settings.worker_id, consumer.jobs_done)

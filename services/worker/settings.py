@@ -19,7 +19,9 @@ class WorkerSettings(CommonSettings):
     # OpenVINO by measurement (bench/ocr_speed.py, real receipts, one thread): 0.78 s a page against 1.29 s
     # at the same word F1 (0.903 / 0.905), for 1.1 GB resident against 0.7 GB, on a CPU with bfloat16 (which
     # OpenVINO then uses by itself); without bfloat16 both runtimes read about as fast.
-    ocr_engine: Literal["openvino", "onnxruntime", "rapidocr"] = "openvino"
+    # onnxruntime-gpu: ONNX Runtime's CUDA provider (the `gpu` extra), the same models read in batches across the pages
+    # of concurrent jobs (engine/batched.py); on the CPU provider, said once in the log, where no GPU is visible.
+    ocr_engine: Literal["openvino", "onnxruntime", "rapidocr", "onnxruntime-gpu"] = "openvino"
     # small or tiny PP-OCRv6 models. tiny reads 2.7x the pages per core (0.29 s a real receipt against 0.78 s)
     # at a lower word F1 (0.78 against 0.90; Tesseract 0.72): bench/ocr_speed.py, README.
     ocr_model: Literal["small", "tiny"] = "small"
@@ -33,6 +35,15 @@ class WorkerSettings(CommonSettings):
     # recognition model scores at every step of every line: a real receipt in 0.78 s against 0.86 s at the
     # same word F1. full reads Chinese and Japanese too (engine/alphabet.py, README).
     ocr_alphabet: Literal["latin", "full"] = "latin"
+    # Jobs a worker process reads at once. 1 on CPU workers (one process a core scales best); a GPU worker takes
+    # several so that their pages fill its batches (README, "GPU workers").
+    worker_concurrency: int = Field(default=1, ge=1)
+    # onnxruntime-gpu: pages a detection batch holds, lines a recognition batch holds, and the padding steps that
+    # let pages and lines of similar sizes share a batch (px; 32 and 0 pad as the CPU engine does: engine/batched.py).
+    ocr_batch_pages: int = Field(default=8, ge=1)
+    ocr_batch_lines: int = Field(default=64, ge=1)
+    ocr_det_pad: int = Field(default=256, ge=32)
+    ocr_rec_pad: int = Field(default=64, ge=0)
     # The angle classifier turns upside-down lines; off, it is faster and reads upright pages better.
     ocr_angle_cls: bool = False
     # Each scanned page's orientation (0 / 90 / 180 / 270) is decided before it is read, and it is read upright:

@@ -69,6 +69,10 @@ def test_keda_scales_the_workers_on_the_consumers_the_code_creates():
     docs = render("production")
     (scaled,) = [d for d in docs if d["kind"] == "ScaledObject"]
     assert scaled["spec"]["scaleTargetRef"]["name"] == "worker"
+    assert_scaled_on_the_job_consumers(scaled, docs)
+
+
+def assert_scaled_on_the_job_consumers(scaled: dict, docs: list[dict]) -> None:
     triggers = scaled["spec"]["triggers"]
     assert {t["type"] for t in triggers} == {"nats-jetstream"}
     assert {t["metadata"]["stream"] for t in triggers} == {JOBS_STREAM}
@@ -76,6 +80,39 @@ def test_keda_scales_the_workers_on_the_consumers_the_code_creates():
     nats = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "nats")
     monitoring = next(p["port"] for p in nats["spec"]["ports"] if p["name"] == "monitoring")
     assert all(t["metadata"]["natsServerMonitoringEndpoint"] == f"nats:{monitoring}" for t in triggers)
+
+
+def test_gpu_workers_take_one_gpu_each_read_on_it_and_scale_on_the_same_consumers():
+    """overlays/production-gpu: the CPU workers and, from components/gpu-workers, GPU workers of the image's gpu
+    target, each scaled by its own ScaledObject on the consumers the code creates."""
+    docs = render("production-gpu")
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    assert {"worker", "worker-gpu"} <= set(deployments)
+    pod = deployments["worker-gpu"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == 1
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env["OCRBATCH_OCR_ENGINE"] == "onnxruntime-gpu"
+    assert int(env["OCRBATCH_WORKER_CONCURRENCY"]) > 1
+    assert container["image"] == "registry.example.com/ocrbatch-gpu:0.1.0"
+    assert deployments["worker"]["spec"]["template"]["spec"]["containers"][0]["image"].endswith("/ocrbatch:0.1.0")
+    selectors = [d["spec"]["selector"]["matchLabels"] for d in deployments.values()]
+    assert len({tuple(sorted(s.items())) for s in selectors}) == len(selectors)  # no two Deployments share pods
+    scaled = {d["spec"]["scaleTargetRef"]["name"]: d for d in docs if d["kind"] == "ScaledObject"}
+    assert set(scaled) == {"worker", "worker-gpu"}
+    for one in scaled.values():
+        assert_scaled_on_the_job_consumers(one, docs)
+    allowed = {  # the GPU workers reach the batch service and NATS through the default deny
+        p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+        for p in docs
+        if p["kind"] == "NetworkPolicy"
+        and any(
+            f.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == "worker-gpu"
+            for rule in p["spec"].get("ingress", [])
+            for f in rule.get("from", [])
+        )
+    }
+    assert allowed == {"batch", "nats"}
 
 
 def test_only_the_gateway_is_open_to_the_outside():

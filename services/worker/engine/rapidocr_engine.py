@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +102,10 @@ class RapidOcrEngine:
         alphabet: str = "latin",
         angle_cls: bool = False,
         det_max_side: int = DET_MAX_SIDE,
+        cuda_options: dict[str, str] | None = None,
     ) -> None:
+        """`cuda_options`: ONNX Runtime's CUDA provider with these options (the batched GPU engine, engine/batched.py),
+        its CPU provider when None."""
         from rapidocr import EngineType, RapidOCR
 
         if backend not in BACKENDS:
@@ -143,6 +148,8 @@ class RapidOcrEngine:
                 "Cls.model_path": str(cls_model),
                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                "EngineConfig.onnxruntime.use_cuda": cuda_options is not None,
+                **{f"EngineConfig.onnxruntime.cuda_ep_cfg.{k}": v for k, v in (cuda_options or {}).items()},
                 "EngineConfig.openvino.inference_num_threads": threads,
                 # OpenVINO pins its threads to cores by default: every worker process on a node then
                 # pins to the same first cores, and two workers ran no faster than one (measured)
@@ -166,8 +173,17 @@ class RapidOcrEngine:
             f"-{PAGE_READING}"
         )
 
+    @property
+    def rapidocr(self) -> Any:
+        """The rapidocr pipeline this engine runs: its steps are reused by the batched engine (engine/batched.py)."""
+        return self._ocr
+
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
-        result = self._ocr(image)
+        return self.lines_of(self._ocr(image))
+
+    @staticmethod
+    def lines_of(result: Any) -> list[OcrLine]:
+        """A rapidocr result's lines."""
         if result.boxes is None or result.txts is None:
             return []
         lines = []
@@ -188,9 +204,13 @@ class RapidOcrEngine:
         return [(str(text), float(score)) for text, score in zip(read.txts, read.scores, strict=True)]
 
 
+GPU_ENGINE = "onnxruntime-gpu"
+
+
 def backend_of(name: str) -> str:
-    """OCRBATCH_OCR_ENGINE: onnxruntime or openvino (rapidocr is a synonym of onnxruntime)."""
-    backend = "onnxruntime" if name == "rapidocr" else name
+    """OCRBATCH_OCR_ENGINE: onnxruntime or openvino (rapidocr is a synonym of onnxruntime; onnxruntime-gpu runs
+    ONNX Runtime too, batched: engine/batched.py)."""
+    backend = "onnxruntime" if name in ("rapidocr", GPU_ENGINE) else name
     if backend not in BACKENDS:
         raise ValueError(f"unknown OCRBATCH_OCR_ENGINE {name!r}: one of {', '.join(BACKENDS)}")
     return backend
@@ -204,21 +224,31 @@ def create_engine(
     )
 
 
-def configured_engine(settings: WorkerSettings, threads: int | None = None, quality: str | None = None) -> OcrEngine:
+def configured_engine(
+    settings: WorkerSettings,
+    threads: int | None = None,
+    quality: str | None = None,
+    readers: Callable[[], int] | None = None,
+) -> OcrEngine:
     """The workers' engine for a reading quality (OCRBATCH_OCR_QUALITY when none is named), as OCRBATCH_OCR_ENGINE,
     _OCR_MODEL, _OCR_ALPHABET, _OCR_THREADS and _OCR_ANGLE_CLS configure it. `accurate` reads with the configured
     models; `fast` with the tiny pair and the small recogniser again on the header (engine/fast.py).
 
     With the latin alphabet, a pair that makes its full-alphabet engine when a page in Chinese or Japanese first
     needs it (most workers never do; such pages are read with the configured models in either quality): one
-    object, so the worker renews both where it renews one."""
+    object, so the worker renews both where it renews one.
+
+    onnxruntime-gpu: each engine is the batched one behind a collector that gathers the pages of the worker's
+    concurrent jobs into shared batches; `readers()` says how many jobs are reading (engine/collector.py)."""
 
     count = settings.ocr_threads if threads is None else threads
     quality = quality or settings.ocr_quality
     if quality not in QUALITIES:
         raise ValueError(f"unknown reading quality {quality!r}: one of {', '.join(QUALITIES)}")
 
-    def make(alphabet: str, model: str = settings.ocr_model) -> RapidOcrEngine:
+    def make(alphabet: str, model: str = settings.ocr_model) -> Any:
+        if settings.ocr_engine == GPU_ENGINE:
+            return batched_engine(settings, count, model, alphabet, readers)
         return create_engine(settings.ocr_engine, count, settings.ocr_angle_cls, model, alphabet)
 
     def reading(alphabet: str) -> OcrEngine:
@@ -232,8 +262,36 @@ def configured_engine(settings: WorkerSettings, threads: int | None = None, qual
     return reading(settings.ocr_alphabet)
 
 
+def batched_engine(
+    settings: WorkerSettings, threads: int, model: str, alphabet: str, readers: Callable[[], int] | None = None
+) -> OcrEngine:
+    """The GPU worker's engine (OCRBATCH_OCR_ENGINE=onnxruntime-gpu): batched PP-OCR behind a page collector."""
+    from services.worker.engine.batched import BatchedEngine
+    from services.worker.engine.collector import PageCollector
+
+    engine = BatchedEngine(
+        cuda=True,
+        threads=threads,
+        model=model,
+        alphabet=alphabet,
+        angle_cls=settings.ocr_angle_cls,
+        det_batch=settings.ocr_batch_pages,
+        rec_lines=settings.ocr_batch_lines,
+        det_step=settings.ocr_det_pad,
+        rec_step=settings.ocr_rec_pad,
+    )
+    return PageCollector(engine, max_pages=settings.ocr_batch_pages, readers=readers or (lambda: 1))
+
+
 def configured_engine_name(settings: WorkerSettings, quality: str | None = None) -> str:
     def name(model: str) -> str:
+        if settings.ocr_engine == GPU_ENGINE:
+            from services.worker.engine.batched import BatchedEngine
+
+            return BatchedEngine.configured_name(
+                model, settings.ocr_alphabet, settings.ocr_angle_cls, det_step=settings.ocr_det_pad,
+                rec_step=settings.ocr_rec_pad,
+            )  # fmt: skip
         return RapidOcrEngine.configured_name(
             backend_of(settings.ocr_engine), settings.ocr_angle_cls, model=model, alphabet=settings.ocr_alphabet
         )

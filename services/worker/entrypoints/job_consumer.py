@@ -1,14 +1,18 @@
-"""Consumes OCR jobs from the shared durable consumer, one at a time per process, and publishes results. Composes
-the parts in services/worker/consuming: the queue (which job next), the heartbeat, the job's file, the back-off
-while a backend is away, the result and the metrics."""
+"""Consumes OCR jobs from the shared durable consumer, OCRBATCH_WORKER_CONCURRENCY at a time per process (one by
+default), and publishes results. Composes the parts in services/worker/consuming: the queue (which job next), the
+heartbeat, the job's file, the back-off while a backend is away, the result, the metrics and the engine's use by
+concurrent jobs."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import nats.errors
@@ -23,6 +27,7 @@ from services.common.telemetry import extract_context
 from services.worker.classification import Candidate
 from services.worker.consuming import job_metrics
 from services.worker.consuming.backoff import Released, pause, until_reachable
+from services.worker.consuming.engine_use import EngineUse
 from services.worker.consuming.heartbeat import Heartbeat
 from services.worker.consuming.job_files import JobFiles
 from services.worker.consuming.queue import JobQueue, Subscriptions
@@ -48,7 +53,12 @@ class JobConsumer:
         worker_id: str,
         max_file_bytes: int,
         ack_wait_s: float,
+        concurrency: int = 1,
+        engine_use: EngineUse | None = None,
     ) -> None:
+        """`concurrency`: jobs taken and read at once, each in its own lane (its own pull subscriptions, its own
+        result in flight); each job is acked, beaten and given back exactly as a lone job is. `engine_use`: shared
+        with the engine's page collector, which batches the pages of the jobs reading (bootstrap)."""
         self._stop = asyncio.Event()
         self.queue = JobQueue(nc, js)
         self._files = JobFiles(files, max_file_bytes)
@@ -57,19 +67,28 @@ class JobConsumer:
         self._limits = limits
         self._ack_wait_s = ack_wait_s
         self.jobs_done = 0
-        self._finishing: asyncio.Task[None] | None = None  # the last job's result being published
+        self.concurrency = max(1, concurrency)
+        self.engine_use = engine_use or EngineUse()
+        self._lanes = [_Lane() for _ in range(self.concurrency)]
+        self._reading_threads = ThreadPoolExecutor(self.concurrency, thread_name_prefix="ocr-read")
         self._progress: set[asyncio.Task[None]] = set()  # progress messages on their way
 
     async def run(self, stop: asyncio.Event) -> None:
         self._stop = self._results.stop = stop
+        try:
+            await asyncio.gather(*(self._run_lane(lane, stop) for lane in self._lanes))
+        finally:
+            self._reading_threads.shutdown(wait=False)
+
+    async def _run_lane(self, lane: _Lane, stop: asyncio.Event) -> None:
         subs = await self.queue.subscribe()
         try:
             while not stop.is_set():
                 msg = await self._next_job(subs)
                 if msg is not None:  # finish the job in hand even when asked to stop: that is the graceful part
-                    await self.handle(msg)
+                    await self.handle(msg, lane)
         finally:
-            await self._finished()  # the last job's result is published and its job acked before the worker stops
+            await lane.finished()  # the last job's result is published and its job acked before the worker stops
             for sub in subs.values():  # a pull subscription left open makes nc.drain() wait for its full timeout
                 await sub.unsubscribe()
 
@@ -81,10 +100,11 @@ class JobConsumer:
             await pause(self._stop, 1.0)
             return None
 
-    async def handle(self, msg: Msg) -> None:
+    async def handle(self, msg: Msg, lane: _Lane | None = None) -> None:
         """Reads one job's file and recognises it; only the file itself can fail its record. Its result is
-        then published and the job acked while this worker takes its next job and reads that job's file
-        (`_finish`, one job at a time): the engine does not wait for NATS between jobs."""
+        then published and the job acked while this lane takes its next job and reads that job's file
+        (`_finish`, one job at a time a lane): the engine does not wait for NATS between jobs."""
+        lane = lane or self._lanes[0]
         job = jobs_pb2.OcrJob.FromString(msg.data)
         delivery = msg.metadata.num_delivered
         span = tracer.start_span("ocr job", context=extract_context(msg.headers), kind=trace.SpanKind.CONSUMER)
@@ -99,16 +119,11 @@ class JobConsumer:
                 return
             engine = self._engines.made(job.quality)  # between jobs: made again now and then (bounded memory)
             why = engine.renewal_due() if engine is not None else None  # cheap; the renewal off the event loop
-            if engine is not None and why:
-                await asyncio.to_thread(engine.renew, why)
-            await self._finished()  # the previous job's, done long ago: one result in flight at a time
+            if engine is not None and why:  # once no other job is reading with it
+                await self.engine_use.renew(engine, why)
+            await lane.finished()  # the previous job's, done long ago: one result in flight a lane
             # the task copies the current context, so the result's message carries this job's trace
-            self._finishing = asyncio.create_task(self._finish(msg, job, delivery, outcome, heartbeat, span))
-
-    async def _finished(self) -> None:
-        if self._finishing is not None:
-            await self._finishing
-            self._finishing = None
+            lane.finishing = asyncio.create_task(self._finish(msg, job, delivery, outcome, heartbeat, span))
 
     async def _recognise(self, job: jobs_pb2.OcrJob, delivery: int) -> Outcome:
         """The job's document read, or why its file cannot be read. Raises Released when the worker stops
@@ -125,7 +140,7 @@ class JobConsumer:
             pages = parse_pages(job.page_range)
             on_page = self._progress_of(job, delivery)
             candidates = [Candidate(c.type, c.template) for c in job.candidates]
-            document = await asyncio.to_thread(
+            read = functools.partial(
                 self._read,
                 data,
                 quality,
@@ -137,6 +152,12 @@ class JobConsumer:
                 candidates,
                 job.one_document,
             )
+            async with self.engine_use.reading():
+                # a thread a lane: a job counted as reading is never queued behind others for a thread; the
+                # current context goes with it, as asyncio.to_thread takes it
+                document = await asyncio.get_running_loop().run_in_executor(
+                    self._reading_threads, contextvars.copy_context().run, read
+                )
         except DocumentError as exc:  # the file itself is bad: retrying cannot help
             return Unreadable("document", str(exc))
         except PageRangeError as exc:  # checked at upload: only a job made by hand gets here
@@ -223,3 +244,15 @@ class JobConsumer:
         """The job's heartbeat stops and its span ends."""
         await heartbeat.stop()
         span.end()
+
+
+class _Lane:
+    """One of a worker's concurrent jobs in turn: the result of its last job on its way."""
+
+    def __init__(self) -> None:
+        self.finishing: asyncio.Task[None] | None = None
+
+    async def finished(self) -> None:
+        if self.finishing is not None:
+            await self.finishing
+            self.finishing = None
