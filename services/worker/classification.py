@@ -233,11 +233,7 @@ def classify(
     if not pages:
         return []
     if not split:
-        weighed = weigh(candidates, pages, scorer, locale, examples)
-        kind, confidence = weighed.verdict()
-        template = next((c.template for c in candidates if c.type == kind), None)
-        extracted = weighed.found[kind].extracted if template is not None else None
-        return [Part(kind, template, pages, confidence, weighed.scores, extracted)]
+        return [_part(candidates, pages, weigh(candidates, pages, scorer, locale, examples))]
     marks = [page_of(page) for page in pages]
     per_page = [weigh(candidates, [page], scorer, locale, examples) for page in pages]
     groups: list[list[int]] = [[0]]
@@ -250,11 +246,15 @@ def classify(
     for group in groups:
         chosen = [pages[i] for i in group]
         weighed = per_page[group[0]] if len(group) == 1 else weigh(candidates, chosen, scorer, locale, examples)
-        kind, confidence = weighed.verdict()
-        template = next((c.template for c in candidates if c.type == kind), None)
-        extracted = weighed.found[kind].extracted if template is not None else None
-        parts.append(Part(kind, template, chosen, confidence, weighed.scores, extracted))
+        parts.append(_part(candidates, chosen, weighed))
     return parts
+
+
+def _part(candidates: list[Candidate], pages: list[common_pb2.Page], weighed: Weighed) -> Part:
+    kind, confidence = weighed.verdict()
+    template = next((c.template for c in candidates if c.type == kind), None)
+    extracted = weighed.found[kind].extracted if template is not None else None
+    return Part(kind, template, pages, confidence, weighed.scores, extracted)
 
 
 def _continues(first: Weighed, page: Weighed, mark: tuple[int, int] | None) -> bool:
