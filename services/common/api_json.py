@@ -14,6 +14,7 @@ from services.common.convert import (
     struct_to_dict,
     value_of,
 )
+from services.common.page_ranges import canonical
 
 
 def batch_json(b: common_pb2.Batch, *, with_ids: bool = True) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def part_json(part: common_pb2.DocumentPart) -> dict[str, Any]:
         "type": part.type,
         "templateId": part.template_id or None,
         "templateName": part.template_name or None,
-        "pageRange": f"{part.start_page}-{part.end_page}" if part.end_page > part.start_page else str(part.start_page),
+        "pageRange": canonical(list(range(part.start_page, part.end_page + 1))),
         "startPage": part.start_page,
         "endPage": part.end_page,
         "classificationConfidence": round(part.confidence, 4),

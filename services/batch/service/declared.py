@@ -36,8 +36,6 @@ MAX_DOCUMENTS = 5000
 MAX_DESCRIPTION_CHARS = 1000
 MAX_URL_CHARS = 2000  # as webhook URLs: longer is no address a browser or server keeps either
 MAX_WEBHOOK_PAYLOAD_CHARS = 10_000  # the client's own note echoed back to it, not a document
-MAX_PORTFOLIO_TYPES = 50
-MAX_TYPE_CHARS = 200  # as docType
 
 
 def shown_url(url: str) -> str:
@@ -53,7 +51,6 @@ class SingleDocument:
     document_url: str = ""  # fetched by the service; empty: the document comes by its upload URL
     webhook_url: str = ""
     webhook_payload: str = ""  # JSON text, echoed back in the webhook's body
-    portfolio_doc_types: tuple[str, ...] = ()
 
 
 @dataclass
@@ -74,10 +71,6 @@ class DeclaredBatches:
         """Checks what a single-document extraction adds; its webhook (with a new secret) when it has one."""
         if (single.document_url or single.webhook_url) and len(names) != 1:
             raise InvalidArgument("document_url and webhook are for a single document")
-        if len(single.portfolio_doc_types) > MAX_PORTFOLIO_TYPES or any(
-            not t.strip() or len(t) > MAX_TYPE_CHARS for t in single.portfolio_doc_types
-        ):
-            raise InvalidArgument(f"types: at most {MAX_PORTFOLIO_TYPES} names of 1 to {MAX_TYPE_CHARS} characters")
         if single.document_url:
             if len(single.document_url) > MAX_URL_CHARS:
                 raise InvalidArgument(f"document_url is at most {MAX_URL_CHARS} characters")
@@ -116,7 +109,7 @@ class DeclaredBatches:
         classify: bool = False,
     ) -> Batch:
         single = single or SingleDocument()
-        portfolio_doc_types = portfolio_doc_types or [t for t in single.portfolio_doc_types if t.strip()]
+        portfolio_doc_types = portfolio_doc_types or []
         if not 1 <= len(names) <= MAX_DOCUMENTS:
             raise InvalidArgument(f"documentNames must hold 1 to {MAX_DOCUMENTS} names")
         if classify and (doc_type.strip() or portfolio_doc_types or len(names) != 1):

@@ -22,6 +22,7 @@ def _checked(template: templates_pb2.Template) -> templates_pb2.Template:
 
 
 MAX_CANDIDATES = 20  # types one file is classified among: each costs an extraction per page
+MAX_NAME_CHARS = 200  # a template's id or name as a client gives it (as docType)
 
 
 class TemplateCatalog:
@@ -48,9 +49,11 @@ class TemplateCatalog:
     async def candidates(self, scope: Scope, names: list[str], what: str) -> list[CandidateType]:
         """The templates a classified file may be, each by its id or name as the client gave it (`what`: the
         parameter's name, for errors); a name that fits none is refused."""
-        names = [n.strip() for n in names if n.strip()]
+        names = [n.strip() for n in names]
         if not 1 <= len(names) <= MAX_CANDIDATES:
             raise InvalidArgument(f"{what} must name 1 to {MAX_CANDIDATES} templates")
+        if any(not 1 <= len(n) <= MAX_NAME_CHARS for n in names):
+            raise InvalidArgument(f"{what}: each name is 1 to {MAX_NAME_CHARS} characters")
         if len(set(names)) != len(names):
             raise InvalidArgument(f"{what} names a template twice")
         out = []

@@ -170,7 +170,6 @@ class BatchServicer(batch_pb2_grpc.BatchServiceServicer):
             document_url=request.document_url.strip(),
             webhook_url=request.webhook.url.strip(),
             webhook_payload=request.webhook.payload,
-            portfolio_doc_types=tuple(request.portfolio_doc_types),
         )
         batch = await self._declared.declare(
             scope_of(request.scope),
