@@ -86,12 +86,7 @@ class Api:
             reply = self.client.request(method, path, params=params, **kwargs)
         except httpx.HTTPError as exc:
             raise CliError(f"cannot reach {self.target.url}: {exc}") from None
-        if reply.status_code >= 400:
-            try:
-                message = reply.json().get("message", reply.text)
-            except ValueError:
-                message = reply.text[:200]
-            raise CliError(f"{reply.status_code}: {message}")
+        _refused(reply)
         return reply
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -117,13 +112,19 @@ class Api:
             if reply.status_code == 409 and "retry-after" in reply.headers and time.monotonic() < deadline:
                 time.sleep(float(reply.headers["retry-after"]))
                 continue
-            if reply.status_code >= 400:
-                try:
-                    message = reply.json().get("message", reply.text)
-                except ValueError:
-                    message = reply.text[:200]
-                raise CliError(f"{reply.status_code}: {message}")
+            _refused(reply)
             return reply.json()
+
+
+def _refused(reply: httpx.Response) -> None:
+    """An answer of 400 or more, as the CLI's error: its status and the API's message."""
+    if reply.status_code < 400:
+        return
+    try:
+        message = reply.json().get("message", reply.text)
+    except ValueError:
+        message = reply.text[:200]
+    raise CliError(f"{reply.status_code}: {message}")
 
 
 def _print(args: argparse.Namespace, value: Any, text: str) -> None:
