@@ -16,6 +16,7 @@ from services.batch.domain.rules import (
     batch_status,
     progress,
 )
+from services.common.convert import struct_to_dict
 from services.common.flatten import flatten
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ class Record:
         if len(self.parts) > 1:  # each part is a row of its own: the columns of all of them
             names: dict[str, None] = {}
             for part in self.parts:
-                names.update(dict.fromkeys(flatten(_plain(part.processing_result))))
+                names.update(dict.fromkeys(flatten(struct_to_dict(part.processing_result))))
             return list(names)
         return list(flatten(self.processing_result or {}))
 
@@ -227,7 +228,6 @@ class Batch:
     version: int = 0  # bumped by every stored change; a change is stored only over the version it was made on
     # a single-document extraction's own webhook: url, payload, secret and extractionId (called once it is final)
     document_webhook: JsonObject | None = None
-    portfolio_doc_types: list[str] = field(default_factory=list)  # the document types a portfolio holds
 
     def start_processing(self, at: datetime) -> None:
         """Every file is stored: the batch moves on from uploading, to whatever its counters say."""
@@ -302,12 +302,6 @@ class Batch:
             "progress": self.progress,
             "status": self.status.value,
         }
-
-
-def _plain(struct: Any) -> JsonObject:
-    from google.protobuf.json_format import MessageToDict
-
-    return dict(MessageToDict(struct)) if struct is not None else {}
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,6 @@ class DeclaredBatches:
             metadata=metadata, locale=locale, candidates=candidates,
             total_files=len(records), record_ids=[r.id for r in records], description=description,
             waiting_files=len(records), template_snapshot=template, created_at=at, updated_at=at,
-            portfolio_doc_types=[t.strip() for t in portfolio_doc_types],
             document_webhook=webhook | {"extractionId": records[0].id} if webhook else None,
         )  # fmt: skip
         batch.start_processing(at)  # every document waits: uploading

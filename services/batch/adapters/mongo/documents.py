@@ -123,7 +123,6 @@ def batch_doc(batch: Batch) -> Document:
         "updatedAt": batch.updated_at,
         "version": batch.version,
         "documentWebhook": batch.document_webhook,
-        "portfolioDocTypes": batch.portfolio_doc_types,
     }
 
 
@@ -157,7 +156,6 @@ def batch_of(doc: Document) -> Batch:
         updated_at=doc.get("updatedAt") or doc["createdAt"],
         version=doc.get("version", 0),
         document_webhook=doc.get("documentWebhook"),
-        portfolio_doc_types=list(doc.get("portfolioDocTypes") or []),
     )
 
 

@@ -42,7 +42,7 @@ def batch_message(b: Batch) -> common_pb2.Batch:
         description=b.description,
         waiting_files=b.waiting_files,
         locale=b.locale,
-        portfolio_doc_types=b.portfolio_doc_types,
+        portfolio_doc_types=[c.type for c in b.candidates],
         created_at=stamp(b.created_at),
         updated_at=stamp(b.updated_at),
     )
