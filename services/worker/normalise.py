@@ -296,6 +296,16 @@ def _date_of(kind: str, m: re.Match[str], table: dict[str, int], order: str | No
     return Found(m.start(), m.end(), iso, clean, None, ambiguous, proves) if iso else None
 
 
+# A date alone in its cell (cells are joined by three spaces) whose separators OCR damaged: "05 02-18",
+# "05-05~18" (two different separators, a tilde for a dash), or that it printed without them: "27032018" (day,
+# month, four-digit year). Read only when nothing else on the line is a date, and never as written cleanly:
+# the scorer weighs it as the weaker form.
+_DAMAGED_DATE = re.compile(
+    r"^(\d{2})(?:\s?[-/.~]\s?|\s)(\d{2})(?:\s?[-/.~]\s?|\s)(\d{4}|\d{2})$|^(\d{2})(\d{2})((?:19|20)\d{2})$"
+)
+_CELLS = re.compile(r"\S+(?: {1,2}\S+)*")
+
+
 def find_dates(text: str, order: str | None = None, language: str | None = None) -> list[Found]:
     """Every date in the text as ISO: '25/12/2018', '29-12-17', '2018-03-23', '20180323', '12 MAR 2018',
     '25/FEB/2017', 'March 31, 2026', '31 mars 2026', '31. März 2026', '3 Julai 2018', "20OKT'18", 'Aug28'23'.
@@ -314,6 +324,12 @@ def find_dates(text: str, order: str | None = None, language: str | None = None)
                 continue
             if date_found := _date_of(kind, m, table, order):
                 found.append(date_found)
+    for cell in _CELLS.finditer(folded) if not found else ():
+        if m := _DAMAGED_DATE.match(cell.group()):
+            day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+            iso, ambiguous, _ = _numeric(int(day), int(month), _year(year), order)
+            if iso:  # …and proving no day-month order for the page: the digits may be misread
+                found.append(Found(cell.start(), cell.end(), iso, False, None, ambiguous, None))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -32,6 +32,7 @@ class RealDocument:
     truth: dict[str, Any]  # field name → expected value, in the template's normalised form
     lines: list[str] = field(default_factory=list)  # ground-truth text lines (sroie-dev only)
     issuer: str = ""  # who issued it: cross-validation folds never split one issuer's documents
+    country: str = ""  # where it was issued (ISO 3166-1 alpha-2), where the corpus says
 
     @property
     def data(self) -> bytes:
@@ -81,7 +82,15 @@ def _world(folder: Path) -> list[RealDocument]:
             "currency": key["currency"],
         }
         docs.append(
-            RealDocument(meta.stem, "receipts-world-dev", "receipt", image, truth, issuer=issuer_key(key["merchant"]))
+            RealDocument(
+                meta.stem,
+                "receipts-world-dev",
+                "receipt",
+                image,
+                truth,
+                issuer=issuer_key(key["merchant"]),
+                country=key["country"].upper(),
+            )
         )
     return docs
 

@@ -403,7 +403,6 @@ def _issuer_candidates(context: DocumentContext, others: list[str] | None) -> li
     greeting_names = [_squashed(str(c.value)) for c in greetings]
     row_cells = [(r, {_squashed(cell.text) for cell in r.cells} | {_squashed(r.text)}) for r in first_page]
     ranked_rows = sorted({c.row.index for c in candidates if c.how == "heading"})
-    header_rank = {index: rank for rank, index in enumerate(ranked_rows)}
     for candidate in candidates:
         name = _squashed(str(candidate.value))
         f = candidate.features
@@ -423,8 +422,9 @@ def _issuer_candidates(context: DocumentContext, others: list[str] | None) -> li
         )
         f["only_trade_words"] = float(not _trade_or_noise().sub("", str(candidate.value)).strip(" &.,-'"))
         f["decorated"] = float(bool(_DECORATION.search(candidate.printed)))
-        if candidate.how == "legal" and candidate.row in header:
-            f["legal_heading_rank"] = min(header_rank.get(candidate.row.index, 6), 6) / 6
+        if candidate.how == "legal":  # a legal line under the header's name lines names its operator, not its brand
+            above = sum(1 for index in ranked_rows if index < candidate.row.index)
+            f["legal_heading_rank"] = min(above, 6) / 6
     return candidates
 
 

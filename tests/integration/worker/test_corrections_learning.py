@@ -26,7 +26,7 @@ def test_the_following_receipts_of_a_corrected_issuer_keep_its_corrected_fields_
     assert {e.field for e in project.examples} >= {"merchant", "total"}
 
     tallies = corrections.accuracy(project, ocr.pages)
-    for (kind, name), (before, after) in tallies.items():
+    for (kind, name), (before, after, _) in tallies.items():
         if kind == "following":
             assert after.right >= before.right, f"{name}: {before} → {after}"
             if name in ("merchant", "total"):
