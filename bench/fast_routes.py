@@ -2,12 +2,12 @@
 corpora, by field accuracy and time, from one tiny reading of every page and one small-recogniser reading of
 every line it found (cached in .cache/fast-routes/, so routes are compared without reading again).
 
-Routes (letters combine): H the header rows (what engine/fast.py re-reads), L lines a label of the template
+Routes (letters combine): H the header rows (H5: only their first five lines), L lines a label of the template
 matches, A lines with an amount, T lines with a date, I lines with an identifier, C the lines of the extraction's
 candidates (winner and alternatives) on the tiny reading, X every line. Time is estimated as the tiny reading plus
 the share of lines re-read times the small recogniser's time for all of them (measured per page, one thread).
 
-Usage: python -m bench.fast_routes [--corpus sroie-dev] [--routes none,H,HL,HA,HAT,CH,X]
+Usage: python -m bench.fast_routes [--corpus sroie-dev] [--routes none,H,H5,HL,HA,HAT,CH,X] [--det-max-side 1280]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from services.common.templates import BUILTIN_TEMPLATES
 from services.worker.documents import Limits
 from services.worker.engine.fast import header_lines
 from services.worker.engine.port import OcrLine
+from services.worker.engine.rapidocr_engine import DET_MAX_SIDE
 from services.worker.extraction import extract
 from services.worker.extraction.labels import find_labels
 from services.worker.pipeline import read_document
@@ -47,10 +48,10 @@ def _key(text: str, box: Any) -> tuple[str, tuple[int, ...]]:
 class _Both:
     """The tiny pair's reading of a page, with the small recogniser's reading of each of its lines kept aside."""
 
-    def __init__(self) -> None:
+    def __init__(self, det_max_side: int) -> None:
         from services.worker.engine.rapidocr_engine import RapidOcrEngine
 
-        self.tiny = RapidOcrEngine(threads=1, backend="openvino", model="tiny")
+        self.tiny = RapidOcrEngine(threads=1, backend="openvino", model="tiny", det_max_side=det_max_side)
         self.small = RapidOcrEngine(threads=1, backend="openvino", model="small")
         self.name, self.alphabet = self.tiny.name, "latin"
         self.again: dict[tuple[str, tuple[int, ...]], tuple[str, float]] = {}
@@ -68,16 +69,16 @@ class _Both:
         return lines
 
 
-def readings(docs: list[real_corpora.RealDocument]) -> dict[str, dict[str, Any]]:
+def readings(docs: list[real_corpora.RealDocument], det_max_side: int) -> dict[str, dict[str, Any]]:
     CACHE.mkdir(parents=True, exist_ok=True)
     both: _Both | None = None
     out = {}
     for doc in docs:
         data = doc.path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        path = CACHE / f"{digest}.pkl"
+        path = CACHE / f"{digest}-det{det_max_side}.pkl"
         if not path.is_file():
-            both = both or _Both()
+            both = both or _Both(det_max_side)
             both.again, both.tiny_s, both.small_s = {}, 0.0, 0.0
             pages = read_document(data, both, Limits()).pages
             kept = {"pages": [p.SerializeToString() for p in pages], "again": both.again}
@@ -122,7 +123,8 @@ def chosen(page: common_pb2.Page, route: str, labels: tuple[str, ...], boxes: li
         return set(range(len(lines)))
     if "H" in route:
         as_ocr = [OcrLine(line.text, line.confidence, tuple((p.x, p.y) for p in line.box)) for line in lines]
-        picked.update(header_lines(as_ocr, page.height))
+        first = re.search(r"H(\d+)", route)  # H5: only the header's first five lines
+        picked.update(header_lines(as_ocr, page.height, int(first[1]) if first else None))
     for i, line in enumerate(lines):
         if (
             ("A" in route and AMOUNT.search(line.text))
@@ -167,11 +169,14 @@ def route_scores(route: str, docs: list[real_corpora.RealDocument], read: dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=real_corpora.CORPORA, default="sroie-dev")
-    parser.add_argument("--routes", default="none,H,HL,HA,HAT,CH,X")
+    parser.add_argument("--routes", default="none,H,H3,H5,H8,HL,HA,HAT,CH,X")
+    parser.add_argument(
+        "--det-max-side", type=int, default=DET_MAX_SIDE, help="the tiny detector's page size (longer side)"
+    )
     args = parser.parse_args()
     docs = real_corpora.load(args.corpus)
-    read = readings(docs)
-    print(f"{args.corpus}: {len(docs)} documents, one thread")
+    read = readings(docs, args.det_max_side)
+    print(f"{args.corpus}: {len(docs)} documents, one thread, tiny detection at ≤ {args.det_max_side} px")
     print(f"{'route':<7}{'reread':>8}{'s/doc':>8}{'word F1':>9}  fields")
     for route in args.routes.split(","):
         print(route_scores(route, docs, read))

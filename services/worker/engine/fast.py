@@ -28,11 +28,11 @@ class LineReader(Protocol):
     def read_lines(self, image: np.ndarray, boxes: list[Box]) -> list[tuple[str, float]]: ...
 
 
-def header_lines(lines: list[OcrLine], page_height: int) -> list[int]:
+def header_lines(lines: list[OcrLine], page_height: int, first: int | None = None) -> list[int]:
     """The indexes of the lines an issuer can come from: among the page's first rows, in its top part (the same
-    header as services/worker/extraction/issuer.py reads the issuer from)."""
+    header as services/worker/extraction/issuer.py reads the issuer from); only the `first` of them if given."""
     depth = HEADER_DEPTH * page_height
-    return [i for i, line in enumerate(lines[:HEADER_ROWS]) if min(y for _, y in line.box) < depth]
+    return [i for i, line in enumerate(lines[:HEADER_ROWS]) if min(y for _, y in line.box) < depth][:first]
 
 
 class FastEngine:

@@ -49,6 +49,7 @@ def test_the_header_is_the_first_rows_in_the_top_part_of_the_page():
     chosen = header_lines(lines, page_height=1000)
     assert chosen == list(range(HEADER_ROWS))  # the first rows; all of them in the top 45 %
     assert header_lines(lines, page_height=100) == [0, 1]  # a short page: only rows in its top part
+    assert header_lines(lines, page_height=1000, first=5) == [0, 1, 2, 3, 4]  # bench/fast_routes.py's H5
 
 
 def test_header_lines_are_read_again_and_the_rest_left_as_the_tiny_model_read_them():
