@@ -304,6 +304,12 @@ _DAMAGED_DATE = re.compile(
     r"^(\d{2})(?:\s?[-/.~]\s?|\s)(\d{2})(?:\s?[-/.~]\s?|\s)(\d{4}|\d{2})$|^(\d{2})(\d{2})((?:19|20)\d{2})$"
 )
 _CELLS = re.compile(r"\S+(?: {1,2}\S+)*")
+# A year-first date before a time whose separators OCR damaged: "时间:2018 10.19 13:35:34" read as
+# "00:2018 10.19 13:35:34" (a four-digit year, and a time after it, make it a date whatever stands between its
+# numbers)
+_DAMAGED_YEAR_FIRST = re.compile(
+    r"(?<![\d./-])((?:19|20)\d{2})\s?[-/. ~]\s?(\d{1,2})\s?[-/. ~]\s?(\d{1,2})(?=\s+\d{1,2}:\d{2}(?!\d))"
+)
 
 
 def find_dates(text: str, order: str | None = None, language: str | None = None) -> list[Found]:
@@ -324,6 +330,9 @@ def find_dates(text: str, order: str | None = None, language: str | None = None)
                 continue
             if date_found := _date_of(kind, m, table, order):
                 found.append(date_found)
+    for m in _DAMAGED_YEAR_FIRST.finditer(folded) if not found else ():
+        if iso := _valid(int(m[1]), int(m[2]), int(m[3])):
+            found.append(Found(m.start(), m.end(), iso, False, None, False, None))
     for cell in _CELLS.finditer(folded) if not found else ():
         if m := _DAMAGED_DATE.match(cell.group()):
             day, month, year = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])

@@ -256,13 +256,16 @@ def test_normalise_reads_by_the_locale_it_is_given():
         ("01:34PM   568017   05 02-18", "2018-02-05"),  # OCR read one dash as a space
         ("05:23PM   568268   05-05~18", "2018-05-05"),  # …and one as a tilde
         ("27032018   No :CS-20243", "2018-03-27"),  # printed without separators, day first
+        ("00:2018 10.19 13:35:34", "2018-10-19"),  # year first before a time, a slash read as a space
     ],
 )
-def test_a_date_whose_separators_ocr_damaged_is_read_when_it_stands_alone_in_its_cell(row, iso):
+def test_a_date_whose_separators_ocr_damaged_is_read_alone_in_its_cell_or_before_a_time(row, iso):
     [found] = find_dates(row)
     assert (found.value, found.clean, found.proves) == (iso, False, None)
 
 
-@pytest.mark.parametrize("row", ["05 X RM 12.50", "Qty 05 02-18 pcs", "Ref 27032018"])
+@pytest.mark.parametrize(
+    "row", ["05 X RM 12.50", "Qty 05 02-18 pcs", "Ref 27032018", "2018 10.19", "12018 10 19 10:00"]
+)
 def test_damaged_date_forms_are_not_read_inside_other_text(row):
     assert find_dates(row) == []
