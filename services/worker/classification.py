@@ -33,8 +33,9 @@ UNKNOWN = "unknown"
 FEATURES = ("type_words", "own_labels", "fields_found", "field_confidence", "table_rows")
 # Evidence counts are capped so one very wordy page cannot outweigh the rest. The word and label caps were chosen
 # by bench/portfolio.py's cross-validation (folds by issuer) among 3, 6, 10 and 20: 240, 246, 247 and 246 of 252
-# documents right at each one's best regularisation; at 3 the counts saturate, and an invoice printing three of a
-# receipt's words and ten of an invoice's looked like neither. The rows' cap: 5 and 10 alike.
+# documents right at each one's best regularisation (at C = 3: 232, 243, 247, 237); at 3 the counts saturate, and
+# an invoice printing three of a receipt's words and ten of an invoice's looked like either. The rows' cap: 5 and
+# 10 alike.
 TYPE_WORDS_CAP = 10
 OWN_LABELS_CAP = 10
 TABLE_ROWS_CAP = 5
@@ -154,7 +155,7 @@ def evidence(
     words = {m.label.casefold() for m in find_labels(text, type_words(template))}
     other_labels = set().union(*(_labels(o.template) for o in others)) if others else set()
     own = _labels(template) - other_labels
-    own_found = {m.label for m in find_labels(text, tuple(own))} if own else set()
+    own_found = {m.label for m in find_labels(text, tuple(sorted(own)))} if own else set()  # one order in every process
     wanted = [f for f in template.fields if not f.optional and f.rule.WhichOneof("kind") in ("label", "regex")]
     found = [f for f in wanted if extracted.values.get(f.name) not in (None, "", [])]
     confidence = [float(extracted.details.get(f.name, {}).get("confidence") or 0.0) for f in wanted]

@@ -141,8 +141,9 @@ def _matches(text: str, labels: tuple[str, ...]) -> tuple[LabelMatch, ...]:
                     found.append(LabelMatch(window[0][0], window[-1][1], ratio, n, entry.label))
         for entry, ratio in index.glued_in(word):
             found.append(LabelMatch(begin, end, ratio, len(entry.words), entry.label))
-    # the strongest first; a weaker match inside a stronger one's span is the same evidence
-    found.sort(key=lambda m: (-m.strength, m.start))
+    # the strongest first; a weaker match inside a stronger one's span is the same evidence (equal ones in the
+    # labels' order, so every process keeps the same one whatever order a set of label words iterated in)
+    found.sort(key=lambda m: (-m.strength, m.start, m.end, m.label))
     kept: list[LabelMatch] = []
     for match in found:
         if not any(match.overlaps(k) for k in kept):

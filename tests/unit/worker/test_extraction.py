@@ -4,6 +4,7 @@ reasons in words — and the scorers read from their fitted file with no learnin
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -114,3 +115,23 @@ def test_the_workers_score_without_scikit_learn():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_word_two_labels_match_equally_gives_the_same_label_in_every_worker_process():
+    """Workers are separate processes, each with its own string-hash seed; a label two languages' words fit
+    alike ("FACTURE": Dutch "Factuur", Spanish "Factura") is reported the same in all of them."""
+    code = (
+        "from services.worker.extraction.labels import find_labels;"
+        "print([m.label for m in find_labels('FACTURE N° 12', ('Factuur', 'Factura'))])"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2", "3", "4", "5", "6")
+    }
+    assert seen == {"['Factura']"}
