@@ -155,7 +155,7 @@ def evidence(
     words = {m.label.casefold() for m in find_labels(text, type_words(template))}
     other_labels = set().union(*(_labels(o.template) for o in others)) if others else set()
     own = _labels(template) - other_labels
-    own_found = {m.label for m in find_labels(text, tuple(sorted(own)))} if own else set()  # one order in every process
+    own_found = {m.label for m in find_labels(text, tuple(own))} if own else set()
     wanted = [f for f in template.fields if not f.optional and f.rule.WhichOneof("kind") in ("label", "regex")]
     found = [f for f in wanted if extracted.values.get(f.name) not in (None, "", [])]
     confidence = [float(extracted.details.get(f.name, {}).get("confidence") or 0.0) for f in wanted]
