@@ -76,8 +76,12 @@ def label_candidates(
         if not matches:
             continue
         blockers = find_labels(row.text, excluded + others)
-        for match in matches:
+        pending = list(matches)
+        while pending:
+            match = pending.pop(0)
             if any(b.overlaps(match) and b.strength >= match.strength and _one_cell(row, b) for b in blockers):
+                if not _one_cell(row, match):  # "Date | Facture #" read as "Date facture": "Date" may stand alone
+                    pending[:0] = _in_its_cells(row, match, labels)
                 continue  # the label is part of a stronger excluded one: SUB TOTAL, Due date
             if (
                 excluded
@@ -100,6 +104,17 @@ def label_candidates(
 
 def _one_cell(row: Row, match: LabelMatch) -> bool:
     return CELL_GAP not in row.text[match.start : match.end]
+
+
+def _in_its_cells(row: Row, match: LabelMatch, labels: list[str]) -> list[LabelMatch]:
+    """The labels a match across OCR boxes holds within each of its boxes, on their own."""
+    out, start = [], match.start
+    for cell in row.text[match.start : match.end].split(CELL_GAP):
+        out += [
+            LabelMatch(start + m.start, start + m.end, m.similarity, m.words, m.label) for m in find_labels(cell, labels)
+        ]
+        start += len(cell) + len(CELL_GAP)
+    return out
 
 
 def _aligned(

@@ -135,3 +135,18 @@ def test_a_word_two_labels_match_equally_gives_the_same_label_in_every_worker_pr
         for seed in ("1", "2", "3", "4", "5", "6")
     }
     assert seen == {"['Factura']"}
+
+
+def test_a_label_ocr_joined_to_the_next_column_header_still_labels_its_own_column():
+    """A header row of columns ("Date | Facture # | Date d'échéance") over their values: "Date" and "Facture #"
+    read together fit "Date facture", which the invoice number's own label "Facture #" blocks; the invoice
+    date is still the value under "Date", not the due date."""
+    header = "Date   Facture #   Date d'échéance   BC#"
+    values = "05/05/2015   FA05/2015/065555   04/07/2015   BC06930"
+    result = extract(BUILTIN_TEMPLATES["invoice"], page("Facture", "Lumber Inc", header, values), "")
+    detail = result.details["invoiceDate"]
+    assert (result.values["invoiceDate"], detail["candidate"]["how"], detail["candidate"]["label"]) == (
+        "2015-05-05",
+        "below",
+        "Date",
+    )
