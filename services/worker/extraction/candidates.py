@@ -110,9 +110,8 @@ def _in_its_cells(row: Row, match: LabelMatch, labels: list[str]) -> list[LabelM
     """The labels a match across OCR boxes holds within each of its boxes, on their own."""
     out, start = [], match.start
     for cell in row.text[match.start : match.end].split(CELL_GAP):
-        out += [
-            LabelMatch(start + m.start, start + m.end, m.similarity, m.words, m.label) for m in find_labels(cell, labels)
-        ]
+        found = find_labels(cell, labels)
+        out += [LabelMatch(start + m.start, start + m.end, m.similarity, m.words, m.label) for m in found]
         start += len(cell) + len(CELL_GAP)
     return out
 
