@@ -38,7 +38,7 @@ from services.batch.service.corrections import example_message, taught_example
 from services.common.examples import EXAMPLES_PER_JOB
 from services.common.templates import BUILTIN_TEMPLATES
 from services.worker.extraction import extract, read_context
-from services.worker.extraction.fields import field_candidates, field_scorer
+from services.worker.extraction.fields import field_candidates, field_scorer, other_labels
 from services.worker.extraction.fingerprint import issuer_keys
 from services.worker.extraction.learned import FEATURES, LEARNED_WEIGHTS_FILE, applicable
 from services.worker.extraction.scoring import model
@@ -180,8 +180,9 @@ def accuracy(p: Project, pages_of: Pages) -> dict[tuple[str, str], tuple[Tally, 
             right = real_corpora.field_right(name, truth, after.get(name))
             out[(kind, name)][0].add(real_corpora.field_right(name, truth, before.get(name)))
             out[(kind, name)][1].add(right)
-            others = [label for o in labelled.values() if o.name != name for label in o.rule.label.labels]
-            candidates = field_candidates(labelled[name], others, context) if name in labelled else []
+            candidates = (
+                field_candidates(labelled[name], other_labels(template, name), context) if name in labelled else []
+            )
             if any(real_corpora.field_right(name, truth, c.value) for c in candidates) or right:
                 out[(kind, name)][2].add(right)
     return out
@@ -203,8 +204,7 @@ def choices(p: Project, pages_of: Pages) -> list[Choice]:
         for f in labelled:
             if f.name not in truths or not taught.get(f.name):
                 continue
-            others = [label for o in labelled if o.name != f.name for label in o.rule.label.labels]
-            candidates = field_candidates(f, others, context, None, taught.get(f.name))
+            candidates = field_candidates(f, other_labels(template, f.name), context, None, taught.get(f.name))
             scorer = fitted.scorer(field_scorer(f, candidates))
             out.append(
                 Choice(

@@ -27,7 +27,7 @@ from ocrbatch.v1 import common_pb2
 from services.common.templates import BUILTIN_TEMPLATES
 from services.worker.extraction import read_context
 from services.worker.extraction.candidates import Candidate
-from services.worker.extraction.fields import field_candidates, field_scorer, ranked
+from services.worker.extraction.fields import field_candidates, field_scorer, other_labels, ranked
 from services.worker.extraction.scoring import FORMAT, WEIGHTS_FILE, Calibration, Scorer, shares
 from tests.support import real_corpora
 
@@ -104,8 +104,7 @@ def examples(
         for f in labelled:
             if f.name not in truths:
                 continue
-            others = [label for o in labelled if o.name != f.name for label in o.rule.label.labels]
-            candidates = field_candidates(f, others, context)
+            candidates = field_candidates(f, other_labels(template, f.name), context)
             key = field_scorer(f, candidates)
             out.append(
                 Example(

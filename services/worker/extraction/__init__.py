@@ -17,7 +17,7 @@ from typing import Any
 from ocrbatch.v1 import common_pb2, jobs_pb2, templates_pb2
 from services.common.templates import needs_review
 from services.worker.extraction.context import DocumentContext
-from services.worker.extraction.fields import choose_field, detail
+from services.worker.extraction.fields import choose_field, detail, other_labels
 from services.worker.extraction.fieldtypes import field_type
 from services.worker.extraction.fingerprint import issuer_keys
 from services.worker.extraction.layout import Row, visual_rows
@@ -105,7 +105,6 @@ def extract(
         out.values = {"keyValues": pairs, "text": text}
         out.details = {"keyValues": detail(pairs, 1.0 if pairs else 0.0, None, "keyValues")}
         return out
-    labelled = [f for f in template.fields if f.rule.WhichOneof("kind") == "label"]
     issuer: str | None = None
     # the issuer's name first: a legal name is read as that issuer's (the fields keep the template's order)
     for f in sorted(template.fields, key=lambda f: f.rule.label.role != "issuer"):
@@ -113,8 +112,7 @@ def extract(
         if kind == "regex":
             found = _regex(f.rule.regex, f.type, context)
         elif kind == "label":
-            others = [label for o in labelled if o.name != f.name for label in o.rule.label.labels]
-            found = choose_field(f, others, context, issuer, taught.get(f.name))
+            found = choose_field(f, other_labels(template, f.name), context, issuer, taught.get(f.name))
             if f.rule.label.role == "issuer" and issuer is None and found["value"]:
                 issuer = str(found["value"])
         else:

@@ -19,6 +19,16 @@ CLOSE = 0.15  # a runner-up whose share is within this of the winner's is report
 REPEATS = 2  # agreement counts up to this many other places printing the same value
 
 
+def other_labels(template: templates_pb2.Template, name: str) -> list[str]:
+    """The labels of the template's other label fields: a row one of them starts is that field's, not `name`'s."""
+    return [
+        label
+        for f in template.fields
+        if f.rule.WhichOneof("kind") == "label" and f.name != name
+        for label in f.rule.label.labels
+    ]
+
+
 def field_candidates(
     f: templates_pb2.TemplateField,
     others: list[str],
