@@ -2,12 +2,14 @@
 corpora, by field accuracy and time, from one tiny reading of every page and one small-recogniser reading of
 every line it found (cached in .cache/fast-routes/, so routes are compared without reading again).
 
-Routes (letters combine): H the header rows (H5: only their first five lines), L lines a label of the template
+Routes (letters combine): H the header rows (H5: only their first five lines), G the header rows the fitted gate
+wants (services/worker/engine/reread_gate.py: what `fast` reads again), L lines a label of the template
 matches, A lines with an amount, T lines with a date, I lines with an identifier, C the lines of the extraction's
 candidates (winner and alternatives) on the tiny reading, X every line. Time is estimated as the tiny reading plus
 the share of lines re-read times the small recogniser's time for all of them (measured per page, one thread).
 
-Usage: python -m bench.fast_routes [--corpus sroie-dev] [--routes none,H,H5,HL,HA,HAT,CH,X] [--det-max-side 1280]
+Usage: python -m bench.fast_routes [--corpus sroie-dev] [--routes none,H,G,H5,HL,HA,HAT,CH,X] [--det-max-side 1280]
+The gate itself is fitted by python -m bench.reread_gate_fit.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from services.worker.documents import Limits
 from services.worker.engine.fast import header_lines
 from services.worker.engine.port import OcrLine
 from services.worker.engine.rapidocr_engine import DET_MAX_SIDE
+from services.worker.engine.reread_gate import fitted_gate, median_height
 from services.worker.extraction import extract
 from services.worker.extraction.labels import find_labels
 from services.worker.pipeline import read_document
@@ -121,10 +124,13 @@ def chosen(page: common_pb2.Page, route: str, labels: tuple[str, ...], boxes: li
     lines = list(page.lines)
     if "X" in route:
         return set(range(len(lines)))
+    as_ocr = [OcrLine(line.text, line.confidence, tuple((p.x, p.y) for p in line.box)) for line in lines]
     if "H" in route:
-        as_ocr = [OcrLine(line.text, line.confidence, tuple((p.x, p.y) for p in line.box)) for line in lines]
         first = re.search(r"H(\d+)", route)  # H5: only the header's first five lines
         picked.update(header_lines(as_ocr, page.height, int(first[1]) if first else None))
+    if "G" in route:
+        median = median_height(as_ocr)
+        picked.update(i for i in header_lines(as_ocr, page.height) if fitted_gate().wanted(as_ocr[i], median))
     for i, line in enumerate(lines):
         if (
             ("A" in route and AMOUNT.search(line.text))
@@ -169,7 +175,7 @@ def route_scores(route: str, docs: list[real_corpora.RealDocument], read: dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=real_corpora.CORPORA, default="sroie-dev")
-    parser.add_argument("--routes", default="none,H,H3,H5,H8,HL,HA,HAT,CH,X")
+    parser.add_argument("--routes", default="none,H,G,H3,H5,H8,HL,HA,HAT,CH,X")
     parser.add_argument(
         "--det-max-side", type=int, default=DET_MAX_SIDE, help="the tiny detector's page size (longer side)"
     )

@@ -4,6 +4,7 @@ record says which quality read it; a wrong one is a 400 naming the field, on eve
 from __future__ import annotations
 
 import json
+import re
 
 import httpx
 
@@ -31,7 +32,9 @@ def test_an_upload_read_fast_says_so_and_its_fields_are_read(local_stack):
     for record in (fast, accurate):
         assert record["processingResult"]["invoiceNumber"] == "INV-4471"
         assert record["processingResult"]["totalAmount"] == 1250.0
-        assert "Invoice No: INV-4471" in record["text"]
+    assert "Invoice No: INV-4471" in accurate["text"]
+    # fast keeps the tiny model's reading of a line its gate is sure of, and the tiny model drops some spaces
+    assert re.search(r"Invoice No: ?INV-4471", fast["text"])
 
 
 def test_a_template_quality_reads_its_documents_unless_the_upload_says_otherwise(local_stack):

@@ -1,6 +1,6 @@
 """The `fast` reading: which lines the small recogniser reads again (the header an issuer comes from), and that its
 reading replaces the tiny one there and nowhere else. The two models are stand-ins here (StubPage, StubReader:
-the selection is what is tested); tests/integration/worker/test_fast_reading.py reads real receipts with both."""
+the selection is what is tested); tests/e2e/test_reading_quality.py reads real receipts with both."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ from services.common.qualities import QualityError, checked_quality
 from services.worker.engine.fast import FastEngine, header_lines
 from services.worker.engine.port import OcrLine
 from services.worker.engine.qualities import EnginesByQuality
+from services.worker.engine.reread_gate import FEATURES, ReReadGate, features, fitted_gate, gate_digest
 from services.worker.extraction.issuer import HEADER_ROWS
 
 
-def line(text: str, top: float, height: float = 20) -> OcrLine:
-    return OcrLine(text, 0.9, ((10, top), (300, top), (300, top + height), (10, top + height)))
+def line(text: str, top: float, height: float = 20, confidence: float = 0.9) -> OcrLine:
+    return OcrLine(text, confidence, ((10, top), (300, top), (300, top + height), (10, top + height)))
+
+
+EVERY_LINE = ReReadGate(mean=(0.0,) * len(FEATURES), scale=(1.0,) * len(FEATURES), weights=(0.0,) * len(FEATURES),
+                        intercept=0.0, threshold=0.0)  # fmt: skip
 
 
 class StubPage:
@@ -55,13 +60,30 @@ def test_the_header_is_the_first_rows_in_the_top_part_of_the_page():
 def test_header_lines_are_read_again_and_the_rest_left_as_the_tiny_model_read_them():
     lines = [line("TINY SHOP", 10), line("tiny addr", 40), *[line(f"item {i}", 600 + 30 * i) for i in range(5)]]
     reader = StubReader(blank_tops=(40,))
-    engine = FastEngine(StubPage(lines), reader)
+    engine = FastEngine(StubPage(lines), reader, EVERY_LINE)
     read = engine.recognize(np.zeros((1000, 400, 3), np.uint8))
 
     assert reader.asked == [10, 40]  # the header only
     assert [r.text for r in read] == ["careful 10", "tiny addr", *[f"item {i}" for i in range(5)]]  # blank kept
     assert read[0].confidence == 0.99 and read[0].box == lines[0].box  # the careful read's confidence, same box
-    assert engine.name == "fast(tiny+small)"
+    assert engine.name == f"fast(tiny+small)-gate-{gate_digest()}"  # cached readings end with a refit
+
+
+def test_the_fitted_gate_reads_again_the_header_lines_the_tiny_model_is_unsure_of_and_leaves_sure_ones():
+    sure, unsure = line("TINY SHOP", 10, confidence=0.999), line("T1NY 5H0P SDN BHD", 40, confidence=0.62)
+    lines = [sure, unsure, *[line(f"item {i}", 600 + 30 * i) for i in range(5)]]
+    gate = fitted_gate()
+    assert gate.chance(unsure, 20) > gate.threshold > gate.chance(sure, 20)
+    reader = StubReader()
+    read = FastEngine(StubPage(lines), reader).recognize(np.zeros((1000, 400, 3), np.uint8))
+    assert reader.asked == [40] and [r.text for r in read[:2]] == ["TINY SHOP", "careful 40"]
+
+
+def test_the_gate_features_read_the_tiny_line_alone():
+    values = dict(zip(FEATURES, features(line("2O18 Ab", 0, height=20, confidence=0.75), 10.0), strict=True))
+    assert values["unsure"] == 0.25 and values["height_against_median"] == 2.0
+    assert values["digits_beside_letters"] == 2 / 7  # "2O18": the 2 before the O and the 1 after it
+    assert values["characters_per_height"] == 7 / (290 / 20)
 
 
 def test_a_quality_is_checked_by_name():
