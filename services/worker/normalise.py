@@ -281,6 +281,10 @@ def _date_of(kind: str, m: re.Match[str], table: dict[str, int], order: str | No
     if kind == "ymd":
         y, a, b = int(m[1]), int(m[3]), int(m[4])
         iso = _valid(y, a, b) or _valid(y, b, a)
+    elif (
+        kind == "dmy" and order == "ymd" and len(m[4]) == 2 and (iso := _valid(2000 + int(m[1]), int(m[3]), int(m[4])))
+    ):
+        ambiguous, clean = True, False  # 18/09/24 as 2018-09-24: the page showed its dates are written so
     elif kind == "dmy":
         iso, ambiguous, proves = _numeric(int(m[1]), int(m[3]), _year(m[4]), order)
         clean = len(m[4]) == 4
@@ -312,11 +316,22 @@ _DAMAGED_YEAR_FIRST = re.compile(
 )
 
 
+_TWO_DIGIT_YEAR_LAST = re.compile(r"(\d{1,2})\s?([-/.])\s?(\d{1,2})\2\s?(\d{2})")
+
+
+def year_first_reading(written: str) -> str | None:
+    """A numeric date with a two-digit year last ("18/09/24") read year first instead, as ISO (2018-09-24): what
+    a page that prints its dates year first means by it; None for any other form."""
+    m = _TWO_DIGIT_YEAR_LAST.fullmatch(written.strip())
+    return _valid(2000 + int(m[1]), int(m[3]), int(m[4])) if m else None
+
+
 def find_dates(text: str, order: str | None = None, language: str | None = None) -> list[Found]:
     """Every date in the text as ISO: '25/12/2018', '29-12-17', '2018-03-23', '20180323', '12 MAR 2018',
     '25/FEB/2017', 'March 31, 2026', '31 mars 2026', '31. März 2026', '3 Julai 2018', "20OKT'18", 'Aug28'23'.
 
-    `order` ("dmy" or "mdy") reads a numeric date that could be either (12/2/2022); without it, day first.
+    `order` ("dmy" or "mdy") reads a numeric date that could be either (12/2/2022); without it, day first. "ymd"
+    reads one with a two-digit year as year first (18/09/24 → 2018-09-24), the rest day first.
     Month names of every language are known; `language` (ISO 639-1) reads the few that two languages give
     different months ("listopad")."""
     folded = fold(text)

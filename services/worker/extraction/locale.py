@@ -16,7 +16,15 @@ from functools import lru_cache
 
 from services.common.languages import LANGUAGES, fold
 from services.worker.extraction.layout import CELL_GAP
-from services.worker.normalise import CURRENCY_SIGNS, ISO_CODES, currency_of, find_amounts, find_dates
+from services.worker.normalise import (
+    CURRENCY_SIGNS,
+    ISO_CODES,
+    currency_of,
+    find_amounts,
+    find_dates,
+    parse_date,
+    year_first_reading,
+)
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,9 @@ class LocaleHint:
 @dataclass(frozen=True)
 class DocumentLocale:
     tag: str  # BCP 47 the document is read in: "en-US"; "und" when nothing tells
-    date_order: str  # dmy | mdy: how an ambiguous numeric date (3/4/2022) is read
+    # dmy | mdy: how an ambiguous numeric date (3/4/2022) is read; ymd: two-digit years first (18/09/24), where
+    # the page prints one so that only that reading is a date it also prints in an unambiguous form
+    date_order: str
     decimal: str  # "," or ".": the decimal mark of an ambiguous amount ("1,129", "1.129")
     currency: str | None  # ISO 4217 the page names, or its country's
     country: str | None  # ISO 3166-1 alpha-2, from the page's cues or the hint
@@ -132,7 +142,13 @@ _HOME = {
     "fi": "FI", "pl": "PL", "cs": "CZ", "sk": "SK", "hr": "HR", "sl": "SI", "hu": "HU", "ro": "RO", "lt": "LT",
     "lv": "LV", "et": "EE", "el": "GR", "tr": "TR", "ms": "MY",
 }  # fmt: skip
-_NAMES = {"dmy": "day first", "mdy": "month first", ",": "decimal comma", ".": "decimal point"}
+_NAMES = {
+    "dmy": "day first",
+    "mdy": "month first",
+    "ymd": "two-digit year first",
+    ",": "decimal comma",
+    ".": "decimal point",
+}
 
 
 def currency_of_country(country: str | None) -> str | None:
@@ -341,7 +357,7 @@ class _Evidence:
     countries: dict[str, float]  # country → weight of its cues
     country_why: dict[str, list[str]]
     currencies: Counter[str]  # ISO codes and shared signs, as printed
-    orders: Counter[str]  # dmy / mdy, from dates only one order reads
+    orders: Counter[str]  # dmy / mdy, from dates only one order reads; ymd (see _year_first)
     order_examples: dict[str, str]
     decimals: Counter[str]
     decimal_examples: dict[str, str]
@@ -371,6 +387,8 @@ def _collect(texts: list[str]) -> _Evidence:
             whys.append(why)
 
     seen: set[tuple[str, str]] = set()  # each kind of cue counts once per country: ten phone numbers are one cue
+    clean_dates: dict[str, str] = {}  # ISO → as printed, of dates written with a four-digit year or a month name
+    short_years: list[str] = []  # numeric dates with a two-digit year last, as printed
     for text in texts:
         for weight, countries, what, pattern in _CUES:
             if (m := pattern.search(text)) and (what, countries[0]) not in seen:
@@ -399,6 +417,10 @@ def _collect(texts: list[str]) -> _Evidence:
             if found.proves:
                 evidence.orders[found.proves] += 1
                 evidence.order_examples.setdefault(found.proves, text[found.start : found.end])
+        clean_dates.update({str(f.value): text[f.start : f.end] for f in dates if f.clean})
+        short_years += [
+            text[f.start : f.end] for f in dates if not f.clean and year_first_reading(text[f.start : f.end])
+        ]
         amounts = [a for a in find_amounts(text) if not any(a.start < d.end and d.start < a.end for d in dates)]
         for amount in amounts:
             if amount.currency:
@@ -412,6 +434,7 @@ def _collect(texts: list[str]) -> _Evidence:
         for cell in text.split(CELL_GAP):  # a column header of its own: "RM", "(RM)", "kr"
             if (sign := cell.strip(" ()[]:")) and sign[-1].isalpha() and sign in CURRENCY_SIGNS:
                 evidence.currencies[currency_of(sign)] += 1
+    _year_first(evidence, clean_dates, short_years)
     for code in [c for c in evidence.currencies if c in ISO_CODES]:
         # weight 2: a currency names its country when one country alone pays in it (not the euro), or one
         # above all (USD: other dollar countries print their own code)
@@ -419,6 +442,24 @@ def _collect(texts: list[str]) -> _Evidence:
         if home := _CURRENCY_HOME.get(code) or (users[0] if len(users) == 1 else _FORMER.get(code)):
             country(home, 2, f"the currency {code}")
     return evidence
+
+
+def _year_first(evidence: _Evidence, clean_dates: dict[str, str], short_years: list[str]) -> None:
+    """A date with a two-digit year ("18/09/24") that, read year first, is a date the page prints unambiguously
+    ("Sep. 24, 2018"), and read day or month first is none of its dates: the page writes two-digit years first
+    (card slips from Canada, Japan, Korea, Sweden print the date of the sale so beside the shop's own)."""
+    for written in short_years:
+        iso = year_first_reading(written)
+        others = {parse_date(written, "dmy"), parse_date(written, "mdy")}
+        if iso in clean_dates and not others & clean_dates.keys():
+            # what it seemed to prove read year last ("18/09/24": no month 18, so day first) it does not
+            for found in find_dates(written):
+                if found.proves and evidence.orders[found.proves] > 0:
+                    evidence.orders[found.proves] -= 1
+                    if not evidence.orders[found.proves]:
+                        del evidence.orders[found.proves], evidence.order_examples[found.proves]
+            evidence.orders["ymd"] += 1
+            evidence.order_examples.setdefault("ymd", f"{written} (the date printed as {clean_dates[iso]})")
 
 
 # Words every language prints alike (card schemes, "terminal"): no evidence of a language.
@@ -626,8 +667,7 @@ def _decide_order(c: _Context) -> str:
         c.reasons.append(why)
         return printed
     if c.evidence.orders:
-        examples = c.evidence.order_examples
-        c.reasons.append(f"dates printed both ways ({examples['dmy']} and {examples['mdy']})")
+        c.reasons.append(f"dates printed in several orders ({' and '.join(c.evidence.order_examples.values())})")
     if c.known and (order := _order_by_language(c.known, c.language)):
         if c.source == "hint":
             c.reasons.append(f"{_NAMES[order]}: from {c.given}")

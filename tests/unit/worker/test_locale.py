@@ -163,6 +163,23 @@ def test_a_date_only_one_order_reads_outweighs_the_hint():
     )
 
 
+def test_a_two_digit_year_first_date_is_read_so_where_the_page_prints_that_date_in_full():
+    rows = ["Sep. 24, 2018 8:11 AM", "TOTAL:   $17,24", "DATE/HEURE:     18/09/24 08:11:23"]
+    locale = read_locale(rows)
+    assert locale.date_order == "ymd"  # 18/09/24 read year last would be 18 September 2024, printed nowhere
+    assert dates(rows, locale) == ["2018-09-24", "2018-09-24"]
+    assert "two-digit year first: 18/09/24 (the date printed as Sep. 24, 2018) is printed on the page" in locale.reasons
+
+
+def test_a_two_digit_year_date_that_agrees_read_day_first_proves_nothing_else():
+    rows = ["24 Sep 2018", "Date 24/09/18 08:11", "Total   £5.00"]  # day first reads it as the same date
+    locale = read_locale(rows)
+    assert locale.date_order == "dmy"
+    assert dates(rows, locale) == ["2018-09-24", "2018-09-24"]
+    alone = read_locale(["Date 18/09/24 08:11", "Total   $5.00"])  # nothing printed in full: no year first
+    assert alone.date_order != "ymd" and dates(["18/09/24"], alone) == ["2024-09-18"]
+
+
 def test_a_day_first_date_outweighs_american_cues():
     rows = ["Chicago, IL 60601", "13/02/2022", "12/03/2022", "Total   $5.00"]
     locale = read_locale(rows, LocaleHint("en-US", "upload"))
