@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from services.worker.engine.inverted import median_line_height
 from services.worker.engine.port import Box, OcrLine
 
 GATE_FILE = Path(__file__).with_name("reread_gate.json")
@@ -44,8 +45,8 @@ def _bounds(box: Box) -> tuple[float, float]:
 
 
 def median_height(lines: list[OcrLine]) -> float:
-    heights = sorted(_bounds(line.box)[1] for line in lines if line.box)
-    return heights[len(heights) // 2] if heights else 1.0
+    """The page's median line height in pixels (1 for a page with no lines)."""
+    return median_line_height(lines) or 1.0
 
 
 def features(line: OcrLine, page_median_height: float) -> tuple[float, ...]:
