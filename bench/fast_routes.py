@@ -3,7 +3,7 @@ corpora, by field accuracy and time, from one tiny reading of every page and one
 every line it found (cached in .cache/fast-routes/, so routes are compared without reading again).
 
 Routes (letters combine): H the header rows (H5: only their first five lines), G the header rows the fitted gate
-wants (services/worker/engine/reread_gate.py: what `fast` reads again), L lines a label of the template
+wants (services/worker/engine/reread_gate.py; `fast` reads GT again), L lines a label of the template
 matches, A lines with an amount, T lines with a date, I lines with an identifier, C the lines of the extraction's
 candidates (winner and alternatives) on the tiny reading, X every line. Time is estimated as the tiny reading plus
 the share of lines re-read times the small recogniser's time for all of them (measured per page, one thread).
@@ -25,7 +25,7 @@ from typing import Any
 from ocrbatch.v1 import common_pb2, templates_pb2
 from services.common.templates import BUILTIN_TEMPLATES
 from services.worker.documents import Limits
-from services.worker.engine.fast import header_lines
+from services.worker.engine.fast import header_lines, looks_like_date
 from services.worker.engine.port import OcrLine
 from services.worker.engine.rapidocr_engine import DET_MAX_SIDE
 from services.worker.engine.reread_gate import fitted_gate, median_height
@@ -37,10 +37,6 @@ from tests.support.ocr_cache import DEFAULT_DIR, page_text
 
 CACHE = DEFAULT_DIR.parent / "fast-routes"
 AMOUNT = re.compile(r"\d[.,]\s?\d{2}(?!\d)")
-DATE = re.compile(
-    r"\d{1,4}\s?[./\-]\s?\d{1,2}\s?[./\-]\s?\d{2,4}"  # 12/2/2022, 2022-12-02
-    r"|\d{1,2}\s?[A-Za-z]{3}\s?\d{2,4}|[A-Za-z]{3}\s?\d{1,2}"  # 02DEC22, Dec 2
-)
 IDENTIFIER = re.compile(r"(?=\S*\d)[A-Z0-9\-/#]{4,}")
 
 
@@ -134,7 +130,7 @@ def chosen(page: common_pb2.Page, route: str, labels: tuple[str, ...], boxes: li
     for i, line in enumerate(lines):
         if (
             ("A" in route and AMOUNT.search(line.text))
-            or ("T" in route and DATE.search(line.text))
+            or ("T" in route and looks_like_date(line.text))
             or ("I" in route and IDENTIFIER.search(line.text))
             or ("L" in route and find_labels(line.text, labels))
             or ("C" in route and any(n == page.number and _overlaps(line, b) for n, b in boxes))

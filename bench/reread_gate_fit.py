@@ -6,9 +6,10 @@ and the small recogniser's reading of each of its lines): every header line is l
 recogniser reads it differently (spacing and case aside), and a logistic model over the tiny reading's own
 features is fitted to that (scikit-learn, the `dev` extra; its penalty the best of a few by cross-validated log
 loss). Folds are grouped by issuer (GroupKFold, 5), and each line's out-of-fold chance decides the routes scored:
-for each threshold, the header lines at or above it are read again, and the built-in receipt template's fields
-are scored on the result. The threshold kept is the highest (fewest re-reads) whose fields all stay within
-MAX_LOSS of re-reading every header line (route H), on each corpus.
+for each threshold, the header lines at or above it are read again (and, as `fast` does whatever the gate says,
+every line that looks like a date), and the built-in receipt template's fields are scored on the result. The
+threshold kept is the highest (fewest re-reads) whose fields all stay within MAX_LOSS of re-reading every header
+line (with the date lines: route HT), on each corpus.
 
 Usage: python -m bench.reread_gate_fit [--write]   (without --write: the table only)
 """
@@ -27,7 +28,7 @@ import numpy as np
 
 from bench.fast_routes import _key, readings
 from ocrbatch.v1 import common_pb2
-from services.worker.engine.fast import header_lines
+from services.worker.engine.fast import header_lines, looks_like_date
 from services.worker.engine.port import OcrLine
 from services.worker.engine.rapidocr_engine import DET_MAX_SIDE
 from services.worker.engine.reread_gate import FEATURES, GATE_FILE, features, median_height
@@ -95,7 +96,9 @@ def route(
         for number, page in enumerate(pages):
             counts[1] += len(page.lines)
             for i, line in enumerate(page.lines):
-                again = _again(kept, line) if reread((digest, number, i)) else None
+                # the date lines fast reads again whatever the gate says
+                wanted = reread((digest, number, i)) or looks_like_date(line.text)
+                again = _again(kept, line) if wanted else None
                 if again and again[0].strip():
                     counts[0] += 1
                     line.text, line.confidence = again

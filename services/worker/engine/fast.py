@@ -10,16 +10,19 @@ total, at the small model's cost; even every line re-read stays below `accurate`
 tiny detector's boxes are what limit it.
 
 Of the header, only the lines a fitted gate (engine/reread_gate.py) expects the small recogniser to read
-differently are read again: about half of them, for the same field accuracy within 2 points (README, Reading
-quality)."""
+differently are read again: about half of them, for the same field accuracy within 2 points; and every line that
+looks like it holds a date, wherever it is (with the gate alone sroie-dev's date is 0.968 and receipts-world-dev's
+0.864; with the date lines 0.992 and 0.932, for 3–4 % more of the lines re-read: README, Reading quality)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
 
+from services.common.languages import fold, months
 from services.worker.engine.port import Box, OcrEngine, OcrLine
 from services.worker.engine.reread_gate import ReReadGate, fitted_gate, gate_digest, median_height
 from services.worker.extraction.issuer import HEADER_DEPTH, HEADER_ROWS
@@ -31,6 +34,21 @@ class LineReader(Protocol):
     name: str
 
     def read_lines(self, image: np.ndarray, boxes: list[Box]) -> list[tuple[str, float]]: ...
+
+
+# A line whose tiny reading looks like it holds a date, loosely: three numbers with separators, or a month's name (of
+# any language the vocabulary knows) beside a number. The tiny recogniser garbles dates ("Date:29-01-18", "2O18-09-24")
+# and those it garbles is what re-reading them is for.
+_MONTH = "|".join(sorted((re.escape(name) for name in months() if len(name) >= 3), key=len, reverse=True))
+DATE_SHAPED = re.compile(
+    r"\d{1,4}\s?[./\-]\s?\d{1,2}\s?[./\-]\s?\d{2,4}"  # 12/2/2022, 2022-12-02
+    rf"|\d\s?(?i:{_MONTH})|(?<![^\W\d_])(?i:{_MONTH})\.?\s?\d",  # 02DEC22, 24 Sep, Sep. 24, Dec 2
+)
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether a line's reading may hold a date (DATE_SHAPED, its letters folded: "5 März" as "5 marz")."""
+    return bool(DATE_SHAPED.search(fold(text)))
 
 
 def header_lines(lines: list[OcrLine], page_height: int, first: int | None = None) -> list[int]:
@@ -60,7 +78,8 @@ class FastEngine:
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         lines = self._whole_page.recognize(image)
         median = median_height(lines)
-        chosen = [i for i in header_lines(lines, image.shape[0]) if self._gate.wanted(lines[i], median)]
+        header = {i for i in header_lines(lines, image.shape[0]) if self._gate.wanted(lines[i], median)}
+        chosen = sorted(header | {i for i, line in enumerate(lines) if looks_like_date(line.text)})
         again = self._careful.read_lines(image, [lines[i].box for i in chosen])
         for i, (text, confidence) in zip(chosen, again, strict=True):
             if text.strip():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from services.common.qualities import QualityError, checked_quality
-from services.worker.engine.fast import FastEngine, header_lines
+from services.worker.engine.fast import FastEngine, header_lines, looks_like_date
 from services.worker.engine.port import OcrLine
 from services.worker.engine.qualities import EnginesByQuality
 from services.worker.engine.reread_gate import FEATURES, ReReadGate, features, fitted_gate, gate_digest
@@ -109,3 +109,18 @@ def test_a_worker_makes_the_engine_of_a_quality_when_a_job_first_asks_for_it():
     assert engines.engine("") is engines.engine("accurate")  # "" is the default
     fast = engines.engine("fast")
     assert made == ["accurate", "fast"] and engines.made("fast") is fast and engines.engine("fast") is fast
+
+
+def test_lines_that_look_like_dates_are_read_again_wherever_they_are():
+    lines = [line("TINY SHOP", 10, confidence=0.999), *[line(f"item {i}", 600 + 30 * i) for i in range(3)]]
+    lines += [line("Datum:18.08.2021 20:5", 800), line("Total 12,50", 830), line("5 März 2020", 860)]
+    reader = StubReader()
+    FastEngine(StubPage(lines), reader).recognize(np.zeros((1000, 400, 3), np.uint8))
+    assert reader.asked == [800, 860]  # the sure header line is left; the dates low on the page are not
+
+
+def test_a_date_is_recognised_by_its_shape_or_a_month_name_of_any_language():
+    for text in ("Date:29-01-18", "2O18-09-24", "Sep. 24, 2018 8:11 AM", "02DEC22", "24 Sep", "5 März", "3 listopad"):
+        assert looks_like_date(text), text
+    for text in ("item 0", "Total 12,50", "Tisch: 60", "Bediener 1", "ΣΥΝΟΛΟ 5"):
+        assert not looks_like_date(text), text
