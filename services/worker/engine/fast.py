@@ -46,6 +46,10 @@ DATE_SHAPED = re.compile(
 )
 
 
+# Which lines besides the gated header are read again, in the engine's name: a new word with each change to them.
+REREAD = "dates1"
+
+
 def looks_like_date(text: str) -> bool:
     """Whether a line's reading may hold a date (DATE_SHAPED, its letters folded: "5 März" as "5 marz")."""
     return bool(DATE_SHAPED.search(fold(text)))
@@ -60,8 +64,8 @@ def header_lines(lines: list[OcrLine], page_height: int, first: int | None = Non
 
 class FastEngine:
     """Reads a page with `whole_page` (the tiny pair) and again with `careful` (the small recogniser) the header
-    lines the gate wants (the fitted one unless given), whose reading replaces the tiny one where it read
-    anything."""
+    lines the gate wants (the fitted one unless given) and the lines that look like dates; the careful reading
+    replaces the tiny one where it read anything."""
 
     def __init__(self, whole_page: OcrEngine, careful: LineReader, gate: ReReadGate | None = None) -> None:
         self._whole_page = whole_page
@@ -72,8 +76,9 @@ class FastEngine:
 
     @staticmethod
     def configured_name(whole_page: str, careful: str) -> str:
-        """Names the gate's fitted file too (a digest of it), so readings cached before a refit are not reused."""
-        return f"fast({whole_page}+{careful})-gate-{gate_digest()}"
+        """Names the gate's fitted file too (a digest of it) and which other lines are re-read (REREAD), so readings
+        cached before a refit or a change are not reused."""
+        return f"fast({whole_page}+{careful})-gate-{gate_digest()}-{REREAD}"
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         lines = self._whole_page.recognize(image)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from services.common.qualities import QualityError, checked_quality
-from services.worker.engine.fast import FastEngine, header_lines, looks_like_date
+from services.worker.engine.fast import REREAD, FastEngine, header_lines, looks_like_date
 from services.worker.engine.port import OcrLine
 from services.worker.engine.qualities import EnginesByQuality
 from services.worker.engine.reread_gate import FEATURES, ReReadGate, features, fitted_gate, gate_digest
@@ -66,7 +66,7 @@ def test_header_lines_are_read_again_and_the_rest_left_as_the_tiny_model_read_th
     assert reader.asked == [10, 40]  # the header only
     assert [r.text for r in read] == ["careful 10", "tiny addr", *[f"item {i}" for i in range(5)]]  # blank kept
     assert read[0].confidence == 0.99 and read[0].box == lines[0].box  # the careful read's confidence, same box
-    assert engine.name == f"fast(tiny+small)-gate-{gate_digest()}"  # cached readings end with a refit
+    assert engine.name == f"fast(tiny+small)-gate-{gate_digest()}-{REREAD}"  # cached readings end with a refit
 
 
 def test_the_fitted_gate_reads_again_the_header_lines_the_tiny_model_is_unsure_of_and_leaves_sure_ones():
