@@ -26,11 +26,20 @@ class StackError(RuntimeError):
     """A process could not start; the message says which one and where its log is."""
 
 
+_GIVEN_PORTS: set[int] = set()  # ports free_port handed out: the OS may offer a just-closed one again
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A loopback port nothing listens on, never one this process was given before: a service's metrics port and its
+    gRPC port are asked for back to back, and each is bound only later, by the child (the OS once offered both the
+    same port, and the second service could not start)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port: int = s.getsockname()[1]
+        if port not in _GIVEN_PORTS:
+            _GIVEN_PORTS.add(port)
+            return port
 
 
 def port_open(port: int) -> bool:
