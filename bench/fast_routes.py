@@ -44,6 +44,17 @@ def _key(text: str, box: Any) -> tuple[str, tuple[int, ...]]:
     return text, tuple(round(c) for c in box)
 
 
+def as_ocr(line: common_pb2.Line) -> OcrLine:
+    """A stored line as the engine's line (what the gate and header_lines read)."""
+    return OcrLine(line.text, line.confidence, tuple((p.x, p.y) for p in line.box))
+
+
+def careful_reading(kept: dict[str, Any], line: common_pb2.Line) -> tuple[str, float] | None:
+    """The small recogniser's reading of a stored tiny line (text, confidence), from a page's kept readings."""
+    again: tuple[str, float] | None = kept["again"].get(_key(line.text, [c for p in line.box for c in (p.x, p.y)]))
+    return again
+
+
 class _Both:
     """The tiny pair's reading of a page, with the small recogniser's reading of each of its lines kept aside."""
 
@@ -120,13 +131,13 @@ def chosen(page: common_pb2.Page, route: str, labels: tuple[str, ...], boxes: li
     lines = list(page.lines)
     if "X" in route:
         return set(range(len(lines)))
-    as_ocr = [OcrLine(line.text, line.confidence, tuple((p.x, p.y) for p in line.box)) for line in lines]
+    read = [as_ocr(line) for line in lines]
     if "H" in route:
         first = re.search(r"H(\d+)", route)  # H5: only the header's first five lines
-        picked.update(header_lines(as_ocr, page.height, int(first[1]) if first else None))
+        picked.update(header_lines(read, page.height, int(first[1]) if first else None))
     if "G" in route:
-        median = median_height(as_ocr)
-        picked.update(i for i in header_lines(as_ocr, page.height) if fitted_gate().wanted(as_ocr[i], median))
+        median = median_height(read)
+        picked.update(i for i in header_lines(read, page.height) if fitted_gate().wanted(read[i], median))
     for i, line in enumerate(lines):
         if (
             ("A" in route and AMOUNT.search(line.text))
@@ -155,7 +166,7 @@ def route_scores(route: str, docs: list[real_corpora.RealDocument], read: dict[s
             counts[0], counts[1] = counts[0] + len(picked), counts[1] + len(page.lines)
             for i in picked:
                 line = page.lines[i]
-                again = kept["again"].get(_key(line.text, [c for p in line.box for c in (p.x, p.y)]))
+                again = careful_reading(kept, line)
                 if again and again[0].strip():
                     line.text, line.confidence = again
         return pages

@@ -26,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from bench.fast_routes import _key, readings
+from bench.fast_routes import as_ocr, careful_reading, readings
 from ocrbatch.v1 import common_pb2
 from services.worker.engine.fast import header_lines, looks_like_date
-from services.worker.engine.port import OcrLine
 from services.worker.engine.rapidocr_engine import DET_MAX_SIDE
 from services.worker.engine.reread_gate import FEATURES, GATE_FILE, features, median_height
 from tests.support import real_corpora
@@ -51,15 +50,6 @@ class HeaderLine:
     differs: bool
 
 
-def _as_ocr(line: common_pb2.Line) -> OcrLine:
-    return OcrLine(line.text, line.confidence, tuple((p.x, p.y) for p in line.box))
-
-
-def _again(kept: dict[str, Any], line: common_pb2.Line) -> tuple[str, float] | None:
-    again: tuple[str, float] | None = kept["again"].get(_key(line.text, [c for p in line.box for c in (p.x, p.y)]))
-    return again
-
-
 def _same(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", a).casefold() == re.sub(r"\s+", "", b).casefold()
 
@@ -72,10 +62,10 @@ def header_dataset(read: dict[str, dict[str, dict[str, Any]]]) -> list[HeaderLin
             kept = read[corpus][digest]
             for number, data in enumerate(kept["pages"]):
                 page = common_pb2.Page.FromString(data)
-                lines = [_as_ocr(line) for line in page.lines]
+                lines = [as_ocr(line) for line in page.lines]
                 median = median_height(lines)
                 for i in header_lines(lines, page.height):
-                    again = _again(kept, page.lines[i])
+                    again = careful_reading(kept, page.lines[i])
                     if again is None:
                         continue
                     differs = bool(again[0].strip()) and not _same(again[0], page.lines[i].text)
@@ -98,7 +88,7 @@ def route(
             for i, line in enumerate(page.lines):
                 # the date lines fast reads again whatever the gate says
                 wanted = reread((digest, number, i)) or looks_like_date(line.text)
-                again = _again(kept, line) if wanted else None
+                again = careful_reading(kept, line) if wanted else None
                 if again and again[0].strip():
                     counts[0] += 1
                     line.text, line.confidence = again

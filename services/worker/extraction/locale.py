@@ -388,7 +388,8 @@ def _collect(texts: list[str]) -> _Evidence:
 
     seen: set[tuple[str, str]] = set()  # each kind of cue counts once per country: ten phone numbers are one cue
     clean_dates: dict[str, str] = {}  # ISO → as printed, of dates written with a four-digit year or a month name
-    short_years: list[str] = []  # numeric dates with a two-digit year last, as printed
+    # numeric dates with a two-digit year last, as printed, and the order each proves read year last
+    short_years: list[tuple[str, str | None]] = []
     for text in texts:
         for weight, countries, what, pattern in _CUES:
             if (m := pattern.search(text)) and (what, countries[0]) not in seen:
@@ -419,7 +420,9 @@ def _collect(texts: list[str]) -> _Evidence:
                 evidence.order_examples.setdefault(found.proves, text[found.start : found.end])
         clean_dates.update({str(f.value): text[f.start : f.end] for f in dates if f.clean})
         short_years += [
-            text[f.start : f.end] for f in dates if not f.clean and year_first_reading(text[f.start : f.end])
+            (text[f.start : f.end], f.proves)
+            for f in dates
+            if not f.clean and year_first_reading(text[f.start : f.end])
         ]
         amounts = [a for a in find_amounts(text) if not any(a.start < d.end and d.start < a.end for d in dates)]
         for amount in amounts:
@@ -444,20 +447,19 @@ def _collect(texts: list[str]) -> _Evidence:
     return evidence
 
 
-def _year_first(evidence: _Evidence, clean_dates: dict[str, str], short_years: list[str]) -> None:
+def _year_first(evidence: _Evidence, clean_dates: dict[str, str], short_years: list[tuple[str, str | None]]) -> None:
     """A date with a two-digit year ("18/09/24") that, read year first, is a date the page prints unambiguously
     ("Sep. 24, 2018"), and read day or month first is none of its dates: the page writes two-digit years first
     (card slips from Canada, Japan, Korea, Sweden print the date of the sale so beside the shop's own)."""
-    for written in short_years:
+    for written, proved in short_years:
         iso = year_first_reading(written)
         others = {parse_date(written, "dmy"), parse_date(written, "mdy")}
         if iso in clean_dates and not others & clean_dates.keys():
             # what it seemed to prove read year last ("18/09/24": no month 18, so day first) it does not
-            for found in find_dates(written):
-                if found.proves and evidence.orders[found.proves] > 0:
-                    evidence.orders[found.proves] -= 1
-                    if not evidence.orders[found.proves]:
-                        del evidence.orders[found.proves], evidence.order_examples[found.proves]
+            if proved and evidence.orders[proved] > 0:
+                evidence.orders[proved] -= 1
+                if not evidence.orders[proved]:
+                    del evidence.orders[proved], evidence.order_examples[proved]
             evidence.orders["ymd"] += 1
             evidence.order_examples.setdefault("ymd", f"{written} (the date printed as {clean_dates[iso]})")
 
