@@ -24,6 +24,7 @@ from services.worker.extraction.layout import CELL_GAP, Row
 from services.worker.extraction.vocabulary import (
     ADDRESS,
     OWNER,
+    PLACE_LINE,
     TRADE_WORDS,
     is_title,
     issuer_name,
@@ -41,6 +42,15 @@ _DOMAIN = re.compile(r"(?:www\.|https?://|@|\b)((?:[a-z0-9][a-z0-9-]*\.)+)(?:[a-
 _GENERIC_LABELS = {"www", "mail", "email", "shop", "web", "com", "co", "net", "org", "info", "de", "en"}
 _DECORATION = re.compile(r"^\W*[*★☆•~=#]|[*★☆•~=]\W*$")  # "*** Golden Lotus **★", "* NOVA *"
 _CONNECTOR = re.compile(r"^(?:&|\+|and|und|et|y|e|en|och|og|i|a|-)$", re.IGNORECASE)
+# what opens a line that goes on with the name above it; the one-letter connectors ("a", "i", "e") are left
+# out: at the start of a line they are as often an initial or a street's ("A. Štrossmayera")
+_LINE_CONNECTOR = re.compile(r"^(?:&|\+|and|und|et|en|och|og)$", re.IGNORECASE)
+# a name does not end with an article, a preposition or a connector: "the" over "breakfast" over "club"
+_UNFINISHED = re.compile(
+    r"(?:^|\s)(?:&|\+|and|und|et|y|en|och|og|the|of|der|die|das|des|zum|zur|am|im|le|la|les|du|el|los|las|il|"
+    r"lo|het|de|van|den|det|da|do|dos|di|del)$",
+    re.IGNORECASE,
+)
 _LOWER_WORD = re.compile(r"\b[a-zäöüéèàçñ][a-zäöüéèàçñß]{2,}\b")
 
 
@@ -114,7 +124,6 @@ def _noise() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=65536)
 @lru_cache(maxsize=1)
 def _trade_or_noise() -> re.Pattern[str]:
     return re.compile(rf"{TRADE_WORDS.pattern}|{_noise().pattern}", re.IGNORECASE)
@@ -321,20 +330,44 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
                     "dropped_has_digits": float(any(c.isdigit() or c == "#" for c in dropped)),
                     "dropped_elsewhere": float(_printed_elsewhere(dropped, row, context)),
                     "dropped_is_noise": float(bool(_noise().search(dropped))),
+                    "dropped_only_trade_words": float(_only_trade_words(dropped)),
+                    "dropped_in_address": float(_in_address(dropped, row, context)),
                 }
                 kept = " ".join(words[:keep])
                 out.append(Candidate(kept, row, piece.start, piece.end, "heading", None, features, piece.text))
             joined = name
+            added: list[str] = []
             for lines, below in enumerate(header[position + 1 : position + 3] if not noise else [], start=1):
                 more = names[position + lines]
                 if more is None or len(more.split()) > BRANCH_WORDS + 1:
                     break
+                goes_on = _goes_on(joined, more)
                 joined = split_legal_form(f"{joined} {more}")[0]
+                added.append(more)
                 ratio = below.height / max(row.height, 1.0)
-                features = base | {"joined_lines": float(lines), "joined_height_ratio": min(ratio, 1 / ratio)}
+                features = base | {
+                    "joined_lines": float(lines),
+                    "joined_height_ratio": min(ratio, 1 / ratio),
+                    "joined_only_trade_words": float(_only_trade_words(" ".join(added))),
+                    "joined_goes_on": float(goes_on),
+                }
                 out.append(Candidate(joined, row, piece.start, piece.end, "heading", None, features, text=joined))
         rank += 1
     return out
+
+
+def _only_trade_words(text: str) -> bool:
+    """Whether a piece of a line says only what the shop is or which one ("BISTRO & CAFE", "Store #1234"):
+    trade words and a header's other words, with numbers and connectors."""
+    rest = _trade_or_noise().sub(" ", text)
+    return bool(text.strip()) and not any(c.isalpha() for w in rest.split() if not _CONNECTOR.match(w) for c in w)
+
+
+def _goes_on(name: str, more: str) -> bool:
+    """Whether a line visibly continues the name above it: a connector ends one or opens the other ("HOME
+    MASTER HARDWARE" / "& ELECTRICAL"), or a parenthesis is left open ("ENTERPRISE(TAMAN" / "JAYA)")."""
+    first = more.split()[0]
+    return bool(_UNFINISHED.search(name) or _LINE_CONNECTOR.match(first) or name.count("(") > name.count(")"))
 
 
 def _line_name(row: Row) -> str | None:
@@ -345,6 +378,16 @@ def _line_name(row: Row) -> str | None:
     if not _name_or_none(text.text.replace("(", " ").replace(")", " ")):  # a line may open or close a name's "( )"
         return None
     return text.text
+
+
+def _in_address(text: str, row: Row, context: DocumentContext) -> bool:
+    """Whether words are printed again on an address line of the page (a street, a town): a branch's place."""
+    wanted = _squashed(text)
+    return len(wanted) >= 3 and any(
+        wanted in _squashed(r.text)
+        for r in context.rows
+        if r is not row and (ADDRESS.search(r.text) or PLACE_LINE.match(r.text.replace(CELL_GAP, " ")))
+    )
 
 
 def _printed_elsewhere(text: str, row: Row, context: DocumentContext) -> bool:
@@ -422,6 +465,7 @@ def _issuer_candidates(context: DocumentContext, others: list[str] | None) -> li
         )
         f["only_trade_words"] = float(not _trade_or_noise().sub("", str(candidate.value)).strip(" &.,-'"))
         f["decorated"] = float(bool(_DECORATION.search(candidate.printed)))
+        f["ends_unfinished"] = float(bool(_UNFINISHED.search(str(candidate.value))))
         if candidate.how == "legal":  # a legal line under the header's name lines names its operator, not its brand
             above = sum(1 for index in ranked_rows if index < candidate.row.index)
             f["legal_heading_rank"] = min(above, 6) / 6
