@@ -297,13 +297,22 @@ def _calibration_rows(
 
 def _fit_calibration(rows: list[tuple[str, str, list[float], int]]) -> Calibration:
     """The logistic model of a winner being right, over its share, lead and OCR confidence, with an intercept
-    per scorer (a one-hot column each, no common intercept)."""
+    per scorer (a one-hot column each, no common intercept). Rows are weighed as the scorers' fit weighs
+    documents: each issuer once, each corpus alike, so that the country whose corpus is largest and read best
+    does not set how sure a field is everywhere."""
     from sklearn.linear_model import LogisticRegression
 
     scorers = sorted({r[1] for r in rows})
     x = [r[2] + [float(r[1] == s) for s in scorers] for r in rows]
+    per_issuer: dict[tuple[str, str], int] = defaultdict(int)
+    issuers: dict[str, set[str]] = defaultdict(set)
+    for group, scorer, _, _ in rows:
+        per_issuer[(group, scorer)] += 1
+        issuers[group.split("/")[0]].add(group)
+    per_corpus = {corpus: len(rows) / len(groups) / len(issuers) for corpus, groups in issuers.items()}
+    weights = [per_corpus[group.split("/")[0]] / per_issuer[(group, scorer)] for group, scorer, _, _ in rows]
     model = LogisticRegression(C=1.0, max_iter=5000, fit_intercept=False)
-    model.fit(x, [r[3] for r in rows])
+    model.fit(x, [r[3] for r in rows], sample_weight=weights)
     coefficients = [float(v) for v in model.coef_[0]]
     intercepts = dict(zip(scorers, coefficients[3:], strict=True))
     return Calibration(*coefficients[:3], intercepts)

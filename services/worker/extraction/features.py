@@ -103,6 +103,7 @@ FEATURES: dict[str, str] = {
     "only_trade_words": "only words of a trade or a header (restaurant, café, store…)",
     "decorated": "set off with stars or rules, as a name is",
     "ends_unfinished": "ends with an article or a connector ('the', 'and', 'am')",
+    "ends_with_branch_word": "ends with a word for one of a brand's places (store, Filiale, centrum…)",
     "legal_heading_rank": "lines of the header above its legal-entity line",
     # currencies
     "currency_code": "an ISO currency code",

@@ -23,6 +23,7 @@ from services.worker.extraction.labels import find_labels
 from services.worker.extraction.layout import CELL_GAP, Row
 from services.worker.extraction.vocabulary import (
     ADDRESS,
+    BRANCH_SUFFIX,
     OWNER,
     PLACE_LINE,
     TRADE_WORDS,
@@ -206,8 +207,11 @@ def _name_or_none(text: str) -> str | None:
         return None  # "ENTERPRISES(TAMAN": a name the next line finishes
     if sum(c.isalpha() for c in name) < 2 or _legal_form().fullmatch(name):
         return None
-    if _noise().search(name) and not TRADE_WORDS.search(name) and not _legal_form().search(name):
-        return None  # a header's other lines: "TABLE # 121", "Your order number is", "Guest Check", "Cashier: …"
+    if _noise().search(name) and not _legal_form().search(name):
+        # a header's other lines, trade word or not: "TABLE # 121", "Your order number is", "Guest Check",
+        # "Cashier: …", "RESTAURANT ORDER CHIT" (a pad's printed title); of the development corpora's 185 true
+        # names, one holds such a word, and it runs into its neighbour ("Bon(n)gout")
+        return None
     if _NOT_IN_A_NAME.search(name) or (ADDRESS.search(name) and any(c.isdigit() for c in name)):
         return None  # "Station: 2 (…", "#CSO", "Ulica Lipa 2, 51000 Grad": a label's line, a number, a street
     if _is_a_label(name):
@@ -466,6 +470,8 @@ def _issuer_candidates(context: DocumentContext, others: list[str] | None) -> li
         f["only_trade_words"] = float(not _trade_or_noise().sub("", str(candidate.value)).strip(" &.,-'"))
         f["decorated"] = float(bool(_DECORATION.search(candidate.printed)))
         f["ends_unfinished"] = float(bool(_UNFINISHED.search(str(candidate.value))))
+        words = str(candidate.value).split()
+        f["ends_with_branch_word"] = float(len(words) > 1 and bool(BRANCH_SUFFIX.search(str(candidate.value))))
         if candidate.how == "legal":  # a legal line under the header's name lines names its operator, not its brand
             above = sum(1 for index in ranked_rows if index < candidate.row.index)
             f["legal_heading_rank"] = min(above, 6) / 6

@@ -20,6 +20,12 @@ TRADE_WORDS = re.compile(
     r"imbiss|grill|kitchen|küche|cuisine|cocina|kuchnia|tienda|boutique|hotel|hostel)\b",
     re.IGNORECASE,
 )
+# Words that say which of a brand's places a line is: "… Store", "… Filiale", "… Centrum" after the brand
+BRANCH_SUFFIX = re.compile(
+    r"\b(?:store|branch|outlet|filiale|zweigstelle|niederlassung|succursale|magasin|sucursal|tienda|filiaal|"
+    r"vestiging|winkel|butik|filial|oddział|filijala|poslovnica|centrum|center|centre)\.?$",
+    re.IGNORECASE,
+)
 ADDRESS = re.compile(
     r"\b(?:jalan|jln|lorong|taman|persiaran|street|st\.|road|rd\.?|avenue|ave|blvd|boulevard|lane|drive|dr\.|"
     r"highway|floor|suite|level|lot|block|blok|rue|chemin|place|straße|strasse|str\.|weg|platz|allee|gasse|"
