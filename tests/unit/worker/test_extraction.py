@@ -85,6 +85,23 @@ def test_header_noise_is_never_the_merchant():
     assert values["merchant"] == "BLUE HERON GRILL"
 
 
+def test_a_pads_printed_title_is_no_part_of_the_name_even_with_a_trade_word():
+    # a receipt pad's title under the shop's stamp; it was once joined to the name as its second line
+    values, _ = read("Lotus Garden", "Restaurant Order Chit", "12/02/2022", "TOTAL 18.20")
+    assert values["merchant"] == "Lotus Garden"
+
+
+def test_a_name_is_filed_without_the_branch_word_after_it():
+    values, details = read("Harbour Coffee Store", "12 Quay Street", "12/02/2022", "TOTAL 18.20")
+    assert values["merchant"] == "Harbour Coffee"
+    assert details["merchant"]["candidate"]["text"] == "Harbour Coffee Store"
+
+
+def test_a_line_that_opens_with_a_connector_goes_on_with_the_name_above():
+    values, _ = read("HOME MASTER HARDWARE", "& ELECTRICAL", "12 Jalan Besar", "12/02/2022", "TOTAL 18.20")
+    assert values["merchant"] == "HOME MASTER HARDWARE & ELECTRICAL"
+
+
 def test_a_name_beside_the_fields_own_label_is_taken_without_its_legal_form():
     values, details = read("Store: Acme Corp", "Date: 03/04/2021", "Total: 9.90")
     assert values["merchant"] == "Acme"
