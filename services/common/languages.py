@@ -155,7 +155,10 @@ DE = Language(
     total=_l("Summe|Gesamt|Gesamtbetrag|Gesamtsumme|Endbetrag|Endsumme|Rechnungsbetrag|Zu zahlen|Zahlbetrag|Total"),
     subtotal=_l("Zwischensumme|Nettobetrag|Netto|Summe netto|Nettosumme|Gesamt netto"),
     tax=_l("MwSt|USt|Mehrwertsteuer|Umsatzsteuer|MwSt-Betrag|Steuerbetrag"),
-    cash=_l("Bar|Gegeben|Bargeld|EC-Karte|Girocard|Karte|Kartenzahlung|Kreditkarte|Bezahlt|Zahlung"),
+    cash=_l(
+        "Bar|Gegeben|Bargeld|EC|EC-Cash|EC-Karte|Electronic Cash|Girocard|Karte|Kartenzahlung|Kreditkarte|Bezahlt|"
+        "Zahlung"
+    ),
     change=_l("Rückgeld|Zurück|Wechselgeld"),
     rounding=_l("Rundung"),
     discount=_l("Rabatt|Nachlass|Ermäßigung|Preisvorteil|Sie sparen"),

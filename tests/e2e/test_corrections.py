@@ -260,8 +260,8 @@ def test_the_next_receipt_of_the_issuer_comes_out_right_in_that_project_only(loc
         assert any("a person corrected" in why for why in merchant["candidate"]["why"]), merchant["candidate"]["why"]
         total = second["fieldDetails"]["total"]
         assert total["value"] == 20.40 and total["candidate"]["label"] == "Total"  # not the cash paid again
-        assert "a person chose the value printed here" in total["candidate"]["why"][0]
-        assert total["runnerUp"]["value"] == 30.0
+        assert "a person" in total["candidate"]["why"][0]  # what was taught is the first reason
+        assert 30.0 in [a["value"] for a in total["alternatives"]]  # the cash paid is still offered
         assert second["processingResult"]["date"] == "2019-03-14"  # the rest is read as before
 
         elsewhere = first_record(client, LEARNING_SECOND, "second.pdf", projectId=other_project)

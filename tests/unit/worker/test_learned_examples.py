@@ -11,7 +11,7 @@ from services.worker.documents import Limits
 from services.worker.extraction import read_context
 from services.worker.extraction.fields import field_candidates
 from services.worker.extraction.fingerprint import issuer_keys
-from services.worker.extraction.learned import applicable, read_in_order, written_order
+from services.worker.extraction.learned import applicable, read_in_order, replayed, written_order
 from services.worker.pipeline import read_document
 from tests.support.documents import text_pdf_bytes
 
@@ -123,7 +123,18 @@ def test_a_choice_a_person_overrode_is_overridden_again_but_only_that_choice():
     ]
     second = read([*HEADER, "Teh 5.10", "Roti 15.30", "TOTAL 20.40", "CASH 30.00"], taught)
     assert second.values["total"] == 20.40
-    assert second.details["total"]["candidate"]["why"][0].startswith("a person chose the value printed here")
+    # what the person taught is the first reason: the choice overridden, or the weights it taught
+    assert "a person" in second.details["total"]["candidate"]["why"][0]
+
+    # however the scores rank them, a winner printed as the rejected value was gives way to the taught one
+    context = read_context(first.pages)
+    total = next(f for f in RECEIPT.fields if f.name == "total")
+    found = applicable(taught, issuer_keys(context))["total"]
+    candidates = field_candidates(total, [], context, None, found)
+    as_before = sorted(candidates, key=lambda c: (c.value != 50.0, c.how != "unlabelled"))  # the cash paid first
+    assert as_before[0].value == 50.0
+    replay = replayed(as_before, found)
+    assert replay is not None and replay.value == 25.9 and replay.label == "Total"
 
     # a winner that is not printed as the rejected value was (here: under a label of its own) keeps its place
     labelled = read([*HEADER, "Teh 5.10", "Roti 15.30", "TOTAL 20.40", "AMOUNT DUE 20.40", "CASH 30.00"], taught)
