@@ -46,12 +46,14 @@ _CONNECTOR = re.compile(r"^(?:&|\+|and|und|et|y|e|en|och|og|i|a|-)$", re.IGNOREC
 # what opens a line that goes on with the name above it; the one-letter connectors ("a", "i", "e") are left
 # out: at the start of a line they are as often an initial or a street's ("A. Štrossmayera")
 _LINE_CONNECTOR = re.compile(r"^(?:&|\+|and|und|et|en|och|og)$", re.IGNORECASE)
-# a name does not end with an article, a preposition or a connector: "the" over "breakfast" over "club"
-_UNFINISHED = re.compile(
-    r"(?:^|\s)(?:&|\+|and|und|et|y|en|och|og|the|of|der|die|das|des|zum|zur|am|im|le|la|les|du|el|los|las|il|"
-    r"lo|het|de|van|den|det|da|do|dos|di|del)$",
-    re.IGNORECASE,
+_FUNCTION_WORDS = (
+    r"&|\+|and|und|et|y|en|och|og|the|of|der|die|das|des|zum|zur|am|im|le|la|les|du|el|los|las|il|lo|het|de|van|"
+    r"den|det|da|do|dos|di|del"
 )
+# a name does not end with an article, a preposition or a connector: "the" over "breakfast" over "club"
+_UNFINISHED = re.compile(rf"(?:^|\s)(?:{_FUNCTION_WORDS})$", re.IGNORECASE)
+# …and a line that opens with one in lower case goes on with the name above it: "Augustiner" / "am Markt"
+_OPENS_LOWER = re.compile(rf"^(?:{_FUNCTION_WORDS})$")
 _LOWER_WORD = re.compile(r"\b[a-zäöüéèàçñ][a-zäöüéèàçñß]{2,}\b")
 
 
@@ -343,8 +345,8 @@ def _heading_candidates(context: DocumentContext, header: list[Row]) -> list[Can
             added: list[str] = []
             for lines, below in enumerate(header[position + 1 : position + 3] if not noise else [], start=1):
                 more = names[position + lines]
-                if more is None or len(more.split()) > BRANCH_WORDS + 1:
-                    break
+                if more is None or len(more.split()) > BRANCH_WORDS + 1 or len(f"{joined} {more}".split()) > MAX_WORDS:
+                    break  # not a name's next line, or a sentence wrapping (a promotion under the header)
                 goes_on = _goes_on(joined, more)
                 joined = split_legal_form(f"{joined} {more}")[0]
                 added.append(more)
@@ -371,7 +373,12 @@ def _goes_on(name: str, more: str) -> bool:
     """Whether a line visibly continues the name above it: a connector ends one or opens the other ("HOME
     MASTER HARDWARE" / "& ELECTRICAL"), or a parenthesis is left open ("ENTERPRISE(TAMAN" / "JAYA)")."""
     first = more.split()[0]
-    return bool(_UNFINISHED.search(name) or _LINE_CONNECTOR.match(first) or name.count("(") > name.count(")"))
+    return bool(
+        _UNFINISHED.search(name)
+        or _LINE_CONNECTOR.match(first)
+        or _OPENS_LOWER.match(first)
+        or name.count("(") > name.count(")")
+    )
 
 
 def _line_name(row: Row) -> str | None:
@@ -468,7 +475,7 @@ def _issuer_candidates(context: DocumentContext, others: list[str] | None) -> li
             len(name) >= 3 and any(name in cells for r, cells in row_cells if r is not candidate.row)
         )
         f["only_trade_words"] = float(not _trade_or_noise().sub("", str(candidate.value)).strip(" &.,-'"))
-        f["decorated"] = float(bool(_DECORATION.search(candidate.printed)))
+        f["decorated"] = float(bool(_DECORATION.search(candidate.row.text.strip())))  # the line as printed, stars too
         f["ends_unfinished"] = float(bool(_UNFINISHED.search(str(candidate.value))))
         words = str(candidate.value).split()
         f["ends_with_branch_word"] = float(len(words) > 1 and bool(BRANCH_SUFFIX.search(str(candidate.value))))

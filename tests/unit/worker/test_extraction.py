@@ -102,6 +102,11 @@ def test_a_line_that_opens_with_a_connector_goes_on_with_the_name_above():
     assert values["merchant"] == "HOME MASTER HARDWARE & ELECTRICAL"
 
 
+def test_a_line_that_opens_with_a_preposition_goes_on_with_the_name_above():
+    values, _ = read("Goldener Hirsch", "am Dom", "Domplatz 3, 04109 Leipzig", "12.02.2022", "Summe 18,20")
+    assert values["merchant"] == "Goldener Hirsch am Dom"
+
+
 def test_a_name_beside_the_fields_own_label_is_taken_without_its_legal_form():
     values, details = read("Store: Acme Corp", "Date: 03/04/2021", "Total: 9.90")
     assert values["merchant"] == "Acme"
