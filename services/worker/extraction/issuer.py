@@ -52,7 +52,7 @@ _FUNCTION_WORDS = (
 )
 # a name does not end with an article, a preposition or a connector: "the" over "breakfast" over "club"
 _UNFINISHED = re.compile(rf"(?:^|\s)(?:{_FUNCTION_WORDS})$", re.IGNORECASE)
-# …and a line that opens with one in lower case goes on with the name above it: "Augustiner" / "am Markt"
+# …and a line that opens with one in lower case goes on with the name above it: "Brauhaus" / "am Markt"
 _OPENS_LOWER = re.compile(rf"^(?:{_FUNCTION_WORDS})$")
 _LOWER_WORD = re.compile(r"\b[a-zäöüéèàçñ][a-zäöüéèàçñß]{2,}\b")
 
@@ -212,7 +212,7 @@ def _name_or_none(text: str) -> str | None:
     if _noise().search(name) and not _legal_form().search(name):
         # a header's other lines, trade word or not: "TABLE # 121", "Your order number is", "Guest Check",
         # "Cashier: …", "RESTAURANT ORDER CHIT" (a pad's printed title); of the development corpora's 185 true
-        # names, one holds such a word, and it runs into its neighbour ("Bon(n)gout")
+        # names, one holds such a word, and it runs into the next letters in parentheses ("Bon(n)…")
         return None
     if _NOT_IN_A_NAME.search(name) or (ADDRESS.search(name) and any(c.isdigit() for c in name)):
         return None  # "Station: 2 (…", "#CSO", "Ulica Lipa 2, 51000 Grad": a label's line, a number, a street
