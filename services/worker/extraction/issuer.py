@@ -391,19 +391,29 @@ def _line_name(row: Row) -> str | None:
     return text.text
 
 
+def _squashed_rows(context: DocumentContext, address_only: bool = False) -> list[tuple[Row, str]]:
+    """The page's rows with their squashed text, once per document; `address_only`: only its address lines
+    (a street, a town)."""
+    key = ("squashed rows", address_only)
+    if key not in context.memo:
+        context.memo[key] = [
+            (r, _squashed(r.text))
+            for r in context.rows
+            if not address_only or ADDRESS.search(r.text) or PLACE_LINE.match(r.text.replace(CELL_GAP, " "))
+        ]
+    rows: list[tuple[Row, str]] = context.memo[key]
+    return rows
+
+
 def _in_address(text: str, row: Row, context: DocumentContext) -> bool:
-    """Whether words are printed again on an address line of the page (a street, a town): a branch's place."""
-    wanted = _squashed(text)
-    return len(wanted) >= 3 and any(
-        wanted in _squashed(r.text)
-        for r in context.rows
-        if r is not row and (ADDRESS.search(r.text) or PLACE_LINE.match(r.text.replace(CELL_GAP, " ")))
-    )
+    """Whether words are printed again on an address line of the page: a branch's place."""
+    return _printed_elsewhere(text, row, context, address_only=True)
 
 
-def _printed_elsewhere(text: str, row: Row, context: DocumentContext) -> bool:
+def _printed_elsewhere(text: str, row: Row, context: DocumentContext, address_only: bool = False) -> bool:
     wanted = _squashed(text)
-    return len(wanted) >= 3 and any(wanted in _squashed(r.text) for r in context.rows if r is not row)
+    rows = _squashed_rows(context, address_only)
+    return len(wanted) >= 3 and any(wanted in squashed for r, squashed in rows if r is not row)
 
 
 def issuer_candidates(context: DocumentContext, others: list[str] | None = None) -> list[Candidate]:
